@@ -1,0 +1,17 @@
+# Warnings and sanitizers applied to every target of ours through ecom_target_defaults().
+add_library(ecom_build_flags INTERFACE)
+target_compile_options(ecom_build_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wunused -Woverloaded-virtual -Wconversion -Wsign-conversion
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(ECOM_WERROR)
+  target_compile_options(ecom_build_flags INTERFACE -Werror)
+endif()
+if(ECOM_SANITIZE)
+  target_compile_options(ecom_build_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                    -fno-sanitize-recover=undefined)
+  target_link_options(ecom_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+# Asio: use the std coroutine support, and no deprecated interfaces.
+target_compile_definitions(ecom_build_flags INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_HAS_CO_AWAIT
+                                                      BOOST_JSON_NO_LIB BOOST_URL_NO_LIB)

@@ -1,0 +1,74 @@
+// Our own small request and response types. Handlers and domain code see these, never Beast or
+// Asio types, so that only the server's few translation units pay for the heavy headers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ecom::http {
+
+enum class Method { get, head, post, put, patch, del, options, other };
+
+[[nodiscard]] std::string_view to_string(Method m) noexcept;
+[[nodiscard]] Method method_from_string(std::string_view s) noexcept;
+
+// Header fields in arrival order; names compare case-insensitively.
+class Headers {
+ public:
+  void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+  // Replaces every field of that name with one.
+  void set(std::string_view name, std::string value);
+  void erase(std::string_view name);
+  [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const;
+  [[nodiscard]] bool has(std::string_view name) const { return get(name).has_value(); }
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& fields() const noexcept { return fields_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+[[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
+
+struct Request {
+  Method method = Method::get;
+  std::string method_text;  // as sent, for logs and for Method::other
+  std::string target;       // raw request-target, e.g. "/api/v1/products?q=shoe"
+  std::string path;         // percent-decoded path without the query
+  std::string query;        // raw query string without '?'
+  Headers headers;
+  std::string body;
+  std::string client_ip;   // from the socket, or X-Forwarded-For behind a trusted proxy
+  std::string request_id;  // accepted from X-Request-Id when well-formed, else generated
+  std::string route;       // matched route template, e.g. "/api/v1/products/{slug}"; "" if none
+  std::vector<std::pair<std::string, std::string>> path_params;
+  std::chrono::steady_clock::time_point received_at{};
+
+  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
+  // Path parameter by name; the router guarantees the names its templates declare.
+  [[nodiscard]] std::string_view param(std::string_view name) const;
+  // First query parameter with that name, percent-decoded ('+' is a space).
+  [[nodiscard]] std::optional<std::string> query_param(std::string_view name) const;
+  // True when the client prefers an HTML answer (a browser), for error pages.
+  [[nodiscard]] bool wants_html() const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+
+  static Response json(int status, std::string body);
+  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response html(int status, std::string body);
+  static Response empty(int status);
+};
+
+// Percent-decoding; returns nullopt on a malformed escape. plus_as_space for query strings.
+[[nodiscard]] std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space = false);
+
+}  // namespace ecom::http

@@ -1,0 +1,72 @@
+// Routes: method + path template ("/api/v1/products/{slug}", "/static/{path...}") to a handler.
+// A known path with another method gives 405 with Allow; an unknown path 404. Templates are kept
+// for metrics and logs so that labels stay bounded whatever clients send.
+#pragma once
+
+#include <ecom/platform/http/message.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecom::http {
+
+using Handler = std::function<Response(Request&)>;
+
+// How a handler runs. Blocking handlers (anything that may touch the database, the cache or the
+// disk) run on the bounded worker pool; inline handlers run on the I/O thread and must never block.
+enum class Execution { blocking, inline_io };
+
+struct RouteOptions {
+  Execution execution = Execution::blocking;
+  // Permission the route requires once staff authentication exists ("catalog.write"); "" = public.
+  std::string permission;
+};
+
+struct Route {
+  Method method;
+  std::string pattern;
+  Handler handler;
+  RouteOptions options;
+};
+
+struct Match {
+  enum class Kind { found, not_found, method_not_allowed } kind = Kind::not_found;
+  const Route* route = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string allow;  // for method_not_allowed: "GET, HEAD"
+};
+
+class Router {
+ public:
+  // Throws std::invalid_argument on a malformed pattern or a duplicate method + pattern.
+  Router& add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
+  Router& get(std::string pattern, Handler handler, RouteOptions options = {}) {
+    return add(Method::get, std::move(pattern), std::move(handler), std::move(options));
+  }
+  Router& post(std::string pattern, Handler handler, RouteOptions options = {}) {
+    return add(Method::post, std::move(pattern), std::move(handler), std::move(options));
+  }
+
+  // path is percent-decoded. HEAD matches GET routes.
+  [[nodiscard]] Match match(Method method, std::string_view path) const;
+  [[nodiscard]] const std::vector<std::unique_ptr<Route>>& routes() const noexcept { return routes_; }
+
+ private:
+  struct Segment {
+    enum class Kind { literal, param, rest } kind;
+    std::string text;  // literal text or parameter name
+  };
+  struct Compiled {
+    std::vector<Segment> segments;
+    Route* route;
+  };
+  static bool match_segments(const std::vector<Segment>& segs, std::string_view path,
+                             std::vector<std::pair<std::string, std::string>>& params);
+  std::vector<std::unique_ptr<Route>> routes_;
+  std::vector<Compiled> compiled_;
+};
+
+}  // namespace ecom::http

@@ -1,0 +1,77 @@
+// The HTTP server shared by ecom-storefront, ecom-admin and ecom-worker: Boost.Beast over Asio
+// with C++20 coroutines, N I/O threads, a bounded pool for blocking handlers, limits that an edge
+// proxy would otherwise enforce, /healthz, /readyz and /metrics, and graceful shutdown.
+#pragma once
+
+#include <ecom/platform/config.hpp>
+#include <ecom/platform/http/dispatcher.hpp>
+#include <ecom/platform/http/router.hpp>
+#include <ecom/platform/metrics.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ecom::http {
+
+struct ServerOptions {
+  std::string name = "ecom";
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;   // 0 = ephemeral (tests)
+  std::size_t io_threads = 0;  // 0 = one per core
+  std::size_t pool_threads = 8;
+  std::size_t pool_queue = 64;  // waiting blocking requests beyond the busy threads; then 503
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_connections = 10000;
+  std::chrono::milliseconds read_header_timeout{10'000};  // from the first byte to the end of the header
+  std::chrono::milliseconds body_timeout{30'000};         // to read the whole body
+  std::chrono::milliseconds idle_timeout{60'000};         // a keep-alive connection waiting for a request
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds shutdown_timeout{10'000};  // in-flight requests get this long to finish
+  std::vector<std::string> trusted_proxies;
+  DispatcherOptions dispatcher;
+};
+
+// Declares the http.* keys (with per-binary defaults for address and port) and reads them back.
+void declare_server_config(config::Schema& schema, std::string_view default_address, std::int64_t default_port);
+[[nodiscard]] ServerOptions server_options_from(const config::Config& config, std::string name);
+
+class Server {
+ public:
+  Server(ServerOptions options, Router router, std::shared_ptr<metrics::Registry> metrics);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // /readyz answers 503 while any check returns false. Checks may block briefly; they run on the pool.
+  void add_readiness_check(std::string name, std::function<bool()> check);
+
+  // Binds and starts the I/O threads and the pool; returns the bound port. Throws std::system_error
+  // when the address cannot be bound.
+  std::uint16_t start();
+  // Graceful stop: /readyz turns 503, the listener closes, idle connections close, in-flight
+  // requests get shutdown_timeout to finish, then everything stops. Safe to call from any thread,
+  // more than once. Returns after every thread has joined.
+  void stop();
+  // Blocks until a signal (SIGTERM, SIGINT) arrives, then stop()s. For main().
+  void run_until_signal();
+
+  [[nodiscard]] std::uint16_t port() const noexcept;
+  [[nodiscard]] bool draining() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// main() for a server binary after its config is loaded: builds the router, starts, waits for
+// SIGTERM/SIGINT, stops gracefully. Returns the exit code (0, 1 when it cannot start, 2 on a
+// configuration error found while building) and prints the reason.
+[[nodiscard]] int serve_until_signal(std::string_view binary, const config::Config& config, std::string name,
+                                     const std::function<Router()>& make_router);
+
+}  // namespace ecom::http

@@ -1,0 +1,25 @@
+// Start-up shared by the binaries: --help, --version, --config, loading and validating the config,
+// and the log level. Keeps each main() to wiring.
+#pragma once
+
+#include <ecom/platform/config.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ecom::process {
+
+struct Startup {
+  config::Config config;
+  std::string config_path;
+};
+
+// Parses argv ("--config FILE", "--help", "--version", "--check-config"); loads the config (the
+// default file is config/<name>.json, or ECOM_CONFIG); sets the log level from log.level (declared
+// here). Prints help/version/errors itself and returns nullopt with exit_code set when the process
+// should exit.
+[[nodiscard]] std::optional<Startup> start(int argc, char** argv, std::string_view binary_name,
+                                           std::string_view description, config::Schema schema, int& exit_code);
+
+}  // namespace ecom::process

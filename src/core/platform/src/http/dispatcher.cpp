@@ -1,0 +1,146 @@
+#include <ecom/platform/error.hpp>
+#include <ecom/platform/http/dispatcher.hpp>
+#include <ecom/platform/http/problem.hpp>
+#include <ecom/platform/log.hpp>
+
+#include <algorithm>
+#include <array>
+#include <random>
+
+namespace ecom::http {
+
+bool valid_request_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 128) {
+    return false;
+  }
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.';
+  });
+}
+
+std::string generate_request_id() {
+  // Per-thread generator seeded from the OS: unique enough to correlate logs, no lock per request.
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr std::array<char, 16> kHex{'0', '1', '2', '3', '4', '5', '6', '7',
+                                             '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+  std::string id(32, '0');
+  for (std::size_t i = 0; i < 32; i += 16) {
+    auto v = rng();
+    for (std::size_t k = 0; k < 16; ++k) {
+      id[i + k] = kHex[(v >> (k * 4)) & 0xF];
+    }
+  }
+  return id;
+}
+
+Dispatcher::Dispatcher(Router router, DispatcherOptions options, std::shared_ptr<metrics::Registry> metrics)
+    : router_(std::move(router)), options_(std::move(options)), metrics_(std::move(metrics)) {}
+
+bool Dispatcher::origin_allowed(std::string_view origin) const {
+  return std::any_of(options_.cors_origins.begin(), options_.cors_origins.end(),
+                     [&](const std::string& o) { return o == "*" || o == origin; });
+}
+
+Dispatcher::Plan Dispatcher::route(Request& req) const {
+  auto sent_id = req.header("X-Request-Id");
+  req.request_id = sent_id && valid_request_id(*sent_id) ? std::string(*sent_id) : generate_request_id();
+
+  Plan plan;
+  // CORS preflight: answered here for every route, so handlers never see OPTIONS + Origin.
+  if (req.method == Method::options && req.header("Origin") && req.header("Access-Control-Request-Method")) {
+    auto m = router_.match(method_from_string(*req.header("Access-Control-Request-Method")), req.path);
+    req.route = m.route != nullptr ? m.route->pattern : "";
+    Response res = Response::empty(204);
+    if (m.kind == Match::Kind::found && origin_allowed(*req.header("Origin"))) {
+      res.headers.add("Access-Control-Allow-Methods", std::string(to_string(m.route->method)));
+      if (auto h = req.header("Access-Control-Request-Headers")) {
+        res.headers.add("Access-Control-Allow-Headers", std::string(*h));
+      }
+      res.headers.add("Access-Control-Max-Age", "600");
+    }
+    plan.immediate = std::move(res);
+    return plan;
+  }
+
+  auto m = router_.match(req.method, req.path);
+  switch (m.kind) {
+    case Match::Kind::found:
+      req.route = m.route->pattern;
+      req.path_params = std::move(m.params);
+      plan.route = m.route;
+      break;
+    case Match::Kind::method_not_allowed: {
+      Response res =
+          error_response(core::Error(core::ErrorCode::method_not_allowed,
+                                     "The method " + req.method_text + " is not allowed here; allowed: " + m.allow),
+                         req);
+      res.headers.add("Allow", m.allow);
+      plan.immediate = std::move(res);
+      break;
+    }
+    case Match::Kind::not_found:
+      plan.immediate =
+          error_response(core::Error(core::ErrorCode::not_found, "No page or resource at this address."), req);
+      break;
+  }
+  return plan;
+}
+
+Response Dispatcher::invoke(const Route& route, Request& req) const {
+  try {
+    return route.handler(req);
+  } catch (const core::Error& e) {
+    if (e.code() == core::ErrorCode::internal) {
+      log::error("internal error", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.message()}});
+    }
+    return error_response(e, req);
+  } catch (const std::exception& e) {
+    // The cause goes to the log with the request id; the client gets no internals.
+    log::error("unhandled exception", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+    return internal_error_response(req);
+  } catch (...) {
+    log::error("unhandled non-standard exception", {{"request_id", req.request_id}, {"route", req.route}});
+    return internal_error_response(req);
+  }
+}
+
+void Dispatcher::finish(const Request& req, Response& res) const {
+  res.headers.set("X-Request-Id", req.request_id);
+  if (!res.headers.has("X-Content-Type-Options")) {
+    res.headers.add("X-Content-Type-Options", "nosniff");
+  }
+  if (!res.headers.has("Referrer-Policy")) {
+    res.headers.add("Referrer-Policy", "strict-origin-when-cross-origin");
+  }
+  if (!res.headers.has("Content-Security-Policy") && !options_.content_security_policy.empty()) {
+    res.headers.add("Content-Security-Policy", options_.content_security_policy);
+  }
+  if (!res.headers.has("X-Frame-Options")) {
+    res.headers.add("X-Frame-Options", "DENY");
+  }
+  if (auto origin = req.header("Origin"); origin && origin_allowed(*origin)) {
+    res.headers.set("Access-Control-Allow-Origin", std::string(*origin));
+    res.headers.add("Access-Control-Expose-Headers", "X-Request-Id, ETag, Retry-After");
+    auto vary = res.headers.get("Vary");
+    res.headers.set("Vary", vary ? std::string(*vary) + ", Origin" : std::string("Origin"));
+  }
+
+  auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received_at).count();
+  if (metrics_) {
+    metrics_->observe_request(req.route, to_string(req.method), res.status, elapsed);
+  }
+  if (options_.access_log && log::enabled(log::Level::info)) {
+    // The path only: query strings may carry tokens, and headers (cookies, authorization) never go here.
+    log::info("request", {{"request_id", req.request_id},
+                          {"server", options_.server_name},
+                          {"method", req.method_text},
+                          {"path", req.path},
+                          {"route", req.route},
+                          {"status", res.status},
+                          {"duration_ms", elapsed * 1000.0},
+                          {"client_ip", req.client_ip}});
+  }
+}
+
+}  // namespace ecom::http

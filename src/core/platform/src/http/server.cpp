@@ -1,0 +1,617 @@
+// The only translation unit that sees Beast: sessions, limits, the accept loop and shutdown.
+#include "http/pool.hpp"
+
+#include <ecom/platform/http/client_ip.hpp>
+#include <ecom/platform/http/problem.hpp>
+#include <ecom/platform/http/server.hpp>
+#include <ecom/platform/log.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace ecom::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+void declare_server_config(config::Schema& schema, std::string_view default_address, std::int64_t default_port) {
+  const ServerOptions d;
+  const DispatcherOptions dd;
+  auto ms = [](std::chrono::milliseconds v) { return static_cast<std::int64_t>(v.count()); };
+  auto sz = [](std::size_t v) { return static_cast<std::int64_t>(v); };
+  schema.string("http.address", std::string(default_address), "address to listen on")
+      .integer("http.port", default_port, 0, 65535, "TCP port to listen on (0 = any free port)")
+      .integer("http.io_threads", 0, 0, 256, "I/O threads accepting, parsing and writing (0 = one per core)")
+      .integer("http.pool_threads", sz(d.pool_threads), 1, 1024, "threads for handlers that block (database, cache)")
+      .integer("http.pool_queue", sz(d.pool_queue), 0, 100000,
+               "blocking requests that may wait beyond the busy threads; more get 503 + Retry-After")
+      .integer("http.max_header_bytes", sz(d.max_header_bytes), 1024, 1024 * 1024,
+               "largest request header accepted (431 beyond)")
+      .integer("http.max_body_bytes", sz(d.max_body_bytes), 0, std::int64_t{1} << 32,
+               "largest request body accepted (413 beyond)")
+      .integer("http.max_connections", sz(d.max_connections), 1, 1'000'000,
+               "open client connections; beyond it new ones get 503 and are closed")
+      .integer("http.read_header_timeout_ms", ms(d.read_header_timeout), 100, 600'000,
+               "time a client has to send a whole request header")
+      .integer("http.body_timeout_ms", ms(d.body_timeout), 100, 3'600'000, "time a client has to send the body")
+      .integer("http.idle_timeout_ms", ms(d.idle_timeout), 100, 3'600'000,
+               "time a keep-alive connection may wait for its next request")
+      .integer("http.write_timeout_ms", ms(d.write_timeout), 100, 3'600'000, "time to write a response")
+      .integer("http.shutdown_timeout_ms", ms(d.shutdown_timeout), 0, 600'000,
+               "on SIGTERM, time in-flight requests get to finish")
+      .string_list("http.trusted_proxies", {},
+                   "addresses or CIDR networks of proxies whose X-Forwarded-For is believed")
+      .string_list("http.cors_origins", {}, "origins allowed to call the API from a browser (\"*\" for any)")
+      .string("http.content_security_policy", dd.content_security_policy, "default Content-Security-Policy header")
+      .boolean("http.access_log", true, "write one log line per request");
+}
+
+ServerOptions server_options_from(const config::Config& config, std::string name) {
+  ServerOptions o;
+  auto size = [&](std::string_view key) { return static_cast<std::size_t>(config.integer(key)); };
+  auto ms = [&](std::string_view key) { return std::chrono::milliseconds(config.integer(key)); };
+  o.name = name;
+  o.address = config.string("http.address");
+  o.port = static_cast<std::uint16_t>(config.integer("http.port"));
+  o.io_threads = size("http.io_threads");
+  o.pool_threads = size("http.pool_threads");
+  o.pool_queue = size("http.pool_queue");
+  o.max_header_bytes = size("http.max_header_bytes");
+  o.max_body_bytes = size("http.max_body_bytes");
+  o.max_connections = size("http.max_connections");
+  o.read_header_timeout = ms("http.read_header_timeout_ms");
+  o.body_timeout = ms("http.body_timeout_ms");
+  o.idle_timeout = ms("http.idle_timeout_ms");
+  o.write_timeout = ms("http.write_timeout_ms");
+  o.shutdown_timeout = ms("http.shutdown_timeout_ms");
+  o.trusted_proxies = config.string_list("http.trusted_proxies");
+  o.dispatcher.server_name = std::move(name);
+  o.dispatcher.cors_origins = config.string_list("http.cors_origins");
+  o.dispatcher.content_security_policy = config.string("http.content_security_policy");
+  o.dispatcher.access_log = config.boolean("http.access_log");
+  // Checked here rather than at first request so that a bad entry stops start-up.
+  try {
+    TrustedProxies check(o.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(std::string("http.trusted_proxies: ") + e.what());
+  }
+  return o;
+}
+
+namespace {
+
+// RFC 9110 Date; formatted once per second per thread.
+std::string_view http_date() {
+  thread_local std::time_t cached_second = 0;
+  thread_local std::array<char, 64> buffer{};
+  thread_local std::size_t length = 0;
+  std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    length = std::strftime(buffer.data(), buffer.size(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_second = now;
+  }
+  return {buffer.data(), length};
+}
+
+// Runs fn on the pool and resumes the awaiting coroutine on its own executor with the result.
+// Completes with accepted=false at once when the pool is full.
+template <typename Token>
+auto run_blocking(BlockingPool& pool, std::function<Response()> fn, Token&& token) {
+  auto init = [&pool](auto handler, std::function<Response()> work) {
+    auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
+    auto ex = asio::get_associated_executor(*shared_handler);
+    bool accepted = pool.try_submit([shared_handler, ex, work = std::move(work)]() {
+      Response r = work();
+      asio::post(ex, [shared_handler, r = std::move(r)]() mutable { (*shared_handler)(true, std::move(r)); });
+    });
+    if (!accepted) {
+      asio::post(ex, [shared_handler]() mutable { (*shared_handler)(false, Response{}); });
+    }
+  };
+  return asio::async_initiate<Token, void(bool, Response)>(init, token, std::move(fn));
+}
+
+bool is_disconnect(const boost::system::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted || ec == asio::error::broken_pipe || ec == beast::error::timeout ||
+         ec == asio::error::bad_descriptor || ec == asio::error::not_connected;
+}
+
+}  // namespace
+
+struct Connection {
+  Connection(tcp::socket socket, std::uint64_t conn_id) : stream(std::move(socket)), id(conn_id) {}
+  beast::tcp_stream stream;
+  std::uint64_t id;
+  std::string peer;
+  bool busy = false;     // a request is being handled; only touched on the connection's strand
+  bool closing = false;  // shutdown asked this idle connection to close
+};
+
+// Open connections, shared with each connection's deleter: coroutine frames (and the connections
+// they own) may be destroyed with the io_context after the rest of the server is gone.
+struct ConnectionRegistry {
+  std::mutex mutex;
+  std::condition_variable gone;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> open;
+  std::uint64_t next_id = 1;
+};
+
+struct Server::Impl {
+  Impl(ServerOptions o, Router router, std::shared_ptr<metrics::Registry> m)
+      : options(std::move(o)),
+        metrics(m ? std::move(m) : std::make_shared<metrics::Registry>()),
+        proxies(options.trusted_proxies),
+        io_thread_count(options.io_threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
+                                                : options.io_threads),
+        ioc(static_cast<int>(io_thread_count)),
+        acceptor(ioc),
+        pool(options.pool_threads, options.pool_queue) {
+    add_operational_routes(router);
+    dispatcher.emplace(std::move(router), options.dispatcher, metrics);
+    metrics->gauge("http_pool_queue_depth", "Blocking requests waiting for a pool thread.",
+                   [this] { return static_cast<double>(pool.queued()); });
+    metrics->gauge("http_pool_busy_threads", "Pool threads running a blocking handler.",
+                   [this] { return static_cast<double>(pool.busy()); });
+  }
+
+  void add_operational_routes(Router& router);
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> refuse(tcp::socket socket);
+  asio::awaitable<void> session(std::shared_ptr<Connection> conn);
+  asio::awaitable<void> write_and_close(std::shared_ptr<Connection> conn, Request& req, Response res, unsigned version);
+  asio::awaitable<bool> write(Connection& conn, const Request& req, Response& res, unsigned version, bool keep_alive);
+  void close_idle_connections();
+
+  ServerOptions options;
+  std::shared_ptr<metrics::Registry> metrics;
+  TrustedProxies proxies;
+  std::optional<Dispatcher> dispatcher;
+  std::size_t io_thread_count;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  BlockingPool pool;
+  std::vector<std::thread> threads;
+  std::atomic<bool> draining{false};
+  std::atomic<bool> started{false};
+  std::once_flag stop_once;
+  std::uint16_t bound_port = 0;
+
+  std::shared_ptr<ConnectionRegistry> registry = std::make_shared<ConnectionRegistry>();
+
+  std::mutex checks_mutex;
+  std::vector<std::pair<std::string, std::function<bool()>>> checks;
+};
+
+void Server::Impl::add_operational_routes(Router& router) {
+  RouteOptions inline_route{.execution = Execution::inline_io, .permission = ""};
+  router.get(
+      "/healthz", [](Request&) { return Response::json(200, R"({"status":"ok"})"); }, inline_route);
+  router.get(
+      "/readyz",
+      [this](Request&) {
+        if (draining.load()) {
+          Response r = Response::json(503, R"({"status":"shutting down"})");
+          r.headers.add("Retry-After", "1");
+          return r;
+        }
+        std::string failing;
+        {
+          std::lock_guard lock(checks_mutex);
+          for (const auto& [name, check] : checks) {
+            if (!check()) {
+              failing += (failing.empty() ? "\"" : ",\"") + name + "\"";
+            }
+          }
+        }
+        if (!failing.empty()) {
+          return Response::json(503, R"({"status":"not ready","failing":[)" + failing + "]}");
+        }
+        return Response::json(200, R"({"status":"ready"})");
+      },
+      inline_route);
+  router.get(
+      "/metrics",
+      [this](Request&) { return Response::text(200, metrics->render(), "text/plain; version=0.0.4; charset=utf-8"); },
+      inline_route);
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+        co_return;  // shutting down
+      }
+      // Out of file descriptors and the like: back off briefly instead of spinning.
+      log::warn("accept failed", {{"server", options.name}, {"error", ec.message()}});
+      asio::steady_timer t(ioc, std::chrono::milliseconds(50));
+      co_await t.async_wait(kTuple);
+      continue;
+    }
+    if (draining.load()) {
+      co_return;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::shared_ptr<Connection> conn;
+    {
+      std::lock_guard lock(registry->mutex);
+      if (registry->open.size() >= options.max_connections) {
+        metrics->increment("http_rejected_total{reason=\"max_connections\"}");
+        auto ex = socket.get_executor();
+        asio::co_spawn(ex, refuse(std::move(socket)), asio::detached);
+        continue;
+      }
+      auto id = registry->next_id++;
+      conn = std::shared_ptr<Connection>(new Connection(std::move(socket), id),
+                                         [reg = registry, m = metrics](Connection* c) {
+                                           auto cid = c->id;
+                                           delete c;
+                                           {
+                                             std::lock_guard l(reg->mutex);
+                                             reg->open.erase(cid);
+                                           }
+                                           m->connection_closed();
+                                           reg->gone.notify_all();
+                                         });
+      registry->open.emplace(id, conn);
+    }
+    metrics->connection_opened();
+    auto ep = conn->stream.socket().remote_endpoint(ignored);
+    conn->peer = ignored ? std::string("unknown") : ep.address().to_string();
+    asio::co_spawn(conn->stream.get_executor(), session(conn), [this](const std::exception_ptr& e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          log::error("connection ended by an exception", {{"server", options.name}, {"error", ex.what()}});
+        }
+      }
+    });
+  }
+}
+
+asio::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
+  static constexpr std::string_view kBody =
+      R"({"type":"/problems/unavailable","title":"Service Unavailable","status":503,"detail":"Too many connections."})";
+  static const std::string kBusy = fmt::format(
+      "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/problem+json\r\n"
+      "Connection: close\r\nContent-Length: {}\r\n\r\n{}",
+      kBody.size(), kBody);
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(std::chrono::seconds(1));
+  co_await asio::async_write(stream, asio::buffer(kBusy), kTuple);
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.socket().close(ignored);
+}
+
+asio::awaitable<bool> Server::Impl::write(Connection& conn, const Request& req, Response& res, unsigned version,
+                                          bool keep_alive) {
+  bhttp::response<bhttp::string_body> out;
+  out.version(version);
+  out.result(static_cast<unsigned>(res.status));
+  bool explicit_length = false;
+  for (auto& [name, value] : res.headers.fields()) {
+    if (iequals(name, "Content-Length")) {
+      explicit_length = true;
+    }
+    out.insert(name, value);
+  }
+  out.set(bhttp::field::server, "ecom");
+  out.set(bhttp::field::date, http_date());
+  out.keep_alive(keep_alive);
+  bool no_body =
+      req.method == Method::head || res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
+  if (no_body) {
+    // HEAD keeps the Content-Length that GET would send; 204 and 304 send none of their own.
+    if (req.method == Method::head && !explicit_length && res.status != 204 && res.status != 304) {
+      out.content_length(res.body.size());
+    }
+  } else {
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+  }
+  conn.stream.expires_after(options.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(conn.stream, out, kTuple);
+  co_return !ec;
+}
+
+asio::awaitable<void> Server::Impl::write_and_close(std::shared_ptr<Connection> conn, Request& req, Response res,
+                                                    unsigned version) {
+  dispatcher->finish(req, res);
+  co_await write(*conn, req, res, version, false);
+  // Lingering close: stop sending, then read and discard what the client still sends for a short
+  // while, so that our error answer is not lost to a reset caused by unread data.
+  boost::system::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  conn->stream.expires_after(std::chrono::milliseconds(500));
+  std::array<char, 4096> sink{};
+  for (int i = 0; i < 64; ++i) {
+    auto [ec, n] = co_await conn->stream.async_read_some(asio::buffer(sink), kTuple);
+    if (ec) {
+      break;
+    }
+  }
+  conn->stream.socket().close(ignored);
+}
+
+asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
+  beast::flat_buffer buffer;
+  bool first = true;
+  for (;;) {
+    if (conn->closing) {
+      break;
+    }
+    // Wait for the first byte of the next request: idle time is bounded separately from the time
+    // the header may take, so a slow-loris client cannot hold a connection by trickling bytes.
+    if (buffer.size() == 0) {
+      conn->stream.expires_after(first ? options.read_header_timeout : options.idle_timeout);
+      auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), kTuple);
+      if (ec) {
+        break;
+      }
+      buffer.commit(n);
+    }
+    first = false;
+    conn->busy = true;
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+    parser.body_limit(options.max_body_bytes);
+    conn->stream.expires_after(options.read_header_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kTuple);
+
+    Request req;
+    req.received_at = std::chrono::steady_clock::now();
+    req.client_ip = conn->peer;
+    auto fail = [&](core::ErrorCode code, std::string message) -> asio::awaitable<void> {
+      req.request_id = generate_request_id();
+      req.method_text = "-";
+      co_await write_and_close(conn, req, error_response(core::Error(code, std::move(message)), req), 11);
+    };
+    if (hec) {
+      if (hec == bhttp::error::header_limit) {
+        co_await fail(core::ErrorCode::header_too_large, "The request header is too large.");
+      } else if (hec == bhttp::error::body_limit) {
+        co_await fail(core::ErrorCode::payload_too_large, "The request body is too large.");
+      } else if (!is_disconnect(hec) && hec != bhttp::error::partial_message) {
+        co_await fail(core::ErrorCode::bad_request, "The request is not valid HTTP.");
+      }
+      break;
+    }
+    auto& header = parser.get();
+    if (header[bhttp::field::expect] == "100-continue") {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      conn->stream.expires_after(options.write_timeout);
+      co_await asio::async_write(conn->stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);
+    }
+    conn->stream.expires_after(options.body_timeout);
+    auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, kTuple);
+    if (bec) {
+      if (bec == bhttp::error::body_limit) {
+        co_await fail(core::ErrorCode::payload_too_large, "The request body is too large.");
+      } else if (!is_disconnect(bec) && bec != bhttp::error::partial_message) {
+        co_await fail(core::ErrorCode::bad_request, "The request is not valid HTTP.");
+      }
+      break;
+    }
+
+    auto msg = parser.release();
+    unsigned version = msg.version();
+    bool keep_alive = msg.keep_alive();
+    req.method_text = std::string(msg.method_string());
+    req.method = method_from_string(req.method_text);
+    req.target = std::string(msg.target());
+    std::string_view target = req.target;
+    // Absolute-form (a client talking to us as a proxy would): keep only the path and query.
+    if (target.starts_with("http://") || target.starts_with("https://")) {
+      auto slash = target.find('/', target.find("//") + 2);
+      target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+    }
+    auto qmark = target.find('?');
+    auto decoded = percent_decode(target.substr(0, qmark));
+    if (!target.starts_with('/') || !decoded || decoded->find('\0') != std::string::npos) {
+      co_await fail(core::ErrorCode::bad_request, "The request target is not a valid path.");
+      break;
+    }
+    req.path = std::move(*decoded);
+    if (qmark != std::string_view::npos) {
+      req.query = std::string(target.substr(qmark + 1));
+    }
+    for (const auto& f : msg) {
+      req.headers.add(std::string(f.name_string()), std::string(f.value()));
+    }
+    req.body = std::move(msg.body());
+    req.client_ip = proxies.client_ip(conn->peer, req.header("X-Forwarded-For"));
+
+    auto plan = dispatcher->route(req);
+    Response res;
+    if (plan.immediate) {
+      res = std::move(*plan.immediate);
+    } else if (plan.route->options.execution == Execution::inline_io) {
+      res = dispatcher->invoke(*plan.route, req);
+    } else {
+      const Route* route = plan.route;
+      auto [accepted, result] = co_await run_blocking(
+          pool, [this, route, &req]() { return dispatcher->invoke(*route, req); }, asio::use_awaitable);
+      if (accepted) {
+        res = std::move(result);
+      } else {
+        metrics->increment("http_rejected_total{reason=\"pool_full\"}");
+        res = error_response(core::Error(core::ErrorCode::unavailable, "The server is busy; retry shortly."), req);
+        res.headers.add("Retry-After", "1");
+      }
+    }
+    keep_alive = keep_alive && !draining.load();
+    dispatcher->finish(req, res);
+    bool ok = co_await write(*conn, req, res, version, keep_alive);
+    conn->busy = false;
+    if (!ok || !keep_alive) {
+      break;
+    }
+  }
+  boost::system::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  conn->stream.socket().close(ignored);
+}
+
+void Server::Impl::close_idle_connections() {
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(registry->mutex);
+    for (auto& [id, weak] : registry->open) {
+      if (auto c = weak.lock()) {
+        live.push_back(std::move(c));
+      }
+    }
+  }
+  for (auto& c : live) {
+    asio::post(c->stream.get_executor(), [c] {
+      if (!c->busy) {
+        c->closing = true;
+        boost::system::error_code ignored;
+        c->stream.socket().cancel(ignored);
+      }
+    });
+  }
+}
+
+Server::Server(ServerOptions options, Router router, std::shared_ptr<metrics::Registry> metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), std::move(metrics))) {}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::add_readiness_check(std::string name, std::function<bool()> check) {
+  std::lock_guard lock(impl_->checks_mutex);
+  impl_->checks.emplace_back(std::move(name), std::move(check));
+}
+
+std::uint16_t Server::start() {
+  auto& i = *impl_;
+  tcp::endpoint endpoint(asio::ip::make_address(i.options.address), i.options.port);
+  i.acceptor.open(endpoint.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(endpoint);
+  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  i.bound_port = i.acceptor.local_endpoint().port();
+  i.pool.start();
+  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  for (std::size_t t = 0; t < i.io_thread_count; ++t) {
+    i.threads.emplace_back([&i] {
+      // run() returns when stop() stops the context; a handler that throws is logged, not fatal.
+      for (int attempt = 0; attempt < 1000; ++attempt) {
+        try {
+          i.ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          log::error("I/O thread caught an exception", {{"server", i.options.name}, {"error", e.what()}});
+        }
+      }
+    });
+  }
+  i.started = true;
+  log::info("listening", {{"server", i.options.name},
+                          {"address", i.options.address},
+                          {"port", static_cast<std::int64_t>(i.bound_port)},
+                          {"io_threads", static_cast<std::int64_t>(i.io_thread_count)},
+                          {"pool_threads", static_cast<std::int64_t>(i.options.pool_threads)}});
+  return i.bound_port;
+}
+
+void Server::stop() {
+  auto& i = *impl_;
+  std::call_once(i.stop_once, [&i] {
+    if (!i.started) {
+      return;
+    }
+    auto deadline = std::chrono::steady_clock::now() + i.options.shutdown_timeout;
+    log::info("shutting down", {{"server", i.options.name}});
+    i.draining = true;
+    asio::post(i.ioc, [&i] {
+      boost::system::error_code ignored;
+      i.acceptor.close(ignored);
+    });
+    i.close_idle_connections();
+    {
+      auto& reg = *i.registry;
+      std::unique_lock lock(reg.mutex);
+      reg.gone.wait_until(lock, deadline, [&reg] { return reg.open.empty(); });
+      if (!reg.open.empty()) {
+        log::warn("connections still open at the shutdown deadline; closing them",
+                  {{"server", i.options.name}, {"connections", static_cast<std::int64_t>(reg.open.size())}});
+      }
+    }
+    i.ioc.stop();
+    for (auto& t : i.threads) {
+      t.join();
+    }
+    i.threads.clear();
+    i.pool.stop(std::max(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+    log::info("stopped", {{"server", i.options.name}});
+  });
+}
+
+void Server::run_until_signal() {
+  asio::io_context signals_ctx(1);
+  asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int signal) {
+    log::info("signal received", {{"signal", signal}});
+  });
+  signals_ctx.run();
+  stop();
+}
+
+int serve_until_signal(std::string_view binary, const config::Config& config, std::string name,
+                       const std::function<Router()>& make_router) {
+  try {
+    auto options = server_options_from(config, std::move(name));
+    Server server(options, make_router(), std::make_shared<metrics::Registry>());
+    server.start();
+    server.run_until_signal();
+    return 0;
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "{}: configuration error: {}\n", binary, e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    log::error("start-up failed", {{"error", e.what()}});
+    fmt::print(stderr, "{}: cannot start: {}\n", binary, e.what());
+    return 1;
+  }
+}
+
+std::uint16_t Server::port() const noexcept {
+  return impl_->bound_port;
+}
+bool Server::draining() const noexcept {
+  return impl_->draining.load();
+}
+
+}  // namespace ecom::http

@@ -1,0 +1,12 @@
+#include <ecom/platform/http/static_route.hpp>
+
+namespace ecom::http {
+
+void mount_static(Router& router, std::shared_ptr<const StaticFiles> files, const std::string& url_prefix) {
+  // Files are in memory, so serving never blocks: run on the I/O thread.
+  RouteOptions options{.execution = Execution::inline_io, .permission = ""};
+  router.get(
+      url_prefix + "/{path...}", [files](Request& req) { return files->serve(req, req.param("path")); }, options);
+}
+
+}  // namespace ecom::http

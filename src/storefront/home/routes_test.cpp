@@ -1,0 +1,49 @@
+#include "app.hpp"
+#include "http_client.hpp"
+#include "test_server.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+using namespace ecom;
+
+namespace {
+
+storefront::Settings settings(std::string name) {
+  return storefront::Settings{std::move(name), "EUR", "does-not-exist", "/static"};
+}
+
+}  // namespace
+
+TEST_CASE("the store endpoint describes the shop", "[storefront]") {
+  auto files = http::StaticFiles::load("does-not-exist", "/static");
+  test::TestServer s(storefront::make_router(settings("Demo"), files));
+  auto res = test::fetch(s.port(), "GET", "/api/v1/store");
+  CHECK(res.status == 200);
+  CHECK(res.header("Content-Type") == "application/json");
+  auto doc = boost::json::parse(res.body).as_object();
+  CHECK(doc.at("name").as_string() == "Demo");
+  CHECK(doc.at("currency").as_string() == "EUR");
+}
+
+TEST_CASE("the home page escapes the configured shop name", "[storefront]") {
+  auto files = http::StaticFiles::load("does-not-exist", "/static");
+  test::TestServer s(storefront::make_router(settings("<script>alert(1)</script> & Co"), files));
+  auto res = test::fetch(s.port(), "GET", "/");
+  CHECK(res.status == 200);
+  CHECK(res.header("Content-Type") == "text/html; charset=utf-8");
+  CHECK(res.body.find("<script>") == std::string::npos);
+  CHECK(res.body.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co") != std::string::npos);
+}
+
+TEST_CASE("storefront settings reject a malformed currency or static prefix", "[storefront]") {
+  config::Schema schema;
+  storefront::declare_config(schema);
+  auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto bad_currency = config::Config::parse(schema, R"({"shop":{"currency":"euro"}})", "test.json", env);
+  CHECK_THROWS_WITH(storefront::settings_from(bad_currency), Catch::Contains("shop.currency"));
+  auto bad_prefix = config::Config::parse(schema, R"({"static":{"url_prefix":"static/"}})", "test.json", env);
+  CHECK_THROWS_WITH(storefront::settings_from(bad_prefix), Catch::Contains("static.url_prefix"));
+  auto good = config::Config::parse(schema, "{}", "test.json", env);
+  CHECK(storefront::settings_from(good).currency == "EUR");
+}

@@ -1,0 +1,212 @@
+// The four executables as an operator meets them: --help, --version, config errors, start-up,
+// health endpoints and a clean exit on SIGTERM.
+#include "http_client.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string bin(const std::string& name) {
+  return std::string(ECOM_BIN_DIR) + "/" + name;
+}
+
+// A child process with stdout and stderr captured through one pipe.
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {}) {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addchdir_np(&actions, ECOM_SOURCE_DIR);
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    std::vector<std::string> env_store;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string_view(*e).starts_with("ECOM_")) {
+        continue;  // the test decides every override
+      }
+      env_store.emplace_back(*e);
+    }
+    env_store.insert(env_store.end(), extra_env.begin(), extra_env.end());
+    std::vector<char*> envp;
+    for (auto& e : env_store) {
+      envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data()) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    fd_ = fds[0];
+    fcntl(fd_, F_SETFL, O_NONBLOCK);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(fd_);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  // Reads output until pred(output) holds or the time runs out.
+  bool read_until(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!pred(output_)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        return false;
+      }
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+        continue;
+      }
+      char buf[4096];
+      auto n = read(fd_, buf, sizeof buf);
+      if (n <= 0) {
+        return pred(output_);
+      }
+      output_.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  // Waits for exit; returns the exit code, or nullopt when it did not exit in time.
+  std::optional<int> wait_exit(std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      int status = 0;
+      pid_t r = waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        pid_ = -1;
+        read_until([](const std::string&) { return false; }, 50ms);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        return std::nullopt;
+      }
+      read_until([](const std::string&) { return false; }, 20ms);
+    }
+  }
+  void signal(int sig) { kill(pid_, sig); }
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string output_;
+};
+
+// The port from the "listening" log line.
+std::optional<std::uint16_t> listening_port(const std::string& output) {
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find("\"listening\"") == std::string::npos) {
+      continue;
+    }
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(line, ec);  // the last line may still be arriving
+    if (!ec && doc.is_object() && doc.as_object().contains("port")) {
+      return static_cast<std::uint16_t>(doc.at("port").to_number<std::int64_t>());
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("every binary answers --version and --help", "[e2e]") {
+  for (const char* name : {"ecom-storefront", "ecom-admin", "ecom-worker", "ecomctl"}) {
+    CAPTURE(name);
+    Child version({bin(name), "--version"});
+    CHECK(version.wait_exit(10s) == 0);
+    CHECK(version.output().find("0.1.0") != std::string::npos);
+    Child help({bin(name), "--help"});
+    CHECK(help.wait_exit(10s) == 0);
+    CHECK(help.output().find("Usage") != std::string::npos);
+  }
+  Child keys({bin("ecom-storefront"), "--help"});
+  REQUIRE(keys.wait_exit(10s) == 0);
+  CHECK(keys.output().find("ECOM_HTTP_PORT") != std::string::npos);
+}
+
+TEST_CASE("a bad configuration stops start-up with a message naming the key", "[e2e]") {
+  auto dir = std::filesystem::temp_directory_path() / ("ecom-e2e-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto file = dir / "bad.json";
+  { std::ofstream(file) << R"({"http": {"prot": 8080}})"; }
+  Child typo({bin("ecom-storefront"), "--config", file.string()});
+  CHECK(typo.wait_exit(10s) == 2);
+  CHECK(typo.output().find("http.prot") != std::string::npos);
+
+  Child bad_env({bin("ecom-admin"), "--check-config"}, {"ECOM_HTTP_PORT=not-a-port"});
+  CHECK(bad_env.wait_exit(10s) == 2);
+  CHECK(bad_env.output().find("ECOM_HTTP_PORT") != std::string::npos);
+
+  Child good({bin("ecom-worker"), "--check-config"});
+  CHECK(good.wait_exit(10s) == 0);
+
+  Child unknown({bin("ecomctl"), "frobnicate"});
+  CHECK(unknown.wait_exit(10s) == 2);
+  CHECK(unknown.output().find("unknown command") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("servers start, answer health endpoints and exit 0 on SIGTERM", "[e2e]") {
+  for (const char* name : {"ecom-storefront", "ecom-admin", "ecom-worker"}) {
+    CAPTURE(name);
+    Child server({bin(name)}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", "ECOM_HTTP_IO_THREADS=1"});
+    REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
+    auto port = *listening_port(server.output());
+    CHECK(ecom::test::fetch(port, "GET", "/healthz").status == 200);
+    CHECK(ecom::test::fetch(port, "GET", "/readyz").status == 200);
+    CHECK(ecom::test::fetch(port, "GET", "/metrics").body.find("http_requests_total") != std::string::npos);
+    server.signal(SIGTERM);
+    CHECK(server.wait_exit(15s) == 0);
+    CHECK(server.output().find("\"stopped\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("the storefront serves its page, its API and fingerprinted static files", "[e2e]") {
+  Child server({bin("ecom-storefront")}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0"});
+  REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
+  auto port = *listening_port(server.output());
+  auto home = ecom::test::fetch(port, "GET", "/");
+  CHECK(home.status == 200);
+  auto css = home.body.find("/static/storefront/app.");
+  REQUIRE(css != std::string::npos);
+  auto href_end = home.body.find('"', css);
+  auto asset = ecom::test::fetch(port, "GET", home.body.substr(css, href_end - css));
+  CHECK(asset.status == 200);
+  CHECK(asset.header("Cache-Control") == "public, max-age=31536000, immutable");
+  CHECK(ecom::test::fetch(port, "GET", "/api/v1/store").status == 200);
+  server.signal(SIGINT);
+  CHECK(server.wait_exit(15s) == 0);
+}

@@ -181,3 +181,34 @@ TEST_CASE("health, readiness and Prometheus metrics", "[http]") {
   ready = true;
   CHECK(fetch(s.port(), "GET", "/readyz").status == 200);
 }
+
+TEST_CASE("a header value with CR or LF never reaches the wire", "[http]") {
+  http::Router r;
+  r.get("/split", [](http::Request&) {
+    auto res = http::Response::text(200, "ok");
+    res.headers.add("X-Injected", "a\r\nSet-Cookie: stolen=1");
+    res.headers.add("X-Fine", "yes");
+    return res;
+  });
+  test::TestServer s(std::move(r));
+  auto res = fetch(s.port(), "GET", "/split");
+  CHECK(res.status == 200);
+  CHECK_FALSE(res.header("Set-Cookie").has_value());
+  CHECK_FALSE(res.header("X-Injected").has_value());
+  CHECK(res.header("X-Fine") == "yes");
+}
+
+TEST_CASE("HTTP/1.0 clients get their connection closed unless they ask for keep-alive", "[http]") {
+  test::TestServer s(basic_router());
+  Connection c(s.port());
+  c.send("GET /hello HTTP/1.0\r\n\r\n");
+  auto res = c.read_response();
+  CHECK(res.status == 200);
+  CHECK(c.closed_by_peer(std::chrono::seconds(2)));
+
+  Connection k(s.port());
+  k.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  CHECK(k.read_response().header("Connection") == "keep-alive");
+  k.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  CHECK(k.read_response().status == 200);
+}

@@ -83,18 +83,15 @@ Router& Router::add(Method method, std::string pattern, Handler handler, RouteOp
   return *this;
 }
 
-bool Router::match_segments(const std::vector<Segment>& segs, std::string_view path,
-                            std::vector<std::pair<std::string, std::string>>& params) {
-  if (path.empty() || path.front() != '/') {
-    return false;
-  }
-  auto parts = split_path(path);
+std::optional<Router::Params> Router::match_segments(const std::vector<Segment>& segs, std::string_view path,
+                                                     const std::vector<std::string_view>& parts) {
+  Params params;
   std::size_t i = 0;
   for (; i < segs.size(); ++i) {
     const auto& seg = segs[i];
     if (seg.kind == Segment::Kind::rest) {
       if (i >= parts.size()) {
-        return false;
+        return std::nullopt;
       }
       // The rest of the path, slashes included, from this segment's start.
       std::size_t offset = 1;
@@ -103,35 +100,43 @@ bool Router::match_segments(const std::vector<Segment>& segs, std::string_view p
       }
       std::string_view rest = path.substr(offset);
       if (rest.empty()) {
-        return false;
+        return std::nullopt;
       }
       params.emplace_back(seg.text, std::string(rest));
-      return true;
+      return params;
     }
     if (i >= parts.size()) {
-      return false;
+      return std::nullopt;
     }
     if (seg.kind == Segment::Kind::literal) {
       if (parts[i] != seg.text) {
-        return false;
+        return std::nullopt;
       }
     } else {
       if (parts[i].empty()) {
-        return false;
+        return std::nullopt;
       }
       params.emplace_back(seg.text, std::string(parts[i]));
     }
   }
-  return i == parts.size();
+  if (i != parts.size()) {
+    return std::nullopt;
+  }
+  return params;
 }
 
 Match Router::match(Method method, std::string_view path) const {
   Match best;
   const Compiled* best_compiled = nullptr;
   std::vector<Method> allowed;
+  if (path.empty() || path.front() != '/') {
+    return best;
+  }
+  // Split once; every template is compared against the same segments.
+  const auto parts = split_path(path);
   for (const auto& c : compiled_) {
-    std::vector<std::pair<std::string, std::string>> params;
-    if (!match_segments(c.segments, path, params)) {
+    auto params = match_segments(c.segments, path, parts);
+    if (!params) {
       continue;
     }
     allowed.push_back(c.route->method);
@@ -159,7 +164,7 @@ Match Router::match(Method method, std::string_view path) const {
       best_compiled = &c;
       best.kind = Match::Kind::found;
       best.route = c.route;
-      best.params = std::move(params);
+      best.params = std::move(*params);
     }
   }
   if (best_compiled != nullptr) {

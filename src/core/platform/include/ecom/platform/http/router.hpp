@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,8 +64,9 @@ class Router {
     std::vector<Segment> segments;
     Route* route;
   };
-  static bool match_segments(const std::vector<Segment>& segs, std::string_view path,
-                             std::vector<std::pair<std::string, std::string>>& params);
+  using Params = std::vector<std::pair<std::string, std::string>>;
+  static std::optional<Params> match_segments(const std::vector<Segment>& segs, std::string_view path,
+                                              const std::vector<std::string_view>& parts);
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<Compiled> compiled_;
 };

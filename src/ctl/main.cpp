@@ -1,5 +1,7 @@
 // ecomctl: the operator's tool. Commands that need the database (migrate, seed, outbox) arrive
 // with the data core; the command table is here so that each lands as one entry.
+#include "commands.hpp"
+
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/log.hpp>
 
@@ -8,6 +10,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <string_view>
 
 namespace {
@@ -36,7 +39,16 @@ int env_name(int argc, char** argv) {
 
 int print_help(int argc, char** argv);
 
+int migrate(int argc, char** argv) {
+  return ecom::ctl::migrate_command({argv, static_cast<std::size_t>(argc)});
+}
+int outbox(int argc, char** argv) {
+  return ecom::ctl::outbox_command({argv, static_cast<std::size_t>(argc)});
+}
+
 constexpr std::array kCommands{
+    Command{"migrate", "apply pending database migrations (--status lists them)", migrate},
+    Command{"outbox", "outbox --status: pending, sent, dead letters; outbox retry-dead", outbox},
     Command{"version", "print the version", print_version},
     Command{"env-name", "print the environment variable that overrides a config key", env_name},
     Command{"help", "show this help", print_help},

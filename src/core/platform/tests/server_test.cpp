@@ -212,3 +212,16 @@ TEST_CASE("HTTP/1.0 clients get their connection closed unless they ask for keep
   k.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
   CHECK(k.read_response().status == 200);
 }
+
+TEST_CASE("an optional dependency down reports degraded but stays ready", "[http]") {
+  test::TestServer s(basic_router());
+  std::atomic<bool> cache_up{false};
+  s.server().add_readiness_check(
+      "cache", [&cache_up] { return cache_up.load(); }, http::Server::Dependency::optional);
+  auto res = fetch(s.port(), "GET", "/readyz");
+  CHECK(res.status == 200);
+  CHECK(res.body.find("degraded") != std::string::npos);
+  CHECK(res.body.find("cache") != std::string::npos);
+  cache_up = true;
+  CHECK(fetch(s.port(), "GET", "/readyz").body == R"({"status":"ready"})");
+}

@@ -207,7 +207,12 @@ struct Server::Impl {
   std::shared_ptr<ConnectionRegistry> registry = std::make_shared<ConnectionRegistry>();
 
   std::mutex checks_mutex;
-  std::vector<std::pair<std::string, std::function<bool()>>> checks;
+  struct Check {
+    std::string name;
+    std::function<bool()> check;
+    bool required;
+  };
+  std::vector<Check> checks;
 };
 
 void Server::Impl::add_operational_routes(Router& router) {
@@ -223,16 +228,22 @@ void Server::Impl::add_operational_routes(Router& router) {
           return r;
         }
         std::string failing;
+        std::string degraded;
         {
           std::lock_guard lock(checks_mutex);
-          for (const auto& [name, check] : checks) {
-            if (!check()) {
-              failing += (failing.empty() ? "\"" : ",\"") + name + "\"";
+          for (const auto& c : checks) {
+            if (!c.check()) {
+              auto& list = c.required ? failing : degraded;
+              list += (list.empty() ? "\"" : ",\"") + c.name + "\"";
             }
           }
         }
         if (!failing.empty()) {
           return Response::json(503, R"({"status":"not ready","failing":[)" + failing + "]}");
+        }
+        if (!degraded.empty()) {
+          // An optional dependency (the cache) is down: slower, not broken, so stay in rotation.
+          return Response::json(200, R"({"status":"degraded","degraded":[)" + degraded + "]}");
         }
         return Response::json(200, R"({"status":"ready"})");
       },
@@ -576,9 +587,9 @@ Server::~Server() {
   stop();
 }
 
-void Server::add_readiness_check(std::string name, std::function<bool()> check) {
+void Server::add_readiness_check(std::string name, std::function<bool()> check, Dependency dependency) {
   std::lock_guard lock(impl_->checks_mutex);
-  impl_->checks.emplace_back(std::move(name), std::move(check));
+  impl_->checks.push_back({std::move(name), std::move(check), dependency == Dependency::required});
 }
 
 std::uint16_t Server::start() {

@@ -47,8 +47,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // /readyz answers 503 while any check returns false. Checks may block briefly; they run on the pool.
-  void add_readiness_check(std::string name, std::function<bool()> check);
+  // /readyz answers 503 while a required check returns false, and 200 "degraded" while only
+  // optional ones do (the cache: slower, not broken). Checks run on the I/O thread, so they must
+  // not block: read state that a background probe keeps current (see db::HealthProbe).
+  enum class Dependency { required, optional };
+  void add_readiness_check(std::string name, std::function<bool()> check, Dependency dependency = Dependency::required);
 
   // Binds and starts the I/O threads and the pool; returns the bound port. Throws std::system_error
   // when the address cannot be bound.

@@ -1,0 +1,17 @@
+// ecomctl commands. Each lives in its own file and is listed once in main.cpp's table, so that a
+// module adds its command without touching the others.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace ecom::ctl {
+
+// Arguments after the command name. Returns the process exit code: 0 success, 1 failure (the
+// message already printed), 2 usage error.
+using Args = std::span<char* const>;
+
+int migrate_command(Args args);  // migrate [--status] [--config FILE]
+int outbox_command(Args args);   // outbox --status | outbox retry-dead [--config FILE]
+
+}  // namespace ecom::ctl

@@ -176,6 +176,7 @@ TEST_CASE("lines written from several threads arrive whole", "[log]") {
   constexpr int kLines = 200;
   {
     std::vector<std::jthread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([t] {
         for (int i = 0; i < kLines; ++i) {

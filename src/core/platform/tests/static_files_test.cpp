@@ -81,12 +81,12 @@ class AssetTree {
   fs::path base_;
 };
 
-Request request(Method method, std::vector<std::pair<std::string, std::string>> headers = {}) {
+Request request(Method method, const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   Request req;
   req.method = method;
   req.method_text = std::string(ecom::http::to_string(method));
-  for (auto& [name, value] : headers) {
-    req.headers.add(std::move(name), std::move(value));
+  for (const auto& [name, value] : headers) {
+    req.headers.add(name, value);
   }
   return req;
 }

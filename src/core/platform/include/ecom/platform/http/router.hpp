@@ -62,7 +62,7 @@ class Router {
   };
   struct Compiled {
     std::vector<Segment> segments;
-    Route* route;
+    Route* route = nullptr;
   };
   using Params = std::vector<std::pair<std::string, std::string>>;
   static std::optional<Params> match_segments(const std::vector<Segment>& segs, std::string_view path,

@@ -33,8 +33,8 @@ struct DatabaseOptions {
   std::string password;                   // from ECOM_DB_PASSWORD only; added to every URL
   std::size_t pool_size = 8;
   std::size_t replica_pool_size = 8;
-  std::chrono::milliseconds acquire_timeout{2000};       // waiting for a free connection; then unavailable
-  std::chrono::milliseconds statement_timeout{5000};     // PostgreSQL statement_timeout; SQLite busy timeout
+  std::chrono::milliseconds acquire_timeout{2000};    // waiting for a free connection; then unavailable
+  std::chrono::milliseconds statement_timeout{5000};  // PostgreSQL statement_timeout; SQLite busy timeout
   std::chrono::milliseconds read_your_writes_window{2000};
   std::chrono::milliseconds replica_retry_after{5000};  // how long a failed replica is skipped
   std::string migrations_dir = "migrations";

@@ -220,3 +220,26 @@ TEST_CASE("connections beyond the maximum are refused and the server stays healt
     }
   }));
 }
+
+TEST_CASE("no socket is leaked after errors, refusals and timeouts", "[limits]") {
+  auto options = test::test_options();
+  options.max_body_bytes = 16;
+  options.read_header_timeout = 300ms;
+  test::TestServer s(echo_router(), options);
+  {
+    Connection bad(s.port());
+    bad.send("NONSENSE\r\n\r\n");
+    (void)bad.read_response();
+    Connection big(s.port());
+    big.send(test::build_request("POST", "/echo", {}, std::string(100, 'x')));
+    (void)big.read_response();
+    Connection slow(s.port());
+    slow.send("GET /hel");
+    CHECK(slow.closed_by_peer(3s));
+    Connection ok(s.port());
+    ok.send(test::build_request("GET", "/hello"));
+    (void)ok.read_response();
+  }
+  // Every connection above is closed on both sides: the server holds none of them.
+  CHECK(eventually([&] { return s.metrics().open_connections() == 0; }));
+}

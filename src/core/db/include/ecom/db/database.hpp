@@ -4,8 +4,13 @@
 // Routing rules (ARCHITECTURE.md): writes and transactions go to the primary; plain reads may go to
 // a replica; reads that decide money, stock or authentication ask for the primary; and a client
 // that just wrote reads from the primary for read_your_writes_window, so it never sees its own
-// change missing. A replica that is down is skipped. A connection broken by a server restart is
-// detected when it fails and replaced before its next use.
+// change missing. A replica that is down is skipped for replica_retry_after. A connection broken by
+// a server restart is detected (when it fails, or before it is handed out when the server has
+// closed it) and replaced with a new one.
+//
+// Errors: a lost connection, a statement timeout, a busy SQLite file or an exhausted pool become
+// core::Error(unavailable), which callers may retry. Any other SQL error propagates unchanged as
+// soci::soci_error (a constraint violation is the caller's business).
 #pragma once
 
 #include <ecom/platform/config.hpp>
@@ -14,12 +19,19 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace soci {
 class session;
+}
+
+namespace ecom::metrics {
+class Registry;
 }
 
 namespace ecom::db {
@@ -50,31 +62,32 @@ enum class Consistency {
   strong,  // the primary: reads that decide money, stock or authentication
 };
 
-class Database;
-
-// A connection borrowed from a pool; returned on destruction. If a statement failed with a
-// connection error, call mark_broken() (Database::with_* does it for you) and the pool reconnects
-// it before the next use.
+// A connection borrowed from a pool; returned on destruction, and it must not outlive its
+// Database. If a statement failed with a connection error, call mark_broken() (Database::transact
+// and read do it for you): the pool drops the connection and opens a new one for the next caller.
 class Lease {
  public:
+  struct Impl;  // opaque; only the Database makes leases
+  explicit Lease(std::unique_ptr<Impl> impl);
   Lease(Lease&&) noexcept;
   Lease& operator=(Lease&&) noexcept;
   ~Lease();
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
   [[nodiscard]] soci::session& session() const noexcept;
   [[nodiscard]] bool on_replica() const noexcept;
   void mark_broken() noexcept;
 
  private:
-  friend class Database;
-  struct Impl;
-  explicit Lease(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
 class Database {
  public:
-  // Connects the pools (the primary must be reachable; replicas may be down). Throws core::Error
-  // (unavailable) with a clear message when the primary cannot be reached.
+  // Connects one primary connection to check that the primary is reachable (replicas may be
+  // down). Throws core::Error(unavailable) naming the server (never the password) when it cannot
+  // be reached, and config::ConfigError when the URL is malformed or names no known backend.
   explicit Database(DatabaseOptions options);
   ~Database();
   Database(const Database&) = delete;
@@ -82,34 +95,69 @@ class Database {
 
   [[nodiscard]] Backend backend() const noexcept;
   [[nodiscard]] const DatabaseOptions& options() const noexcept;
+  // The primary's address as it may be logged or printed: the password is never part of it.
+  [[nodiscard]] const std::string& display_name() const noexcept;
 
-  // Borrow a connection. client identifies who reads (a session or customer id; "" = anonymous)
-  // for the read-your-writes rule. Throws core::Error(unavailable) past acquire_timeout.
+  // Borrow a connection. client identifies who reads (a session or customer id; "" = anonymous,
+  // never tracked, so anonymous writers that must read back use Consistency::strong) for the
+  // read-your-writes rule. Throws core::Error(unavailable) past acquire_timeout or when the
+  // server cannot be reached.
   [[nodiscard]] Lease primary();
   [[nodiscard]] Lease reader(std::string_view client, Consistency consistency = Consistency::any);
 
-  // Runs fn in a transaction on the primary: commit when it returns, rollback when it throws.
-  // Records client as a writer for the read-your-writes window. Connection errors are detected
-  // and the connection replaced.
-  void transact(std::string_view client, const std::function<void(soci::session&)>& fn);
-  // Runs fn with a reader connection, marking the connection broken on connection errors.
-  void read(std::string_view client, Consistency consistency, const std::function<void(soci::session&)>& fn);
+  // Runs fn in a transaction on the primary (BEGIN IMMEDIATE on SQLite, so concurrent writers
+  // queue on the busy timeout instead of failing on a lock upgrade): commit when it returns,
+  // rollback when it throws. Records client as a writer for the read-your-writes window. Returns
+  // what fn returns. A connection found dead at BEGIN is replaced and the transaction started on a
+  // new one; fn itself runs at most once.
+  template <typename Fn>
+  auto transact(std::string_view client, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
+    return call_with_result<Fn>(std::forward<Fn>(fn),
+                                [&](const std::function<void(soci::session&)>& body) { transact_impl(client, body); });
+  }
+  // Runs fn with a reader connection (see reader()), marking the connection broken on connection
+  // errors. Returns what fn returns. fn runs at most once: a read that fails on a dying replica
+  // throws unavailable, and the next one goes to another replica or the primary.
+  template <typename Fn>
+  auto read(std::string_view client, Consistency consistency, Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
+    return call_with_result<Fn>(std::forward<Fn>(fn), [&](const std::function<void(soci::session&)>& body) {
+      read_impl(client, consistency, body);
+    });
+  }
 
   // Remembers that client wrote now (for writes made outside transact()).
   void note_write(std::string_view client);
-  // True when the primary answers a trivial query now; for readiness.
+  // True when the primary answers a trivial query now, on a connection of its own (a full pool
+  // does not make the database look down). Blocks up to the connect and statement timeouts: call
+  // it from HealthProbe's thread, not from an I/O thread.
   [[nodiscard]] bool ping();
 
   struct Stats {
     std::size_t primary_reads = 0;
     std::size_t replica_reads = 0;
-    std::size_t reconnects = 0;
-    std::size_t replica_failovers = 0;
+    std::size_t reconnects = 0;         // connections dropped as broken and replaced
+    std::size_t replica_failovers = 0;  // reads sent to the primary because a replica was down
   };
   [[nodiscard]] Stats stats() const;
+  // Publishes the stats and the primary pool's use as gauges (db_*) on /metrics.
+  void export_metrics(metrics::Registry& registry);
 
  private:
   struct Impl;
+  template <typename Fn, typename Run>
+  static auto call_with_result(Fn&& fn, Run&& run) -> std::invoke_result_t<Fn&, soci::session&> {
+    using Result = std::invoke_result_t<Fn&, soci::session&>;
+    if constexpr (std::is_void_v<Result>) {
+      run([&](soci::session& s) { fn(s); });
+    } else {
+      std::optional<Result> result;
+      run([&](soci::session& s) { result.emplace(fn(s)); });
+      return std::move(*result);
+    }
+  }
+  void transact_impl(std::string_view client, const std::function<void(soci::session&)>& fn);
+  void read_impl(std::string_view client, Consistency consistency, const std::function<void(soci::session&)>& fn);
+
   std::unique_ptr<Impl> impl_;
 };
 

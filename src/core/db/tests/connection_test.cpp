@@ -1,0 +1,71 @@
+#include "connection.hpp"
+
+#include <ecom/platform/config.hpp>
+
+#include <catch2/catch.hpp>
+
+using ecom::config::ConfigError;
+using ecom::db::Backend;
+using ecom::db::detail::parse_target;
+using namespace std::chrono_literals;
+
+namespace {
+
+ecom::db::detail::Target parse(std::string_view url, const std::string& password = "") {
+  return parse_target(url, password, 5000ms, 2000ms, "db.url");
+}
+
+}  // namespace
+
+TEST_CASE("sqlite:PATH names a file", "[db][url]") {
+  auto t = parse("sqlite:var/ecom.db");
+  CHECK(t.backend == Backend::sqlite);
+  CHECK(t.conninfo == "var/ecom.db");
+  CHECK(t.display == "sqlite:var/ecom.db");
+  CHECK(parse("sqlite:/tmp/x/shop.db").conninfo == "/tmp/x/shop.db");
+}
+
+TEST_CASE("SQLite URLs that cannot work are configuration errors naming the key", "[db][url]") {
+  CHECK_THROWS_WITH(parse("sqlite:"), Catch::Contains("db.url"));
+  CHECK_THROWS_AS(parse("sqlite::memory:"), ConfigError);
+  CHECK_THROWS_WITH(parse("sqlite:my shop.db"), Catch::Contains("spaces"));
+}
+
+TEST_CASE("a PostgreSQL URL becomes a keyword string with application_name and connect_timeout", "[db][url]") {
+  auto t = parse("postgresql://ecom@127.0.0.1:55432/shop");
+  CHECK(t.backend == Backend::postgresql);
+  CHECK(t.conninfo.find("user='ecom'") != std::string::npos);
+  CHECK(t.conninfo.find("host='127.0.0.1'") != std::string::npos);
+  CHECK(t.conninfo.find("port='55432'") != std::string::npos);
+  CHECK(t.conninfo.find("dbname='shop'") != std::string::npos);
+  CHECK(t.conninfo.find("application_name='ecom'") != std::string::npos);
+  CHECK(t.conninfo.find("connect_timeout='2'") != std::string::npos);
+  CHECK(t.display == "postgresql://ecom@127.0.0.1:55432/shop");
+  // An explicit application_name or connect_timeout wins.
+  auto own = parse("postgresql://ecom@127.0.0.1/shop?application_name=reports&connect_timeout=9");
+  CHECK(own.conninfo.find("application_name='reports'") != std::string::npos);
+  CHECK(own.conninfo.find("connect_timeout='9'") != std::string::npos);
+  // Keyword strings work too.
+  CHECK(parse("host=127.0.0.1 port=5432 dbname=shop").backend == Backend::postgresql);
+}
+
+TEST_CASE("the password is added quoted and never shown", "[db][url][secret]") {
+  auto t = parse("postgresql://ecom@127.0.0.1/shop", "s3cr'et \\x");
+  CHECK(t.conninfo.find("password='s3cr\\'et \\\\x'") != std::string::npos);
+  CHECK(t.display.find("s3cr") == std::string::npos);
+  // A password written into the URL is not shown either.
+  auto in_url = parse("postgresql://ecom:hunter2@127.0.0.1:5432/shop");
+  CHECK(in_url.conninfo.find("password='hunter2'") != std::string::npos);
+  CHECK(in_url.display.find("hunter2") == std::string::npos);
+  CHECK(in_url.display.find("127.0.0.1") != std::string::npos);
+  // ECOM_DB_PASSWORD overrides the one in the URL.
+  CHECK(parse("postgresql://ecom:old@127.0.0.1/shop", "new").conninfo.find("password='new'") != std::string::npos);
+}
+
+TEST_CASE("malformed database URLs are configuration errors naming the key", "[db][url]") {
+  CHECK_THROWS_AS(parse("mysql://root@localhost/shop"), ConfigError);
+  CHECK_THROWS_WITH(parse("mysql://root@localhost/shop"), Catch::Contains("db.url") && Catch::Contains("sqlite:PATH"));
+  CHECK_THROWS_WITH(parse("postgresql://ecom@127.0.0.1/shop?no_such_option=1"), Catch::Contains("db.url"));
+  CHECK_THROWS_WITH(parse_target("postgresql://[::1/x", "", 5000ms, 2000ms, "db.replicas"),
+                    Catch::Contains("db.replicas"));
+}

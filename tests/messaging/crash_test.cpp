@@ -1,0 +1,226 @@
+// Exactly-once effect through crashes, against the real broker and PostgreSQL: RabbitMQ restarted
+// in the middle of a stream of events, and the worker process killed with SIGKILL in the middle of
+// a batch and started again. Every event must be handled, and none twice: the handler's table has
+// no unique constraint, so a duplicate effect would show up as an extra row.
+// SERIAL: the first test restarts the RabbitMQ that every other test shares.
+#include "support.hpp"
+
+#include <ecom/messaging/admin.hpp>
+#include <ecom/messaging/worker.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fcntl.h>
+#include <functional>
+#include <optional>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+extern char** environ;
+
+using namespace ecom::messaging;
+using namespace ecom::messaging::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kEvents = 500;
+
+// A child process with stdout and stderr captured through one pipe (as in tests/e2e).
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    std::vector<std::string> env_store;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string_view(*e).starts_with("ECOM_")) {
+        continue;  // the test decides every override
+      }
+      env_store.emplace_back(*e);
+    }
+    env_store.insert(env_store.end(), extra_env.begin(), extra_env.end());
+    std::vector<char*> envp;
+    envp.reserve(env_store.size() + 1);
+    for (auto& e : env_store) {
+      envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data()) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    fd_ = fds[0];
+    fcntl(fd_, F_SETFL, O_NONBLOCK);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(fd_);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  bool read_until(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!pred(output_)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        return false;
+      }
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+        continue;
+      }
+      char buf[4096];
+      auto n = read(fd_, buf, sizeof buf);
+      if (n <= 0) {
+        return pred(output_);
+      }
+      output_.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  std::optional<int> wait_exit(std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      int status = 0;
+      pid_t r = waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        pid_ = -1;
+        read_until([](const std::string&) { return false; }, 50ms);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        return std::nullopt;
+      }
+      read_until([](const std::string&) { return false; }, 20ms);
+    }
+  }
+  void signal(int sig) { kill(pid_, sig); }
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string output_;
+};
+
+struct BrokerCleanup {
+  MessagingOptions options;
+  std::vector<std::string> consumers;
+  ~BrokerCleanup() { delete_broker_objects(options, consumers); }
+};
+
+// Writes kEvents events in small transactions spread over time, so that the crash lands while
+// events are still being written, relayed and consumed.
+class Producer {
+ public:
+  explicit Producer(ecom::db::Database& db)
+      : thread_([&db, this] {
+          for (int written = 0; written < kEvents; written += 10) {
+            add_events(db, "orders.order_placed", 10, 10);
+            written_.store(written + 10);
+            std::this_thread::sleep_for(30ms);
+          }
+        }) {}
+  ~Producer() { thread_.join(); }
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+  [[nodiscard]] int written() const { return written_.load(); }
+
+ private:
+  std::atomic<int> written_{0};
+  std::thread thread_;
+};
+
+bool all_handled(TestDatabase& t, const MessagingOptions& o) {
+  return count_distinct_handled(t.db()) >= kEvents && outbox_status(t.db(), o).pending == 0;
+}
+
+}  // namespace
+
+TEST_CASE("crash: RabbitMQ restarted mid-stream, every event is handled exactly once", "[messaging][integration]") {
+  const std::string services = required_env("ECOM_SERVICES");
+  auto t = TestDatabase::postgresql();
+  create_handled_table(t.db());
+  auto o = broker_options();
+  o.relay_batch = 25;
+  BrokerCleanup cleanup{o, {"audit"}};
+  Worker worker(t.db(), o, {{"audit", "orders.*", recording_handler("audit")}});
+  worker.start();
+  REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+  {
+    Producer producer(t.db());
+    REQUIRE(wait_until([&] { return count_handled(t.db()) >= 100; }, 30s));
+    const std::string restart = "\"" + services + "\" restart rabbitmq >/dev/null 2>&1";
+    REQUIRE(std::system(restart.c_str()) == 0);
+  }
+  REQUIRE(wait_until([&] { return all_handled(t, o); }, 60s));
+  worker.stop();
+  CHECK(worker.stats().reconnects > 0);
+  CHECK(count_handled(t.db()) == kEvents);
+  CHECK(count_distinct_handled(t.db()) == kEvents);
+  CHECK(outbox_status(t.db(), o).dead_letters == 0);
+}
+
+TEST_CASE("crash: the worker killed with SIGKILL mid-batch and restarted handles every event once",
+          "[messaging][integration]") {
+  auto t = TestDatabase::postgresql();
+  create_handled_table(t.db());
+  auto o = broker_options();
+  BrokerCleanup cleanup{o, {"audit"}};
+  const std::vector<std::string> env{
+      "ECOM_DB_URL=" + t.url(),
+      "ECOM_MESSAGING_AMQP_URL=" + o.amqp_url,
+      "ECOM_MESSAGING_EXCHANGE=" + o.exchange,
+      "ECOM_MESSAGING_QUEUE_PREFIX=" + o.queue_prefix,
+      "ECOM_MESSAGING_RELAY_BATCH=25",
+      "ECOM_MESSAGING_RELAY_POLL_MS=20",
+      "ECOM_MESSAGING_PREFETCH=20",
+      "ECOM_TEST_HANDLER_DELAY_MS=3",
+  };
+  const std::vector<std::string> argv{std::string(ECOM_BIN_DIR) + "/messaging_test_worker"};
+  auto ready = [](const std::string& out) { return out.find("test worker ready") != std::string::npos; };
+  {
+    Child first(argv, env);
+    REQUIRE(first.read_until(ready, 20s));
+    // The consumer declares its queue in the background; events before that would be unroutable.
+    REQUIRE(first.read_until(
+        [](const std::string& out) { return out.find("consumers connected") != std::string::npos; }, 20s));
+    Producer producer(t.db());
+    REQUIRE(wait_until([&] { return count_handled(t.db()) >= 100; }, 30s));
+    first.signal(SIGKILL);
+    REQUIRE(first.wait_exit(10s) == 128 + SIGKILL);
+    INFO("killed after " << count_handled(t.db()) << " handled, " << producer.written() << " written");
+    CHECK(count_handled(t.db()) < kEvents);
+  }
+  Child second(argv, env);
+  REQUIRE(second.read_until(ready, 20s));
+  REQUIRE(wait_until([&] { return all_handled(t, o); }, 60s));
+  second.signal(SIGTERM);
+  CHECK(second.wait_exit(20s) == 0);
+  CHECK(count_handled(t.db()) == kEvents);
+  CHECK(count_distinct_handled(t.db()) == kEvents);
+}

@@ -4,24 +4,27 @@
 #include <ecom/platform/http/server.hpp>
 #include <ecom/platform/http/static_route.hpp>
 #include <ecom/platform/process.hpp>
+#include <ecom/runtime/infrastructure.hpp>
 
 int main(int argc, char** argv) {
   using namespace ecom;
   config::Schema schema;
   // Loopback by default: the admin has no login yet.
   http::declare_server_config(schema, "127.0.0.1", 8081);
+  runtime::declare_config(schema);
   schema.string("static.root", "web", "folder of static assets served under /static");
-  int exit_code = 0;
-  auto startup =
-      process::start(argc, argv, "ecom-admin", "the admin portal and admin API", std::move(schema), exit_code);
-  if (!startup) {
-    return exit_code;
-  }
-  return http::serve_until_signal("ecom-admin", startup->config, "admin", [&] {
-    auto files = http::StaticFiles::load(startup->config.string("static.root"), "/static");
-    http::Router router;
-    admin::home::add_routes(router, files);
-    http::mount_static(router, files, "/static");
-    return router;
-  });
+  return process::run(argc, argv, "ecom-admin", "the admin portal and admin API", std::move(schema),
+                      [](const config::Config& config) {
+                        auto metrics = std::make_shared<metrics::Registry>();
+                        runtime::Infrastructure infrastructure(config, metrics);
+                        auto files = http::StaticFiles::load(config.string("static.root"), "/static");
+                        http::Router router;
+                        admin::home::add_routes(router, files);
+                        http::mount_static(router, files, "/static");
+                        http::Server server(http::server_options_from(config, "admin"), std::move(router), metrics);
+                        infrastructure.add_readiness_checks(server);
+                        server.start();
+                        server.run_until_signal();
+                        return 0;
+                      });
 }

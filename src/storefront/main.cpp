@@ -3,20 +3,25 @@
 
 #include <ecom/platform/http/server.hpp>
 #include <ecom/platform/process.hpp>
+#include <ecom/runtime/infrastructure.hpp>
 
 int main(int argc, char** argv) {
   using namespace ecom;
   config::Schema schema;
   http::declare_server_config(schema, "0.0.0.0", 8080);
+  runtime::declare_config(schema);
   storefront::declare_config(schema);
-  int exit_code = 0;
-  auto startup = process::start(argc, argv, "ecom-storefront", "the storefront (pages and JSON API)", std::move(schema),
-                                exit_code);
-  if (!startup) {
-    return exit_code;
-  }
-  return http::serve_until_signal("ecom-storefront", startup->config, "storefront", [&] {
-    auto settings = storefront::settings_from(startup->config);
-    return storefront::make_router(settings, http::StaticFiles::load(settings.static_root, settings.static_prefix));
-  });
+  return process::run(argc, argv, "ecom-storefront", "the storefront (pages and JSON API)", std::move(schema),
+                      [](const config::Config& config) {
+                        auto settings = storefront::settings_from(config);
+                        auto metrics = std::make_shared<metrics::Registry>();
+                        runtime::Infrastructure infrastructure(config, metrics);
+                        auto files = http::StaticFiles::load(settings.static_root, settings.static_prefix);
+                        http::Server server(http::server_options_from(config, "storefront"),
+                                            storefront::make_router(settings, std::move(files)), metrics);
+                        infrastructure.add_readiness_checks(server);
+                        server.start();
+                        server.run_until_signal();
+                        return 0;
+                      });
 }

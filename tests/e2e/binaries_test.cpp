@@ -140,6 +140,34 @@ std::optional<std::uint16_t> listening_port(const std::string& output) {
   return std::nullopt;
 }
 
+// A fresh SQLite database, migrated with ecomctl, for the servers under test.
+class MigratedDatabase {
+ public:
+  MigratedDatabase() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ecom-e2e-db-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::create_directories(dir_);
+    url_ = "ECOM_DB_URL=sqlite:" + (dir_ / "ecom.db").string();
+  }
+  ~MigratedDatabase() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  MigratedDatabase(const MigratedDatabase&) = delete;
+  MigratedDatabase& operator=(const MigratedDatabase&) = delete;
+
+  void migrate() const {
+    Child ctl({bin("ecomctl"), "migrate"}, {url_});
+    REQUIRE(ctl.wait_exit(30s) == 0);
+  }
+  [[nodiscard]] const std::string& env() const { return url_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path dir_;
+  std::string url_;
+};
+
 }  // namespace
 
 TEST_CASE("every binary answers --version and --help", "[e2e]") {
@@ -179,10 +207,22 @@ TEST_CASE("a bad configuration stops start-up with a message naming the key", "[
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("servers start, answer health endpoints and exit 0 on SIGTERM", "[e2e]") {
+TEST_CASE("servers refuse to start on a schema that is behind", "[e2e]") {
+  MigratedDatabase db;  // not migrated
   for (const char* name : {"ecom-storefront", "ecom-admin", "ecom-worker"}) {
     CAPTURE(name);
-    Child server({bin(name)}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", "ECOM_HTTP_IO_THREADS=1"});
+    Child server({bin(name)}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", db.env()});
+    CHECK(server.wait_exit(15s) == 1);
+    CHECK(server.output().find("ecomctl migrate") != std::string::npos);
+  }
+}
+
+TEST_CASE("servers start, answer health endpoints and exit 0 on SIGTERM", "[e2e]") {
+  MigratedDatabase db;
+  db.migrate();
+  for (const char* name : {"ecom-storefront", "ecom-admin", "ecom-worker"}) {
+    CAPTURE(name);
+    Child server({bin(name)}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", "ECOM_HTTP_IO_THREADS=1", db.env()});
     REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
     auto port = *listening_port(server.output());
     CHECK(ecom::test::fetch(port, "GET", "/healthz").status == 200);
@@ -195,7 +235,9 @@ TEST_CASE("servers start, answer health endpoints and exit 0 on SIGTERM", "[e2e]
 }
 
 TEST_CASE("the storefront serves its page, its API and fingerprinted static files", "[e2e]") {
-  Child server({bin("ecom-storefront")}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0"});
+  MigratedDatabase db;
+  db.migrate();
+  Child server({bin("ecom-storefront")}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", db.env()});
   REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
   auto port = *listening_port(server.output());
   auto home = ecom::test::fetch(port, "GET", "/");

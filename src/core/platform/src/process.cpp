@@ -77,4 +77,23 @@ std::optional<Startup> start(int argc, char** argv, std::string_view binary_name
   }
 }
 
+int run(int argc, char** argv, std::string_view binary_name, std::string_view description, config::Schema schema,
+        const std::function<int(const config::Config&)>& body) {
+  int exit_code = 0;
+  auto startup = start(argc, argv, binary_name, description, std::move(schema), exit_code);
+  if (!startup) {
+    return exit_code;
+  }
+  try {
+    return body(startup->config);
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "{}: configuration error: {}\n", binary_name, e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    log::error("start-up failed", {{"error", e.what()}});
+    fmt::print(stderr, "{}: cannot start: {}\n", binary_name, e.what());
+    return 1;
+  }
+}
+
 }  // namespace ecom::process

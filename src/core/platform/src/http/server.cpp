@@ -667,24 +667,6 @@ void Server::run_until_signal() {
   stop();
 }
 
-int serve_until_signal(std::string_view binary, const config::Config& config, std::string name,
-                       const std::function<Router()>& make_router) {
-  try {
-    auto options = server_options_from(config, std::move(name));
-    Server server(options, make_router(), std::make_shared<metrics::Registry>());
-    server.start();
-    server.run_until_signal();
-    return 0;
-  } catch (const config::ConfigError& e) {
-    fmt::print(stderr, "{}: configuration error: {}\n", binary, e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    log::error("start-up failed", {{"error", e.what()}});
-    fmt::print(stderr, "{}: cannot start: {}\n", binary, e.what());
-    return 1;
-  }
-}
-
 std::uint16_t Server::port() const noexcept {
   return impl_->bound_port;
 }

@@ -4,6 +4,7 @@
 
 #include <ecom/platform/config.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,5 +22,11 @@ struct Startup {
 // should exit.
 [[nodiscard]] std::optional<Startup> start(int argc, char** argv, std::string_view binary_name,
                                            std::string_view description, config::Schema schema, int& exit_code);
+
+// The whole life of a binary: start() as above, then body(config), reporting the errors every
+// binary reports the same way: a configuration error exits 2, any other failure to start is logged
+// and exits 1, with the reason on stderr. Returns the exit code.
+[[nodiscard]] int run(int argc, char** argv, std::string_view binary_name, std::string_view description,
+                      config::Schema schema, const std::function<int(const config::Config&)>& body);
 
 }  // namespace ecom::process

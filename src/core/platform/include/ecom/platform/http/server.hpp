@@ -71,10 +71,4 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// main() for a server binary after its config is loaded: builds the router, starts, waits for
-// SIGTERM/SIGINT, stops gracefully. Returns the exit code (0, 1 when it cannot start, 2 on a
-// configuration error found while building) and prints the reason.
-[[nodiscard]] int serve_until_signal(std::string_view binary, const config::Config& config, std::string name,
-                                     const std::function<Router()>& make_router);
-
 }  // namespace ecom::http

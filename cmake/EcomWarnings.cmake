@@ -16,7 +16,8 @@ endif()
 target_compile_definitions(ecom_build_flags INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_HAS_CO_AWAIT
                                                       BOOST_JSON_NO_LIB BOOST_URL_NO_LIB)
 # GCC 12's -Wrestrict reports std::string::assign inlined at -O2/-O3 as an overlapping memcpy:
-# a libstdc++ false positive (GCC bug 105329), fixed in GCC 13.
+# a libstdc++ false positive (GCC bug 105329), fixed in GCC 13. Only the optimised builds need it
+# (and clang-tidy, which reads the dev build's flags, does not know the option).
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  target_compile_options(ecom_build_flags INTERFACE -Wno-restrict)
+  target_compile_options(ecom_build_flags INTERFACE $<$<CONFIG:Release,RelWithDebInfo,MinSizeRel>:-Wno-restrict>)
 endif()

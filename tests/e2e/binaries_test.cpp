@@ -1,26 +1,21 @@
 // The four executables as an operator meets them: --help, --version, config errors, start-up,
 // health endpoints and a clean exit on SIGTERM.
+#include "child_process.hpp"
 #include "http_client.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
-
-extern char** environ;
 
 namespace {
 
@@ -30,97 +25,11 @@ std::string bin(const std::string& name) {
   return std::string(ECOM_BIN_DIR) + "/" + name;
 }
 
-// A child process with stdout and stderr captured through one pipe.
-class Child {
+// Runs the binaries from the source tree, where config/ and web/ are.
+class Child : public ecom::test::ChildProcess {
  public:
-  Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {}) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addchdir_np(&actions, ECOM_SOURCE_DIR);
-    std::vector<char*> args;
-    for (const auto& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    std::vector<std::string> env_store;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).starts_with("ECOM_")) {
-        continue;  // the test decides every override
-      }
-      env_store.emplace_back(*e);
-    }
-    env_store.insert(env_store.end(), extra_env.begin(), extra_env.end());
-    std::vector<char*> envp;
-    for (auto& e : env_store) {
-      envp.push_back(e.data());
-    }
-    envp.push_back(nullptr);
-    REQUIRE(posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data()) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    fd_ = fds[0];
-    fcntl(fd_, F_SETFL, O_NONBLOCK);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(fd_);
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  // Reads output until pred(output) holds or the time runs out.
-  bool read_until(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred(output_)) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) {
-        return false;
-      }
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-        continue;
-      }
-      char buf[4096];
-      auto n = read(fd_, buf, sizeof buf);
-      if (n <= 0) {
-        return pred(output_);
-      }
-      output_.append(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  // Waits for exit; returns the exit code, or nullopt when it did not exit in time.
-  std::optional<int> wait_exit(std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        pid_ = -1;
-        read_until([](const std::string&) { return false; }, 50ms);
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      if (std::chrono::steady_clock::now() > deadline) {
-        return std::nullopt;
-      }
-      read_until([](const std::string&) { return false; }, 20ms);
-    }
-  }
-  void signal(int sig) { kill(pid_, sig); }
-  const std::string& output() const { return output_; }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  std::string output_;
+  explicit Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {})
+      : ChildProcess(argv, extra_env, ECOM_SOURCE_DIR) {}
 };
 
 // The port from the "listening" log line.

@@ -1,22 +1,18 @@
 // ecomctl migrate as an operator runs it: the built binary against a temporary SQLite file and a
 // temporary migrations folder (and an unreachable PostgreSQL address), checking what it prints
 // and its exit code.
+#include "child_process.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <poll.h>
 #include <random>
-#include <signal.h>
-#include <spawn.h>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
-
-extern char** environ;
 
 namespace {
 
@@ -30,65 +26,11 @@ struct Run {
 // Runs ecomctl with args in cwd, with no ECOM_* variables but those in env; bounded by a deadline.
 Run ecomctl(const std::vector<std::string>& args, const std::filesystem::path& cwd,
             const std::vector<std::string>& env = {}) {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  std::vector<std::string> argv_store{std::string(ECOM_BIN_DIR) + "/ecomctl"};
-  argv_store.insert(argv_store.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  argv.reserve(argv_store.size() + 1);
-  for (auto& a : argv_store) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  std::vector<std::string> env_store;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (!std::string_view(*e).starts_with("ECOM_")) {
-      env_store.emplace_back(*e);
-    }
-  }
-  env_store.insert(env_store.end(), env.begin(), env.end());
-  std::vector<char*> envp;
-  envp.reserve(env_store.size() + 1);
-  for (auto& e : env_store) {
-    envp.push_back(e.data());
-  }
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-
-  Run run;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      kill(pid, SIGKILL);
-      break;
-    }
-    pollfd p{fds[0], POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-      continue;
-    }
-    char buf[4096];
-    const auto n = read(fds[0], buf, sizeof buf);
-    if (n <= 0) {
-      break;  // the child closed its end: it exited
-    }
-    run.output.append(buf, static_cast<std::size_t>(n));
-  }
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return run;
+  std::vector<std::string> argv{std::string(ECOM_BIN_DIR) + "/ecomctl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ecom::test::ChildProcess child(argv, env, cwd);
+  auto code = child.wait_exit(30s);
+  return Run{code.value_or(-1), child.output()};
 }
 
 void write_file(const std::filesystem::path& path, const std::string& text) {

@@ -3,6 +3,7 @@
 // a batch and started again. Every event must be handled, and none twice: the handler's table has
 // no unique constraint, so a duplicate effect would show up as an extra row.
 // SERIAL: the first test restarts the RabbitMQ that every other test shares.
+#include "child_process.hpp"
 #include "support.hpp"
 
 #include <ecom/messaging/admin.hpp>
@@ -13,19 +14,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <fcntl.h>
 #include <functional>
 #include <optional>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
-
-extern char** environ;
 
 using namespace ecom::messaging;
 using namespace ecom::messaging::test;
@@ -35,97 +30,7 @@ namespace {
 
 constexpr int kEvents = 500;
 
-// A child process with stdout and stderr captured through one pipe (as in tests/e2e).
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    for (const auto& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    std::vector<std::string> env_store;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).starts_with("ECOM_")) {
-        continue;  // the test decides every override
-      }
-      env_store.emplace_back(*e);
-    }
-    env_store.insert(env_store.end(), extra_env.begin(), extra_env.end());
-    std::vector<char*> envp;
-    envp.reserve(env_store.size() + 1);
-    for (auto& e : env_store) {
-      envp.push_back(e.data());
-    }
-    envp.push_back(nullptr);
-    REQUIRE(posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data()) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    fd_ = fds[0];
-    fcntl(fd_, F_SETFL, O_NONBLOCK);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(fd_);
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  bool read_until(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred(output_)) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) {
-        return false;
-      }
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-        continue;
-      }
-      char buf[4096];
-      auto n = read(fd_, buf, sizeof buf);
-      if (n <= 0) {
-        return pred(output_);
-      }
-      output_.append(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  std::optional<int> wait_exit(std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        pid_ = -1;
-        read_until([](const std::string&) { return false; }, 50ms);
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      if (std::chrono::steady_clock::now() > deadline) {
-        return std::nullopt;
-      }
-      read_until([](const std::string&) { return false; }, 20ms);
-    }
-  }
-  void signal(int sig) { kill(pid_, sig); }
-  const std::string& output() const { return output_; }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  std::string output_;
-};
+using Child = ecom::test::ChildProcess;
 
 struct BrokerCleanup {
   MessagingOptions options;

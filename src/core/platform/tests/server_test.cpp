@@ -225,3 +225,16 @@ TEST_CASE("an optional dependency down reports degraded but stays ready", "[http
   cache_up = true;
   CHECK(fetch(s.port(), "GET", "/readyz").body == R"({"status":"ready"})");
 }
+
+TEST_CASE("metrics can be rendered after the server that registered gauges is gone", "[http]") {
+  auto registry = std::make_shared<metrics::Registry>();
+  {
+    http::Server server(test::test_options(), http::Router{}, registry);
+    server.start();
+    server.stop();
+  }
+  // The gauges hold the pool weakly: a registry that outlives its server reads 0, not freed memory.
+  auto text = registry->render();
+  CHECK(text.find("http_pool_queue_depth 0\n") != std::string::npos);
+  CHECK(text.find("http_pool_busy_threads 0\n") != std::string::npos);
+}

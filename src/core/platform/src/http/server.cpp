@@ -170,13 +170,20 @@ struct Server::Impl {
                                                 : options.io_threads),
         ioc(static_cast<int>(io_thread_count)),
         acceptor(ioc),
-        pool(options.pool_threads, options.pool_queue) {
+        pool_owner(std::make_shared<BlockingPool>(options.pool_threads, options.pool_queue)),
+        pool(*pool_owner) {
     add_operational_routes(router);
     dispatcher.emplace(std::move(router), options.dispatcher, metrics);
-    metrics->gauge("http_pool_queue_depth", "Blocking requests waiting for a pool thread.",
-                   [this] { return static_cast<double>(pool.queued()); });
-    metrics->gauge("http_pool_busy_threads", "Pool threads running a blocking handler.",
-                   [this] { return static_cast<double>(pool.busy()); });
+    // The registry may outlive the server (it is shared): gauges hold the pool weakly.
+    std::weak_ptr<BlockingPool> weak_pool = pool_owner;
+    metrics->gauge("http_pool_queue_depth", "Blocking requests waiting for a pool thread.", [weak_pool] {
+      auto p = weak_pool.lock();
+      return p ? static_cast<double>(p->queued()) : 0.0;
+    });
+    metrics->gauge("http_pool_busy_threads", "Pool threads running a blocking handler.", [weak_pool] {
+      auto p = weak_pool.lock();
+      return p ? static_cast<double>(p->busy()) : 0.0;
+    });
   }
 
   void add_operational_routes(Router& router);
@@ -197,7 +204,8 @@ struct Server::Impl {
   std::size_t io_thread_count;
   asio::io_context ioc;
   tcp::acceptor acceptor;
-  BlockingPool pool;
+  std::shared_ptr<BlockingPool> pool_owner;
+  BlockingPool& pool;
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
   std::atomic<bool> started{false};

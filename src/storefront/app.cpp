@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "catalog/routes.hpp"
 #include "home/routes.hpp"
 
 #include <ecom/platform/http/static_route.hpp>
@@ -13,6 +14,7 @@ void declare_config(config::Schema& schema) {
       .string("static.url_prefix", "/static", "URL path where static assets are served")
       .string("shop.name", "ecom demo shop", "shop name shown on pages and in the API")
       .string("shop.currency", "EUR", "ISO 4217 code of the shop's default currency");
+  ecom::catalog::declare_config(schema);
 }
 
 Settings settings_from(const config::Config& config) {
@@ -29,9 +31,11 @@ Settings settings_from(const config::Config& config) {
   return s;
 }
 
-http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files) {
+http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
+                         ecom::catalog::CatalogService& catalog_service) {
   http::Router router;
   home::add_routes(router, settings, files);
+  catalog::add_routes(router, catalog_service);
   http::mount_static(router, std::move(files), settings.static_prefix);
   return router;
 }

@@ -2,6 +2,7 @@
 // tests build the very same router.
 #pragma once
 
+#include <ecom/catalog/catalog.hpp>
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/http/router.hpp>
 #include <ecom/platform/http/static_files.hpp>
@@ -21,6 +22,8 @@ struct Settings {
 void declare_config(config::Schema& schema);
 // Throws config::ConfigError on values the schema cannot check (a currency code's shape).
 [[nodiscard]] Settings settings_from(const config::Config& config);
-[[nodiscard]] http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files);
+// catalog_service must outlive the router.
+[[nodiscard]] http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
+                                       ecom::catalog::CatalogService& catalog_service);
 
 }  // namespace ecom::storefront

@@ -16,9 +16,12 @@ int main(int argc, char** argv) {
                         auto settings = storefront::settings_from(config);
                         auto metrics = std::make_shared<metrics::Registry>();
                         runtime::Infrastructure infrastructure(config, metrics);
+                        catalog::CatalogService catalog_service(infrastructure.database(), infrastructure.cache(),
+                                                                catalog::options_from(config));
                         auto files = http::StaticFiles::load(settings.static_root, settings.static_prefix);
                         http::Server server(http::server_options_from(config, "storefront"),
-                                            storefront::make_router(settings, std::move(files)), metrics);
+                                            storefront::make_router(settings, std::move(files), catalog_service),
+                                            metrics);
                         infrastructure.add_readiness_checks(server);
                         server.start();
                         server.run_until_signal();

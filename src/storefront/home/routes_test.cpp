@@ -1,4 +1,5 @@
 #include "app.hpp"
+#include "catalog/test_catalog.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
 
@@ -17,7 +18,8 @@ storefront::Settings settings(std::string name) {
 
 TEST_CASE("the store endpoint describes the shop", "[storefront]") {
   auto files = http::StaticFiles::load("does-not-exist", "/static");
-  test::TestServer s(storefront::make_router(settings("Demo"), files));
+  storefront::test::TestCatalog catalog;
+  test::TestServer s(storefront::make_router(settings("Demo"), files, catalog.service()));
   auto res = test::fetch(s.port(), "GET", "/api/v1/store");
   CHECK(res.status == 200);
   CHECK(res.header("Content-Type") == "application/json");
@@ -28,7 +30,8 @@ TEST_CASE("the store endpoint describes the shop", "[storefront]") {
 
 TEST_CASE("the home page escapes the configured shop name", "[storefront]") {
   auto files = http::StaticFiles::load("does-not-exist", "/static");
-  test::TestServer s(storefront::make_router(settings("<script>alert(1)</script> & Co"), files));
+  storefront::test::TestCatalog catalog;
+  test::TestServer s(storefront::make_router(settings("<script>alert(1)</script> & Co"), files, catalog.service()));
   auto res = test::fetch(s.port(), "GET", "/");
   CHECK(res.status == 200);
   CHECK(res.header("Content-Type") == "text/html; charset=utf-8");

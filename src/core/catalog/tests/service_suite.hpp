@@ -1,0 +1,26 @@
+// Checks of the catalog service that must hold on every backend. The same code runs on SQLite
+// (unit tests) and on PostgreSQL (integration tests); each check gets a freshly migrated database.
+#pragma once
+
+#include <ecom/db/database.hpp>
+
+namespace ecom::catalog::test {
+
+// A product written with variants, categories and attributes reads back whole.
+void check_create_and_read_back(db::Database& db);
+// Drafts and archived products are not found and not listed.
+void check_drafts_invisible(db::Database& db);
+// The category tree, one category by slug, and a listing by category including sub-categories.
+void check_categories(db::Database& db);
+// 57 products at limit 10 are each listed exactly once, also when products are added between
+// pages; newest first.
+void check_pagination(db::Database& db);
+// A cursor altered by one character, or made up, is bad_request naming "cursor"; so is a limit out
+// of range ("limit") and an unknown category ("category").
+void check_bad_queries(db::Database& db);
+// A price changed through the service shows on the next get_product though the product was cached.
+void check_cache_invalidation(db::Database& db);
+// A duplicate slug or SKU is a conflict; bad money is unprocessable.
+void check_write_rules(db::Database& db);
+
+}  // namespace ecom::catalog::test

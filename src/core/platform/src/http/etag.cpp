@@ -1,0 +1,79 @@
+#include <ecom/platform/http/etag.hpp>
+
+#include <array>
+#include <openssl/evp.h>
+#include <stdexcept>
+
+namespace ecom::http {
+namespace {
+
+// 128 bits are plenty to tell two versions of one resource apart, and keep the header short.
+constexpr std::size_t kTagBytes = 16;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::string_view opaque(std::string_view tag) {
+  if (tag.starts_with("W/")) {
+    tag.remove_prefix(2);
+  }
+  return tag;
+}
+
+}  // namespace
+
+std::string strong_etag(std::string_view body) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(body.data(), body.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 || size < kTagBytes) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string tag = "\"";
+  for (std::size_t i = 0; i < kTagBytes; ++i) {
+    tag.push_back(kHex[digest[i] >> 4U]);
+    tag.push_back(kHex[digest[i] & 0x0FU]);
+  }
+  tag.push_back('"');
+  return tag;
+}
+
+bool if_none_match(std::string_view header, std::string_view etag) {
+  const auto wanted = opaque(etag);
+  // Bounded by the header's length: each pass consumes at least one character.
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    const auto item = trim(header.substr(0, comma));
+    if (item == "*" || (!item.empty() && opaque(item) == wanted)) {
+      return true;
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+Response with_etag(const Request& request, Response response) {
+  if (response.status != 200) {
+    return response;
+  }
+  auto tag = strong_etag(response.body);
+  if (const auto header = request.header("If-None-Match"); header && if_none_match(*header, tag)) {
+    Response not_modified = Response::empty(304);
+    not_modified.headers.set("ETag", std::move(tag));
+    return not_modified;
+  }
+  response.headers.set("ETag", std::move(tag));
+  return response;
+}
+
+}  // namespace ecom::http

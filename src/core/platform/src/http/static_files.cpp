@@ -1,3 +1,4 @@
+#include <ecom/platform/http/etag.hpp>
 #include <ecom/platform/http/static_files.hpp>
 #include <ecom/platform/log.hpp>
 
@@ -128,24 +129,6 @@ bool is_within(const std::filesystem::path& root, const std::filesystem::path& p
     }
   }
   return true;
-}
-
-// If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x".
-bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-  bool match = false;
-  for_each_list_item(if_none_match, [&](std::string_view candidate) {
-    if (candidate == "*") {
-      match = true;
-      return;
-    }
-    if (candidate.starts_with("W/")) {
-      candidate.remove_prefix(2);
-    }
-    if (candidate == etag) {
-      match = true;
-    }
-  });
-  return match;
 }
 
 // q=0 (or 0.0, 0.000) means "not acceptable" (RFC 9110 12.4.2).
@@ -349,7 +332,7 @@ Response StaticFiles::serve(const Request& req, std::string_view rel) const {
     r.headers.set("Vary", "Accept-Encoding");
   }
 
-  if (auto inm = req.header("If-None-Match"); inm && etag_matches(*inm, file.etag)) {
+  if (auto inm = req.header("If-None-Match"); inm && if_none_match(*inm, file.etag)) {
     r.status = 304;
     return r;
   }

@@ -13,5 +13,6 @@ using Args = std::span<char* const>;
 
 int migrate_command(Args args);  // migrate [--status] [--config FILE]
 int outbox_command(Args args);   // outbox --status | outbox retry-dead [--config FILE]
+int seed_command(Args args);     // seed --products N [--seed S] [--append | --if-empty] [--config FILE]
 
 }  // namespace ecom::ctl

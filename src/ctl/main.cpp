@@ -45,9 +45,13 @@ int migrate(int argc, char** argv) {
 int outbox(int argc, char** argv) {
   return ecom::ctl::outbox_command({argv, static_cast<std::size_t>(argc)});
 }
+int seed(int argc, char** argv) {
+  return ecom::ctl::seed_command({argv, static_cast<std::size_t>(argc)});
+}
 
 constexpr std::array kCommands{
     Command{"migrate", "apply pending database migrations (--status lists them)", migrate},
+    Command{"seed", "seed --products N: fill the catalog with deterministic demo data", seed},
     Command{"outbox", "outbox --status: pending, sent, dead letters; outbox retry-dead", outbox},
     Command{"version", "print the version", print_version},
     Command{"env-name", "print the environment variable that overrides a config key", env_name},

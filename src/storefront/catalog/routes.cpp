@@ -9,10 +9,14 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <iterator>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ecom::storefront::catalog {
 namespace {
@@ -20,11 +24,15 @@ namespace {
 using ecom::catalog::CatalogService;
 using ecom::catalog::ListQuery;
 
-constexpr std::array<std::string_view, 3> kListParameters = {"limit", "cursor", "category"};
+constexpr std::array<std::string_view, 8> kListParameters = {"limit", "cursor",    "category",  "q",
+                                                             "sort",  "min_price", "max_price", "in_stock"};
+// attr.<name>=<value> filters: may repeat (any of the values) and are allowed where said.
+constexpr std::string_view kAttributePrefix = "attr.";
 
 // Unknown or repeated parameters are refused rather than ignored: a typo ("limt") must not
 // silently give the default answer.
-void check_parameter_names(const http::Request& request, std::span<const std::string_view> allowed) {
+void check_parameter_names(const http::Request& request, std::span<const std::string_view> allowed,
+                           bool attributes = false) {
   std::set<std::string, std::less<>> seen;
   std::string_view rest = request.query;
   // Bounded by the query's length: each pass consumes at least one character.
@@ -37,6 +45,9 @@ void check_parameter_names(const http::Request& request, std::span<const std::st
     }
     const auto raw_name = pair.substr(0, pair.find('='));
     auto name = http::percent_decode(raw_name, true).value_or(std::string(raw_name));
+    if (attributes && name.starts_with(kAttributePrefix) && name.size() > kAttributePrefix.size()) {
+      continue;
+    }
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       throw core::Error::bad_parameter(std::move(name), "unknown parameter");
     }
@@ -57,6 +68,47 @@ int parse_limit(const std::string& text) {
   return value;
 }
 
+// The attr.<name> parameters in order of first appearance, each with its values.
+std::vector<std::pair<std::string, std::vector<std::string>>> attribute_filters(const http::Request& request) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> filters;
+  std::string_view rest = request.query;
+  // Bounded by the query's length: each pass consumes at least one character.
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const auto eq = pair.find('=');
+    const auto raw_name = pair.substr(0, eq);
+    auto name = http::percent_decode(raw_name, true).value_or(std::string(raw_name));
+    if (!name.starts_with(kAttributePrefix) || name.size() == kAttributePrefix.size()) {
+      continue;
+    }
+    const auto raw_value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    auto value = http::percent_decode(raw_value, true);
+    if (!value || value->empty()) {
+      throw core::Error::bad_parameter(std::move(name), "must be a non-empty value");
+    }
+    auto attribute = name.substr(kAttributePrefix.size());
+    auto it = std::find_if(filters.begin(), filters.end(), [&](const auto& f) { return f.first == attribute; });
+    if (it == filters.end()) {
+      filters.emplace_back(std::move(attribute), std::vector<std::string>{});
+      it = std::prev(filters.end());
+    }
+    it->second.push_back(std::move(*value));
+  }
+  return filters;
+}
+
+std::int64_t parse_amount(const char* name, const std::string& text) {
+  std::int64_t value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    throw core::Error::bad_parameter(name, "must be an integer amount in minor units");
+  }
+  return value;
+}
+
 http::Response json(const http::Request& request, const boost::json::value& body) {
   return http::with_etag(request, http::Response::json(200, boost::json::serialize(body)));
 }
@@ -66,13 +118,33 @@ http::Response json(const http::Request& request, const boost::json::value& body
 void add_routes(http::Router& router, CatalogService& service) {
   // Blocking (the default): each may load from the database or the cache.
   router.get("/api/v1/products", [&service](http::Request& request) {
-    check_parameter_names(request, kListParameters);
+    check_parameter_names(request, kListParameters, true);
     ListQuery query;
     if (auto limit = request.query_param("limit")) {
       query.limit = parse_limit(*limit);
     }
     query.cursor = request.query_param("cursor");
     query.category = request.query_param("category");
+    query.q = request.query_param("q");
+    if (auto sort = request.query_param("sort")) {
+      query.sort = ecom::catalog::parse_sort(*sort);
+      if (!query.sort) {
+        throw core::Error::bad_parameter("sort", "must be relevance, newest, price_asc, price_desc or name");
+      }
+    }
+    if (auto min_price = request.query_param("min_price")) {
+      query.min_price = parse_amount("min_price", *min_price);
+    }
+    if (auto max_price = request.query_param("max_price")) {
+      query.max_price = parse_amount("max_price", *max_price);
+    }
+    if (auto in_stock = request.query_param("in_stock")) {
+      if (*in_stock != "true" && *in_stock != "false") {
+        throw core::Error::bad_parameter("in_stock", "must be true or false");
+      }
+      query.in_stock = *in_stock == "true";
+    }
+    query.attributes = attribute_filters(request);
     return json(request, ecom::catalog::to_json(service.list_products(query)));
   });
   router.get("/api/v1/products/{slug}", [&service](http::Request& request) {

@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <string>
+#include <vector>
 
 using namespace ecom;
 using ecom::catalog::Money;
@@ -140,6 +142,117 @@ TEST_CASE("GET /api/v1/products lists active products newest first, page by page
   CHECK(shirt.at("slug").as_string() == "linen-shirt");
   CHECK(shirt.at("price_from") == boost::json::value(boost::json::object{{"amount", 1999}, {"currency", "EUR"}}));
   CHECK(shirts.at("next_cursor").is_null());
+}
+
+TEST_CASE("GET /api/v1/products?q= searches titles, best match first, page by page", "[storefront][catalog]") {
+  Shop shop;
+  const auto slugs_of = [&](const std::string& target) {
+    auto res = shop.get(target);
+    REQUIRE(res.status == 200);
+    const auto doc = boost::json::parse(res.body);
+    std::vector<std::string> slugs;
+    for (const auto& item : doc.as_object().at("items").as_array()) {
+      slugs.emplace_back(item.as_object().at("slug").as_string());
+    }
+    return slugs;
+  };
+  CHECK(slugs_of("/api/v1/products?q=shirts") == std::vector<std::string>{"linen-shirt"});
+  CHECK(slugs_of("/api/v1/products?q=Linen%20sh") == std::vector<std::string>{"linen-shirt"});
+  CHECK(slugs_of("/api/v1/products?q=mu&limit=3").size() == 3);
+  CHECK(slugs_of("/api/v1/products?q=yet").empty());  // only the draft has it
+  CHECK(slugs_of("/api/v1/products?q=mug&category=clothing").empty());
+
+  std::set<std::string> mugs;
+  std::string target = "/api/v1/products?q=mug&limit=2";
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto body = boost::json::parse(shop.get(target).body).as_object();
+    for (const auto& item : body.at("items").as_array()) {
+      CHECK(mugs.insert(std::string(item.as_object().at("slug").as_string())).second);
+    }
+    if (body.at("next_cursor").is_null()) {
+      break;
+    }
+    cursor = std::string(body.at("next_cursor").as_string());
+    target = "/api/v1/products?q=mug&limit=2&cursor=" + cursor;
+  }
+  CHECK(mugs == std::set<std::string>{"mug-0", "mug-1", "mug-2"});
+  REQUIRE_FALSE(cursor.empty());
+  // The cursor belongs to that search.
+  check_bad_parameter(shop, "/api/v1/products?q=shirt&limit=2&cursor=" + cursor, "cursor");
+  check_bad_parameter(shop, "/api/v1/products?limit=2&cursor=" + cursor, "cursor");
+  check_bad_parameter(shop, "/api/v1/products?q=", "q");
+  check_bad_parameter(shop, "/api/v1/products?q=%2A%3A", "q");
+  check_bad_parameter(shop, "/api/v1/products?q=" + std::string(201, 'a'), "q");
+  check_bad_parameter(shop, "/api/v1/products?q=a&q=b", "q");
+}
+
+TEST_CASE("GET /api/v1/products?sort= orders by price or name", "[storefront][catalog]") {
+  Shop shop;
+  const auto slugs_of = [&](const std::string& target) {
+    auto res = shop.get(target);
+    REQUIRE(res.status == 200);
+    const auto doc = boost::json::parse(res.body);
+    std::vector<std::string> slugs;
+    for (const auto& item : doc.as_object().at("items").as_array()) {
+      slugs.emplace_back(item.as_object().at("slug").as_string());
+    }
+    return slugs;
+  };
+  // Only the shirt has a price: first by price either way, the mugs after it by id.
+  CHECK(slugs_of("/api/v1/products?sort=price_asc") ==
+        std::vector<std::string>{"linen-shirt", "mug-0", "mug-1", "mug-2"});
+  CHECK(slugs_of("/api/v1/products?sort=price_desc") ==
+        std::vector<std::string>{"linen-shirt", "mug-2", "mug-1", "mug-0"});
+  CHECK(slugs_of("/api/v1/products?sort=name") == std::vector<std::string>{"linen-shirt", "mug-0", "mug-1", "mug-2"});
+  CHECK(slugs_of("/api/v1/products?sort=newest&limit=1") == std::vector<std::string>{"mug-2"});
+  CHECK(slugs_of("/api/v1/products?q=mug&sort=name") == std::vector<std::string>{"mug-0", "mug-1", "mug-2"});
+
+  auto doc = boost::json::parse(shop.get("/api/v1/products?sort=name&limit=1").body).as_object();
+  const std::string cursor(doc.at("next_cursor").as_string());
+  CHECK(slugs_of("/api/v1/products?sort=name&limit=1&cursor=" + cursor) == std::vector<std::string>{"mug-0"});
+  check_bad_parameter(shop, "/api/v1/products?sort=price_asc&limit=1&cursor=" + cursor, "cursor");
+  check_bad_parameter(shop, "/api/v1/products?sort=relevance", "sort");
+  check_bad_parameter(shop, "/api/v1/products?sort=", "sort");
+  check_bad_parameter(shop, "/api/v1/products?sort=NAME", "sort");
+}
+
+TEST_CASE("GET /api/v1/products filters by price, stock and attributes", "[storefront][catalog]") {
+  Shop shop;
+  const auto slugs_of = [&](const std::string& target) {
+    auto res = shop.get(target);
+    REQUIRE(res.status == 200);
+    const auto doc = boost::json::parse(res.body);
+    std::vector<std::string> slugs;
+    for (const auto& item : doc.as_object().at("items").as_array()) {
+      slugs.emplace_back(item.as_object().at("slug").as_string());
+    }
+    return slugs;
+  };
+  const std::vector<std::string> shirt = {"linen-shirt"};
+  CHECK(slugs_of("/api/v1/products?min_price=1000&max_price=1999") == shirt);
+  CHECK(slugs_of("/api/v1/products?max_price=1998").empty());
+  CHECK(slugs_of("/api/v1/products?in_stock=true") == shirt);
+  CHECK(slugs_of("/api/v1/products?in_stock=false&sort=name") == std::vector<std::string>{"mug-0", "mug-1", "mug-2"});
+  CHECK(slugs_of("/api/v1/products?attr.material=linen") == shirt);
+  CHECK(slugs_of("/api/v1/products?attr.material=wool&attr.material=linen") == shirt);
+  CHECK(slugs_of("/api/v1/products?attr.material=wool").empty());
+  CHECK(slugs_of("/api/v1/products?attr.material=linen&attr.colour=red").empty());
+
+  check_bad_parameter(shop, "/api/v1/products?min_price=-1", "min_price");
+  check_bad_parameter(shop, "/api/v1/products?max_price=ten", "max_price");
+  check_bad_parameter(shop, "/api/v1/products?min_price=", "min_price");
+  check_bad_parameter(shop, "/api/v1/products?in_stock=yes", "in_stock");
+  check_bad_parameter(shop, "/api/v1/products?attr.material=", "attr.material");
+  check_bad_parameter(shop, "/api/v1/products?attr.=linen", "attr.");
+  check_bad_parameter(shop, "/api/v1/products?min_price=1&min_price=2", "min_price");
+  auto reversed = shop.get("/api/v1/products?min_price=500&max_price=100");
+  CHECK(reversed.status == 400);
+  const auto doc = boost::json::parse(reversed.body);
+  const auto& errors = doc.as_object().at("errors").as_array();
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].as_object().at("name").as_string() == "min_price");
+  CHECK(errors[1].as_object().at("name").as_string() == "max_price");
 }
 
 TEST_CASE("GET /api/v1/categories gives the tree and one category its sub-tree", "[storefront][catalog]") {

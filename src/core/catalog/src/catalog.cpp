@@ -8,6 +8,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -37,23 +38,69 @@ constexpr const char* kSelectAttributes =
     "SELECT name, value FROM product_attributes WHERE product_id = :product_id ORDER BY name, value";
 constexpr const char* kSelectCategories = "SELECT id, parent_id, slug, name, position FROM categories";
 constexpr const char* kSelectCategoryIdBySlug = "SELECT id FROM categories WHERE slug = :slug";
-// One statement for every listing: the flags switch the category and cursor conditions off, so the
-// text stays a constant and every value is bound. scope is the category and all its descendants.
-constexpr const char* kListProducts =
+// Listings are assembled from the constant fragments below (a fixed set of variants: plain or
+// search per backend, times one keyset per sort); every value is bound. scope is the category and
+// all its descendants; listed is the matching active products with their cheapest price and, for a
+// search, a rank where lower is better. The search text (:match) is built by search_words from
+// letters and digits only, so nothing a client types becomes FTS5 or tsquery syntax, let alone SQL.
+// The sentinels of kPagePriceAsc and kPagePriceDesc for products without a price.
+constexpr long long kNoPriceAsc = 9223372036854775807;
+constexpr long long kNoPriceDesc = -1;
+constexpr const char* kListHead =
     "WITH RECURSIVE scope(id) AS ("
     " SELECT id FROM categories WHERE slug = :category"
     " UNION ALL"
-    " SELECT c.id FROM categories c JOIN scope s ON c.parent_id = s.id) "
-    "SELECT p.id, p.slug, p.title, p.created_at,"
-    " (SELECT v.price_amount FROM variants v WHERE v.product_id = p.id ORDER BY v.price_amount, v.id LIMIT 1),"
-    " (SELECT v.currency FROM variants v WHERE v.product_id = p.id ORDER BY v.price_amount, v.id LIMIT 1) "
-    "FROM products p "
-    "WHERE p.status = 'active'"
+    " SELECT c.id FROM categories c JOIN scope s ON c.parent_id = s.id), "
+    "listed AS (SELECT p.id, p.slug, p.title, p.created_at,"
+    " (SELECT v.price_amount FROM variants v WHERE v.product_id = p.id ORDER BY v.price_amount, v.id LIMIT 1)"
+    " AS price,"
+    " (SELECT v.currency FROM variants v WHERE v.product_id = p.id ORDER BY v.price_amount, v.id LIMIT 1)"
+    " AS currency, ";
+constexpr const char* kListFromAll = "0 AS rank FROM products p WHERE p.status = 'active'";
+// SQLite: bm25 weighs a title hit ten times a description hit; lower is better already.
+constexpr const char* kListFromSearchSqlite =
+    "bm25(products_search, 10.0, 1.0) AS rank "
+    "FROM products_search JOIN products p ON p.id = products_search.rowid "
+    "WHERE products_search MATCH :match AND p.status = 'active'";
+// PostgreSQL: the generated, GIN-indexed products.search (title weight A, description B).
+constexpr const char* kListFromSearchPostgres =
+    "-ts_rank(p.search, query) AS rank "
+    "FROM products p, to_tsquery('english'::regconfig, :match) query "
+    "WHERE p.search @@ query AND p.status = 'active'";
+constexpr const char* kListCategory =
     " AND (:any_category = 1 OR EXISTS (SELECT 1 FROM product_categories pc JOIN scope s ON s.id = pc.category_id"
     " WHERE pc.product_id = p.id))"
-    " AND (:from_start = 1 OR p.created_at < :before_at OR (p.created_at = :same_at AND p.id < :before_id)) "
-    "ORDER BY p.created_at DESC, p.id DESC "
-    "LIMIT :limit";
+    " AND (:want_in_stock = 0 OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.on_hand > 0))"
+    " AND (:want_out_of_stock = 0 OR NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.on_hand > "
+    "0))";
+// One per attribute filter i (0..kMaxAttributeFilters-1), with its name and values bound as
+// attr_name_<i> and attr_value_<i>_<j>; unused value slots repeat the first value.
+constexpr const char* kListAttributeHead =
+    " AND EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id AND a.name = :attr_name_";
+constexpr const char* kListTail =
+    ") "
+    "SELECT id, slug, title, created_at, price, currency FROM listed "
+    "WHERE (:any_min = 1 OR price >= :min_price) AND (:any_max = 1 OR price <= :max_price) AND ";
+// Keysets: the rows after the cursor's (key, id) in each order. Products without a price sort
+// after every priced one (the sentinels), both ways.
+constexpr const char* kPageNewest =
+    "(:from_start = 1 OR created_at < :key OR (created_at = :same_key AND id < :after_id)) "
+    "ORDER BY created_at DESC, id DESC LIMIT :limit";
+constexpr const char* kPagePriceAsc =
+    "(:from_start = 1 OR COALESCE(price, 9223372036854775807) > :key"
+    " OR (COALESCE(price, 9223372036854775807) = :same_key AND id > :after_id)) "
+    "ORDER BY COALESCE(price, 9223372036854775807), id LIMIT :limit";
+constexpr const char* kPagePriceDesc =
+    "(:from_start = 1 OR COALESCE(price, -1) < :key OR (COALESCE(price, -1) = :same_key AND id < :after_id)) "
+    "ORDER BY COALESCE(price, -1) DESC, id DESC LIMIT :limit";
+// By title: the cursor holds only the last row's id (titles are unbounded text), whose title is
+// read back here; :key and :same_key are that id too.
+constexpr const char* kPageName =
+    "(:from_start = 1 OR title > (SELECT title FROM products WHERE id = :key)"
+    " OR (title = (SELECT title FROM products WHERE id = :same_key) AND id > :after_id)) "
+    "ORDER BY title, id LIMIT :limit";
+// Relevance has no stable keyset: it pages by an offset kept in the signed cursor.
+constexpr const char* kPageRelevance = "1 = 1 ORDER BY rank, created_at DESC, id DESC LIMIT :limit OFFSET :offset";
 
 constexpr const char* kInsertCategory =
     "INSERT INTO categories (parent_id, slug, name, position) VALUES (:parent_id, :slug, :name, :position) "
@@ -106,6 +153,139 @@ bool valid_slug(std::string_view slug) {
 
 bool valid_currency(std::string_view code) {
   return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// The words of a search text: runs of ASCII letters and digits, lower-cased; everything else
+// separates words. bad_request naming "q" when there is no word, or too much text.
+std::vector<std::string> search_words(std::string_view text) {
+  if (text.size() > kMaxSearchLength) {
+    throw Error::bad_parameter("q", "must be at most " + std::to_string(kMaxSearchLength) + " characters");
+  }
+  std::vector<std::string> words;
+  std::string word;
+  const auto flush = [&] {
+    if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  };
+  for (const char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      word.push_back(c);
+    } else if (c >= 'A' && c <= 'Z') {
+      word.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  if (words.empty()) {
+    throw Error::bad_parameter("q", "must contain a letter or a digit");
+  }
+  if (words.size() > kMaxSearchWords) {
+    throw Error::bad_parameter("q", "must have at most " + std::to_string(kMaxSearchWords) + " words");
+  }
+  return words;
+}
+
+std::string sort_name(ListSort sort) {
+  switch (sort) {
+    case ListSort::relevance:
+      return "relevance";
+    case ListSort::newest:
+      return "newest";
+    case ListSort::price_asc:
+      return "price_asc";
+    case ListSort::price_desc:
+      return "price_desc";
+    case ListSort::name:
+      return "name";
+  }
+  return "newest";
+}
+
+const char* page_sql(ListSort sort) {
+  switch (sort) {
+    case ListSort::relevance:
+      return kPageRelevance;
+    case ListSort::newest:
+      return kPageNewest;
+    case ListSort::price_asc:
+      return kPagePriceAsc;
+    case ListSort::price_desc:
+      return kPagePriceDesc;
+    case ListSort::name:
+      return kPageName;
+  }
+  return kPageNewest;
+}
+
+bool has_filters(const ListQuery& query) {
+  return query.min_price || query.max_price || query.in_stock || !query.attributes.empty();
+}
+
+void check_filters(const ListQuery& query) {
+  if (query.min_price && *query.min_price < 0) {
+    throw Error::bad_parameter("min_price", "must not be negative");
+  }
+  if (query.max_price && *query.max_price < 0) {
+    throw Error::bad_parameter("max_price", "must not be negative");
+  }
+  if (query.min_price && query.max_price && *query.min_price > *query.max_price) {
+    throw Error(ErrorCode::bad_request, "min_price is above max_price",
+                {core::FieldError{"min_price", "must not be above max_price"},
+                 core::FieldError{"max_price", "must not be below min_price"}});
+  }
+  if (query.attributes.size() > kMaxAttributeFilters) {
+    throw Error::bad_parameter("attr." + query.attributes.back().first,
+                               "at most " + std::to_string(kMaxAttributeFilters) + " attribute filters");
+  }
+  for (const auto& [name, values] : query.attributes) {
+    if (values.empty() || values.size() > kMaxAttributeValues) {
+      throw Error::bad_parameter("attr." + name, "must have 1 to " + std::to_string(kMaxAttributeValues) + " values");
+    }
+  }
+}
+
+// The filters as cursor scope text: a cursor from other filters is refused. Lengths prefix each
+// name and value, so no choice of text can make two different filters look alike.
+std::string filter_scope(const ListQuery& query) {
+  std::string scope = "|min=" + (query.min_price ? std::to_string(*query.min_price) : "") +
+                      "|max=" + (query.max_price ? std::to_string(*query.max_price) : "") +
+                      "|stock=" + (query.in_stock ? (*query.in_stock ? "1" : "0") : "");
+  for (const auto& [name, values] : query.attributes) {
+    scope += "|a" + std::to_string(name.size()) + ":" + name;
+    for (const auto& value : values) {
+      scope += "," + std::to_string(value.size()) + ":" + value;
+    }
+  }
+  return scope;
+}
+
+// FTS5: every word quoted (a phrase of one token, so no word is read as an operator), implicitly
+// ANDed; the last one a prefix. "red sne" -> "red" "sne"*
+std::string fts5_match(const std::vector<std::string>& words) {
+  std::string match;
+  for (const auto& word : words) {
+    if (!match.empty()) {
+      match += ' ';
+    }
+    match += '"' + word + '"';
+  }
+  return match + '*';
+}
+
+// to_tsquery: the words ANDed, the last one a prefix. "red sne" -> red & sne:*. The words are only
+// letters and digits, which to_tsquery reads as plain lexemes (and stems).
+std::string ts_query(const std::vector<std::string>& words) {
+  std::string query;
+  for (const auto& word : words) {
+    if (!query.empty()) {
+      query += " & ";
+    }
+    query += word;
+  }
+  return query + ":*";
 }
 
 Error invalid(std::string field, std::string reason) {
@@ -281,6 +461,17 @@ void declare_config(config::Schema& schema) {
                 "restart or on another process)");
 }
 
+std::optional<ListSort> parse_sort(std::string_view text) {
+  constexpr std::array kSorts = {ListSort::relevance, ListSort::newest, ListSort::price_asc, ListSort::price_desc,
+                                 ListSort::name};
+  for (const auto sort : kSorts) {
+    if (sort_name(sort) == text) {
+      return sort;
+    }
+  }
+  return std::nullopt;
+}
+
 CatalogOptions options_from(const config::Config& config) {
   CatalogOptions options;
   options.cursor_secret = config.string("catalog.cursor_secret");
@@ -344,13 +535,49 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
   if (query.limit < 1 || query.limit > kMaxListLimit) {
     throw Error::bad_parameter("limit", "must be an integer from 1 to " + std::to_string(kMaxListLimit));
   }
+  std::vector<std::string> words;
+  if (query.q) {
+    words = search_words(*query.q);
+  }
+  const ListSort sort = query.sort.value_or(query.q ? ListSort::relevance : ListSort::newest);
+  if (sort == ListSort::relevance && !query.q) {
+    throw Error::bad_parameter("sort", "relevance needs a search (q)");
+  }
+  check_filters(query);
+  // A cursor is valid only for the sort, category, search and filters it came from. The plain
+  // newest listing keeps the unscoped cursor format.
+  std::string scope;
+  if (sort != ListSort::newest || query.q || has_filters(query)) {
+    scope = sort_name(sort) + "|" + query.category.value_or("");
+    for (const auto& word : words) {
+      scope += "|" + word;
+    }
+    scope += filter_scope(query);
+  }
   std::optional<detail::CursorPosition> after;
   if (query.cursor) {
-    after = detail::decode_cursor(cursor_key_, *query.cursor);
+    after = detail::decode_cursor(cursor_key_, *query.cursor, scope);
   }
   if (query.category && !valid_slug(*query.category)) {
     throw Error::bad_parameter("category", "no such category");
   }
+  const bool postgres = db_.backend() == db::Backend::postgresql;
+  std::string text = kListHead;
+  if (words.empty()) {
+    text += kListFromAll;
+  } else {
+    text += postgres ? kListFromSearchPostgres : kListFromSearchSqlite;
+  }
+  text += kListCategory;
+  for (std::size_t i = 0; i < query.attributes.size(); ++i) {
+    text += kListAttributeHead + std::to_string(i) + " AND a.value IN (";
+    for (std::size_t j = 0; j < kMaxAttributeValues; ++j) {
+      text += (j == 0 ? ":attr_value_" : ", :attr_value_") + std::to_string(i) + "_" + std::to_string(j);
+    }
+    text += "))";
+  }
+  text += kListTail;
+  text += page_sql(sort);
   return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
     const std::string category = query.category.value_or("");
     if (query.category && !find_id(sql, kSelectCategoryIdBySlug, category)) {
@@ -358,8 +585,16 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
     }
     const int any_category = query.category ? 0 : 1;
     const int from_start = after ? 0 : 1;
-    const long long before_at = after ? after->created_at_us : 0;
-    const long long before_id = after ? after->id : 0;
+    const long long key = after ? (sort == ListSort::name ? after->id : after->key) : 0;
+    const long long after_id = after ? after->id : 0;
+    const long long offset = after ? after->offset : 0;
+    const int want_in_stock = query.in_stock.value_or(false) ? 1 : 0;
+    const int want_out_of_stock = query.in_stock.has_value() && !*query.in_stock ? 1 : 0;
+    const int any_min = query.min_price ? 0 : 1;
+    const long long min_price = query.min_price.value_or(0);
+    const int any_max = query.max_price ? 0 : 1;
+    const long long max_price = query.max_price.value_or(0);
+    const std::string match = words.empty() ? std::string() : (postgres ? ts_query(words) : fts5_match(words));
     // One row more than asked tells whether another page follows.
     const long long fetch = query.limit + 1;
     long long id = 0;
@@ -370,29 +605,76 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
     soci::indicator price_ind = soci::i_null;
     std::string currency;
     soci::indicator currency_ind = soci::i_null;
-    soci::statement st =
-        (sql.prepare << kListProducts, soci::into(id), soci::into(slug), soci::into(title), soci::into(created_at),
-         soci::into(price, price_ind), soci::into(currency, currency_ind), soci::use(category, "category"),
-         soci::use(any_category, "any_category"), soci::use(from_start, "from_start"),
-         soci::use(before_at, "before_at"), soci::use(before_at, "same_at"), soci::use(before_id, "before_id"),
-         soci::use(fetch, "limit"));
+    // Bound element by element: which placeholders the text has depends on the sort and search.
+    soci::statement st(sql);
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(slug));
+    st.exchange(soci::into(title));
+    st.exchange(soci::into(created_at));
+    st.exchange(soci::into(price, price_ind));
+    st.exchange(soci::into(currency, currency_ind));
+    st.exchange(soci::use(category, "category"));
+    st.exchange(soci::use(any_category, "any_category"));
+    st.exchange(soci::use(fetch, "limit"));
+    st.exchange(soci::use(want_in_stock, "want_in_stock"));
+    st.exchange(soci::use(want_out_of_stock, "want_out_of_stock"));
+    st.exchange(soci::use(any_min, "any_min"));
+    st.exchange(soci::use(min_price, "min_price"));
+    st.exchange(soci::use(any_max, "any_max"));
+    st.exchange(soci::use(max_price, "max_price"));
+    for (std::size_t i = 0; i < query.attributes.size(); ++i) {
+      const auto& [name, values] = query.attributes[i];
+      st.exchange(soci::use(name, "attr_name_" + std::to_string(i)));
+      for (std::size_t j = 0; j < kMaxAttributeValues; ++j) {
+        st.exchange(soci::use(j < values.size() ? values[j] : values.front(),
+                              "attr_value_" + std::to_string(i) + "_" + std::to_string(j)));
+      }
+    }
+    if (!words.empty()) {
+      st.exchange(soci::use(match, "match"));
+    }
+    if (sort == ListSort::relevance) {
+      st.exchange(soci::use(offset, "offset"));
+    } else {
+      st.exchange(soci::use(from_start, "from_start"));
+      st.exchange(soci::use(key, "key"));
+      st.exchange(soci::use(key, "same_key"));
+      st.exchange(soci::use(after_id, "after_id"));
+    }
+    st.alloc();
+    st.prepare(text);
+    st.define_and_bind();
     st.execute();
     ProductPage page;
     bool more = false;
+    long long last_price = 0;
+    bool last_priced = false;
     while (st.fetch()) {
       if (page.items.size() == static_cast<std::size_t>(query.limit)) {
         more = true;
         break;
       }
       ProductSummary s{id, slug, title, created_at, std::nullopt};
+      last_priced = false;
       if (price_ind == soci::i_ok && currency_ind == soci::i_ok) {
         s.price_from = Money{price, currency};
+        last_price = price;
+        last_priced = true;
       }
       page.items.push_back(std::move(s));
     }
     if (more) {
       const auto& last = page.items.back();
-      page.next_cursor = detail::encode_cursor(cursor_key_, {last.created_at_us, last.id});
+      long long last_key = last.created_at_us;
+      if (sort == ListSort::price_asc) {
+        last_key = last_priced ? last_price : kNoPriceAsc;
+      } else if (sort == ListSort::price_desc) {
+        last_key = last_priced ? last_price : kNoPriceDesc;
+      } else if (sort == ListSort::name) {
+        last_key = 0;  // the title is read back by id
+      }
+      const long long shown = offset + query.limit;
+      page.next_cursor = detail::encode_cursor(cursor_key_, {last_key, last.id, shown}, scope);
     }
     return page;
   });

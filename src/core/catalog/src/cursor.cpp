@@ -14,8 +14,11 @@ namespace ecom::catalog::detail {
 namespace {
 
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-// A cursor is two decimal numbers plus a signature: anything much longer is not one of ours.
-constexpr std::size_t kMaxCursorLength = 200;
+// A cursor is at most three decimal numbers, a scope digest and a signature: anything much longer
+// is not one of ours.
+constexpr std::size_t kMaxCursorLength = 300;
+// Characters of the base64url scope digest kept in a search cursor (96 bits).
+constexpr std::size_t kScopeDigestLength = 16;
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
@@ -44,6 +47,10 @@ bool parse_int(std::string_view text, std::int64_t& out) {
 
 core::Error bad_cursor() {
   return core::Error::bad_parameter("cursor", "not a cursor returned by this API");
+}
+
+std::string scope_digest(std::string_view key, std::string_view scope) {
+  return base64url_encode(hmac_sha256(key, "scope|" + std::string(scope))).substr(0, kScopeDigestLength);
 }
 
 }  // namespace
@@ -95,12 +102,15 @@ bool base64url_decode(std::string_view text, std::string& out) {
   return bits < 6 && (buffer & ((1U << static_cast<unsigned>(bits)) - 1U)) == 0;
 }
 
-std::string encode_cursor(std::string_view key, const CursorPosition& position) {
-  const std::string payload = std::to_string(position.created_at_us) + "|" + std::to_string(position.id);
+std::string encode_cursor(std::string_view key, const CursorPosition& position, std::string_view scope) {
+  std::string payload = std::to_string(position.key) + "|" + std::to_string(position.id);
+  if (!scope.empty()) {
+    payload += "|" + std::to_string(position.offset) + "|" + scope_digest(key, scope);
+  }
   return base64url_encode(payload) + "." + base64url_encode(hmac_sha256(key, payload));
 }
 
-CursorPosition decode_cursor(std::string_view key, std::string_view text) {
+CursorPosition decode_cursor(std::string_view key, std::string_view text, std::string_view scope) {
   if (text.size() > kMaxCursorLength) {
     throw bad_cursor();
   }
@@ -116,10 +126,29 @@ CursorPosition decode_cursor(std::string_view key, std::string_view text) {
   if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
     throw bad_cursor();
   }
-  const auto bar = payload.find('|');
+  // Split on '|': two fields for a plain cursor, four for a scoped one; a fifth is malformed.
+  std::array<std::string_view, 4> fields{};
+  std::size_t count = 0;
+  std::string_view rest = payload;
+  while (count < fields.size()) {
+    const auto bar = rest.find('|');
+    fields.at(count++) = rest.substr(0, bar);
+    if (bar == std::string_view::npos) {
+      rest = {};
+      break;
+    }
+    rest = rest.substr(bar + 1);
+    if (count == fields.size()) {
+      throw bad_cursor();
+    }
+  }
+  const std::size_t expected_count = scope.empty() ? 2 : 4;
   CursorPosition position;
-  if (bar == std::string::npos || !parse_int(std::string_view(payload).substr(0, bar), position.created_at_us) ||
-      !parse_int(std::string_view(payload).substr(bar + 1), position.id)) {
+  if (count != expected_count || !parse_int(fields[0], position.key) || !parse_int(fields[1], position.id)) {
+    throw bad_cursor();
+  }
+  if (!scope.empty() &&
+      (!parse_int(fields[2], position.offset) || position.offset < 0 || fields[3] != scope_digest(key, scope))) {
     throw bad_cursor();
   }
   return position;

@@ -26,16 +26,16 @@ TEST_CASE("base64url round trips every length and refuses other alphabets", "[ca
 }
 
 TEST_CASE("a cursor decodes to its position with the key that signed it", "[catalog][cursor]") {
-  const auto cursor = encode_cursor("key", CursorPosition{1'764'000'000'123'456, 42});
+  const auto cursor = encode_cursor("key", CursorPosition{1'764'000'000'123'456, 42, 0});
   CHECK(cursor.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
         std::string::npos);
   const auto position = decode_cursor("key", cursor);
-  CHECK(position.created_at_us == 1'764'000'000'123'456);
+  CHECK(position.key == 1'764'000'000'123'456);
   CHECK(position.id == 42);
 }
 
 TEST_CASE("a changed, forged or foreign cursor is a bad cursor parameter", "[catalog][cursor]") {
-  const auto cursor = encode_cursor("key", CursorPosition{1000, 7});
+  const auto cursor = encode_cursor("key", CursorPosition{1000, 7, 0});
   auto refused = [](const std::string& key, const std::string& text) {
     try {
       (void)decode_cursor(key, text);
@@ -55,4 +55,22 @@ TEST_CASE("a changed, forged or foreign cursor is a bad cursor parameter", "[cat
   CHECK(refused("key", ""));
   CHECK(refused("key", "."));
   CHECK(refused("key", std::string(500, 'A')));
+}
+
+TEST_CASE("a search cursor carries its offset and is refused for another scope", "[catalog][cursor]") {
+  const auto cursor = encode_cursor("key", CursorPosition{1000, 7, 48}, "search||lamp");
+  const auto position = decode_cursor("key", cursor, "search||lamp");
+  CHECK(position.offset == 48);
+  CHECK(position.id == 7);
+  const auto refused = [&](const std::string& text, const std::string& scope) {
+    try {
+      (void)decode_cursor("key", text, scope);
+    } catch (const ecom::core::Error& e) {
+      return e.code() == ecom::core::ErrorCode::bad_request && e.details().at(0).name == "cursor";
+    }
+    return false;
+  };
+  CHECK(refused(cursor, "search||lamps"));
+  CHECK(refused(cursor, ""));
+  CHECK(refused(encode_cursor("key", CursorPosition{1000, 7, 0}), "search||lamp"));
 }

@@ -58,3 +58,18 @@ TEST_CASE("postgresql: duplicate slugs and SKUs conflict, bad values are refu", 
   PgCatalog c;
   check_write_rules(*c.db);
 }
+
+TEST_CASE("postgresql: full-text search ranks, stems, matches prefixes and pages", "[catalog][integration]") {
+  PgCatalog c;
+  check_search(*c.db);
+}
+
+TEST_CASE("postgresql: every sort pages in its order and keeps its cursor", "[catalog][integration]") {
+  PgCatalog c;
+  check_sorts(*c.db);
+}
+
+TEST_CASE("postgresql: price, stock and attribute filters", "[catalog][integration]") {
+  PgCatalog c;
+  check_filters(*c.db);
+}

@@ -73,6 +73,13 @@ NewVariant variant(std::string sku, std::int64_t amount) {
   return v;
 }
 
+ListQuery list_query(int limit, std::optional<std::string> category = std::nullopt) {
+  ListQuery query;
+  query.limit = limit;
+  query.category = std::move(category);
+  return query;
+}
+
 std::vector<std::string> walk(CatalogService& service, ListQuery query) {
   std::vector<std::string> slugs;
   for (int page = 0; page < 100; ++page) {
@@ -187,7 +194,7 @@ void check_categories(db::Database& db) {
   CHECK(code_of([&] { (void)f.service.get_category("kids"); }) == ErrorCode::not_found);
 
   auto in = [&](const char* slug) {
-    auto slugs = walk(f.service, ListQuery{slug, 24, std::nullopt});
+    auto slugs = walk(f.service, list_query(24, slug));
     return std::set<std::string>(slugs.begin(), slugs.end());
   };
   CHECK(in("men") == std::set<std::string>{"boot", "sneaker"});
@@ -259,14 +266,227 @@ void check_bad_queries(db::Database& db) {
   // A cursor signed with another key (another deployment) is refused too.
   cache::LocalCache other_cache(cache::LocalCacheOptions{});
   CatalogService other(db, other_cache, CatalogOptions{"another-secret", {}});
-  query.cursor = other.list_products(ListQuery{std::nullopt, 1, std::nullopt}).next_cursor;
+  query.cursor = other.list_products(list_query(1)).next_cursor;
   CHECK(bad_parameter_of([&] { (void)f.service.list_products(query); }) == "cursor");
 
-  CHECK(bad_parameter_of([&] { (void)f.service.list_products(ListQuery{std::nullopt, 0, std::nullopt}); }) == "limit");
-  CHECK(bad_parameter_of([&] {
-          (void)f.service.list_products(ListQuery{std::nullopt, 101, std::nullopt});
-        }) == "limit");
-  CHECK(bad_parameter_of([&] { (void)f.service.list_products(ListQuery{"nowhere", 10, std::nullopt}); }) == "category");
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(list_query(0)); }) == "limit");
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(list_query(101)); }) == "limit");
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(list_query(10, "nowhere")); }) == "category");
+}
+
+void check_search(db::Database& db) {
+  Fixture f(db);
+  const auto product = [&](std::string slug, std::string title, std::string description,
+                           ProductStatus status = ProductStatus::active) {
+    NewProduct p = active(std::move(slug));
+    p.title = std::move(title);
+    p.description = std::move(description);
+    p.status = status;
+    return f.service.create_product(p);
+  };
+  product("canvas-shoe", "Canvas shoe", "Summer shoes in cotton.");
+  product("trail-sneaker", "Trail sneaker", "A light running shoe for trails.");
+  product("leather-boot", "Leather boot", "A sturdy shoe for winter.");
+  product("wool-hat", "Wool hat", "Keeps you warm.");
+  product("draft-shoe", "Draft shoe", "Not yet on sale.", ProductStatus::draft);
+  const auto search = [&](std::string q) {
+    ListQuery query;
+    query.q = std::move(q);
+    return walk(f.service, query);
+  };
+
+  // A title word ranks that product first; "shoes" finds "shoe" (stemming); drafts never show.
+  const auto shoes = search("shoes");
+  REQUIRE(shoes.size() == 3);
+  CHECK(shoes[0] == "canvas-shoe");
+  CHECK(std::set<std::string>(shoes.begin(), shoes.end()) ==
+        std::set<std::string>{"canvas-shoe", "trail-sneaker", "leather-boot"});
+  CHECK(search("Boot") == std::vector<std::string>{"leather-boot"});
+  // The last word is a prefix; earlier words are whole.
+  CHECK(search("sne") == std::vector<std::string>{"trail-sneaker"});
+  CHECK(search("running sne") == std::vector<std::string>{"trail-sneaker"});
+  CHECK(search("runn trail").empty());
+  // Operators of FTS5 or tsquery are only separators: nothing is negated, ORed or injected.
+  CHECK(search("-hat") == std::vector<std::string>{"wool-hat"});
+  CHECK(search("shoe\" OR hat NEAR(").empty());
+  CHECK(search("hat') OR 1=1 --").empty());
+  CHECK(search("nothing-matches-this").empty());
+  CHECK(bad_parameter_of([&] { (void)search("*:& !"); }) == "q");
+  CHECK(bad_parameter_of([&] { (void)search(std::string(kMaxSearchLength + 1, 'a')); }) == "q");
+  CHECK(bad_parameter_of([&] { (void)search("a b c d e f g h i j k"); }) == "q");
+
+  // Search results page by offset; every match comes once.
+  for (int i = 0; i < 12; ++i) {
+    product("lamp-" + std::to_string(i), "Desk lamp " + std::to_string(i), "Warm light.");
+  }
+  ListQuery lamps;
+  lamps.q = "lamp";
+  lamps.limit = 5;
+  const auto walked = walk(f.service, lamps);
+  CHECK(walked.size() == 12);
+  CHECK(std::set<std::string>(walked.begin(), walked.end()).size() == 12);
+
+  // A search cursor works only for the same search; a listing cursor not for a search.
+  const auto page = f.service.list_products(lamps);
+  REQUIRE(page.next_cursor);
+  ListQuery other = lamps;
+  other.cursor = page.next_cursor;
+  CHECK(f.service.list_products(other).items.size() == 5);
+  other.q = "desk";
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(other); }) == "cursor");
+  other.q.reset();
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(other); }) == "cursor");
+  ListQuery plain;
+  plain.limit = 1;
+  other.cursor = f.service.list_products(plain).next_cursor;
+  other.q = "lamp";
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(other); }) == "cursor");
+}
+
+void check_sorts(db::Database& db) {
+  Fixture f(db);
+  // Prices with ties (so the id decides) and a product without variants (last either way).
+  const std::vector<std::pair<std::string, std::int64_t>> priced = {{"delta", 300},   {"alpha", 100}, {"echo", 300},
+                                                                    {"charlie", 200}, {"bravo", 500}, {"foxtrot", 100}};
+  for (std::size_t i = 0; i < priced.size(); ++i) {
+    const auto id = f.service.create_product(active(priced[i].first));
+    f.service.add_variant(id, variant("SKU-" + priced[i].first, priced[i].second));
+    f.service.add_variant(id, variant("SKU-" + priced[i].first + "-big", priced[i].second + 1000));
+  }
+  f.service.create_product(active("golf"));
+  const auto sorted = [&](ListSort sort) {
+    ListQuery query;
+    query.sort = sort;
+    query.limit = 2;  // several pages, so the keyset of each sort is exercised
+    return walk(f.service, query);
+  };
+  CHECK(sorted(ListSort::price_asc) ==
+        std::vector<std::string>{"alpha", "foxtrot", "charlie", "delta", "echo", "bravo", "golf"});
+  CHECK(sorted(ListSort::price_desc) ==
+        std::vector<std::string>{"bravo", "echo", "delta", "charlie", "foxtrot", "alpha", "golf"});
+  CHECK(sorted(ListSort::name) ==
+        std::vector<std::string>{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"});
+  CHECK(sorted(ListSort::newest) ==
+        std::vector<std::string>{"golf", "foxtrot", "bravo", "charlie", "echo", "alpha", "delta"});
+  CHECK(walk(f.service, ListQuery{}) == sorted(ListSort::newest));
+
+  // A cursor belongs to its sort; relevance needs a search.
+  ListQuery query;
+  query.sort = ListSort::price_asc;
+  query.limit = 2;
+  query.cursor = f.service.list_products(query).next_cursor;
+  REQUIRE(query.cursor);
+  CHECK(f.service.list_products(query).items.at(0).slug == "charlie");
+  query.sort = ListSort::price_desc;
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(query); }) == "cursor");
+  query.sort.reset();
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(query); }) == "cursor");
+  ListQuery relevance;
+  relevance.sort = ListSort::relevance;
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(relevance); }) == "sort");
+
+  // A search in another order: only the matches, by price.
+  ListQuery search;
+  search.q = "product";
+  search.sort = ListSort::price_desc;
+  search.limit = 3;
+  CHECK(walk(f.service, search) == sorted(ListSort::price_desc));
+  CHECK(parse_sort("price_asc") == ListSort::price_asc);
+  CHECK_FALSE(parse_sort("price"));
+  CHECK_FALSE(parse_sort(""));
+}
+
+void check_filters(db::Database& db) {
+  Fixture f(db);
+  struct Row {
+    std::string slug;
+    std::int64_t price;  // < 0: no variant
+    std::int64_t on_hand;
+    std::vector<Attribute> attributes;
+  };
+  const std::vector<Row> rows = {
+      {"acme-red", 1000, 5, {{"brand", "Acme"}, {"colour", "red"}}},
+      {"acme-blue", 2000, 0, {{"brand", "Acme"}, {"colour", "blue"}}},
+      {"zeta-red", 3000, 1, {{"brand", "Zeta"}, {"colour", "red"}}},
+      {"omega", 4000, 0, {{"brand", "Omega"}}},
+      {"no-variant", -1, 0, {{"brand", "Acme"}}},
+  };
+  for (const auto& row : rows) {
+    NewProduct p = active(row.slug);
+    p.attributes = row.attributes;
+    const auto id = f.service.create_product(p);
+    if (row.price >= 0) {
+      NewVariant v = variant("SKU-" + row.slug, row.price);
+      v.on_hand = row.on_hand;
+      f.service.add_variant(id, v);
+    }
+  }
+  const auto found = [&](ListQuery query) {
+    query.sort = ListSort::price_asc;
+    query.limit = 1;  // every filter is checked across pages too
+    return walk(f.service, query);
+  };
+  ListQuery query;
+  query.min_price = 2000;
+  CHECK(found(query) == std::vector<std::string>{"acme-blue", "zeta-red", "omega"});
+  query.max_price = 3000;
+  CHECK(found(query) == std::vector<std::string>{"acme-blue", "zeta-red"});
+  query.min_price.reset();
+  CHECK(found(query) == std::vector<std::string>{"acme-red", "acme-blue", "zeta-red"});
+
+  ListQuery stock;
+  stock.in_stock = true;
+  CHECK(found(stock) == std::vector<std::string>{"acme-red", "zeta-red"});
+  stock.in_stock = false;
+  CHECK(found(stock) == std::vector<std::string>{"acme-blue", "omega", "no-variant"});
+
+  ListQuery attrs;
+  attrs.attributes = {{"brand", {"Acme"}}};
+  CHECK(found(attrs) == std::vector<std::string>{"acme-red", "acme-blue", "no-variant"});
+  attrs.attributes = {{"brand", {"Acme", "Zeta"}}, {"colour", {"red"}}};
+  CHECK(found(attrs) == std::vector<std::string>{"acme-red", "zeta-red"});
+  attrs.attributes = {{"brand", {"acme"}}};  // values match exactly
+  CHECK(found(attrs).empty());
+  attrs.attributes = {{"brand", {"Acme"}}};
+  attrs.in_stock = true;
+  attrs.max_price = 1500;
+  CHECK(found(attrs) == std::vector<std::string>{"acme-red"});
+
+  // Bad filters name their parameter; a reversed range names both bounds.
+  ListQuery bad;
+  bad.min_price = -1;
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(bad); }) == "min_price");
+  bad.min_price.reset();
+  bad.max_price = -5;
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(bad); }) == "max_price");
+  bad.min_price = 300;
+  bad.max_price = 200;
+  try {
+    (void)f.service.list_products(bad);
+    FAIL("a reversed range was accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::bad_request);
+    REQUIRE(e.details().size() == 2);
+    CHECK(e.details()[0].name == "min_price");
+    CHECK(e.details()[1].name == "max_price");
+  }
+  ListQuery many;
+  for (std::size_t i = 0; i <= kMaxAttributeFilters; ++i) {
+    many.attributes.push_back({"a" + std::to_string(i), {"x"}});
+  }
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(many); }) == "attr.a4");
+  ListQuery values;
+  values.attributes = {{"brand", std::vector<std::string>(kMaxAttributeValues + 1, "x")}};
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(values); }) == "attr.brand");
+
+  // A cursor belongs to its filters.
+  ListQuery paged;
+  paged.in_stock = true;
+  paged.limit = 1;
+  paged.cursor = f.service.list_products(paged).next_cursor;
+  REQUIRE(paged.cursor);
+  paged.in_stock = false;
+  CHECK(bad_parameter_of([&] { (void)f.service.list_products(paged); }) == "cursor");
 }
 
 void check_cache_invalidation(db::Database& db) {

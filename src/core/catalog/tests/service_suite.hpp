@@ -18,6 +18,13 @@ void check_pagination(db::Database& db);
 // A cursor altered by one character, or made up, is bad_request naming "cursor"; so is a limit out
 // of range ("limit") and an unknown category ("category").
 void check_bad_queries(db::Database& db);
+// Full-text search: ranking, stemming, prefixes, only active products, operators in the input
+// are inert, bad q, paging and cursors bound to one search.
+void check_search(db::Database& db);
+// Every sort pages in its order (ties by id, unpriced products last); a cursor belongs to its sort.
+void check_sorts(db::Database& db);
+// Price range, stock and attribute filters, alone and together; bad filters name their parameter.
+void check_filters(db::Database& db);
 // A price changed through the service shows on the next get_product though the product was cached.
 void check_cache_invalidation(db::Database& db);
 // A duplicate slug or SKU is a conflict; bad money is unprocessable.

@@ -56,3 +56,18 @@ TEST_CASE("sqlite: duplicate slugs and SKUs conflict, bad values are refused", "
   SqliteCatalog c;
   check_write_rules(*c.db);
 }
+
+TEST_CASE("sqlite: full-text search ranks, stems, matches prefixes and pages", "[catalog]") {
+  SqliteCatalog c;
+  check_search(*c.db);
+}
+
+TEST_CASE("sqlite: every sort pages in its order and keeps its cursor", "[catalog]") {
+  SqliteCatalog c;
+  check_sorts(*c.db);
+}
+
+TEST_CASE("sqlite: price, stock and attribute filters", "[catalog]") {
+  SqliteCatalog c;
+  check_filters(*c.db);
+}

@@ -6,9 +6,14 @@
 // invalidates exactly the tags of what it changed, so every process sees the change on its next
 // read. Reads use Consistency::any (a replica unless the client just wrote).
 //
-// Listings are newest first with the id as the tie-break, paged by an opaque cursor: the last
-// row's (created_at, id), signed with HMAC-SHA-256 so a client cannot forge or alter one (a bad
-// cursor is core::Error bad_request naming "cursor").
+// Listings are newest first by default (ListSort) with the id as the tie-break, paged by an opaque
+// cursor: the last row's (sort key, id), signed with HMAC-SHA-256 so a client cannot forge or alter
+// one (a bad cursor, or one from another sort, search or filter, is core::Error bad_request naming
+// "cursor").
+//
+// A listing with a search text (ListQuery::q) matches the product title and description by full-text
+// search (PostgreSQL: a weighted tsvector with a GIN index, ranked by ts_rank; SQLite: FTS5, ranked
+// by bm25), best match first by default; relevance pages by an offset kept in the cursor.
 #pragma once
 
 #include <ecom/cache/cache.hpp>
@@ -17,6 +22,7 @@
 #include <ecom/platform/config.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,13 +42,38 @@ struct CatalogOptions {
 void declare_config(config::Schema& schema);
 [[nodiscard]] CatalogOptions options_from(const config::Config& config);
 
+// Listing orders. Ties go by id. relevance needs a search (q); price sorts use the cheapest
+// variant's amount (products without variants come last either way).
+enum class ListSort { relevance, newest, price_asc, price_desc, name };
+
+// "relevance", "newest", "price_asc", "price_desc", "name"; nullopt for anything else.
+[[nodiscard]] std::optional<ListSort> parse_sort(std::string_view text);
+
 struct ListQuery {
   std::optional<std::string> category;  // slug; the listing includes its sub-categories
   int limit = 24;                       // 1..100
   std::optional<std::string> cursor;    // next_cursor of the previous page
+  // Full-text search: words of letters and digits, the last one also as a prefix ("sne" finds
+  // "sneaker"); every other character separates words. Best match first.
+  std::optional<std::string> q;
+  // Default: relevance with q, newest without.
+  std::optional<ListSort> sort;
+  // The cheapest variant's amount within [min_price, max_price] (minor units; products without
+  // variants never match a price filter).
+  std::optional<std::int64_t> min_price;
+  std::optional<std::int64_t> max_price;
+  // true: some variant has on_hand > 0; false: none has.
+  std::optional<bool> in_stock;
+  // Attribute filters: the product has the named attribute with any of the values; all names must
+  // match. At most kMaxAttributeFilters names of at most kMaxAttributeValues values each.
+  std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
 };
 
 inline constexpr int kMaxListLimit = 100;
+inline constexpr std::size_t kMaxSearchLength = 200;  // characters of ListQuery::q
+inline constexpr std::size_t kMaxSearchWords = 10;
+inline constexpr std::size_t kMaxAttributeFilters = 4;
+inline constexpr std::size_t kMaxAttributeValues = 8;
 
 struct NewCategory {
   std::string slug;
@@ -84,8 +115,12 @@ class CatalogService {
   [[nodiscard]] std::vector<Category> category_tree(std::string_view client = "");
   // One category with its sub-tree; not_found when unknown.
   [[nodiscard]] Category get_category(std::string_view slug, std::string_view client = "");
-  // Active products, newest first. bad_request naming "limit", "cursor" or "category" for a limit
-  // out of 1..100, a malformed or tampered cursor, or an unknown category.
+  // Active products in the query's sort. bad_request naming "limit", "cursor", "category", "q" or
+  // "sort" for a limit out of 1..100, a malformed or tampered cursor (or one from another sort,
+  // search or category), an unknown category, a q without letters or digits, longer than 200
+  // characters or of more than 10 words, or sort relevance without q; "min_price"/"max_price" for a
+  // negative bound (both for a reversed range); "attr.<name>" for too many attribute filters or
+  // values.
   [[nodiscard]] ProductPage list_products(const ListQuery& query, std::string_view client = "");
 
   // Writes (admin, tests). unprocessable naming the field for a bad value or an unknown reference;

@@ -1,0 +1,95 @@
+// ecomctl seed as scripts/run and an operator run it: the built binary against a temporary SQLite
+// file migrated with the real migrations, checking what it prints and its exit code.
+#include "child_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Run {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+struct Workspace {
+  std::filesystem::path dir;
+  std::filesystem::path config;
+
+  Workspace() {
+    std::random_device rd;
+    dir = std::filesystem::temp_directory_path() / ("ecom-seed-" + std::to_string(rd()) + std::to_string(rd()));
+    config = dir / "ctl.json";
+    std::filesystem::create_directories(dir);
+    std::ofstream(config, std::ios::binary | std::ios::trunc)
+        << R"({"db": {"url": "sqlite:)" + (dir / "shop.db").string() + R"(", "migrations_dir": ")" +
+               std::string(ECOM_SOURCE_DIR) + R"(/migrations"}})";
+  }
+  ~Workspace() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  // Runs ecomctl COMMAND --config ctl.json ARGS..., bounded by a deadline.
+  [[nodiscard]] Run ecomctl(const std::string& command, const std::vector<std::string>& args = {}) const {
+    std::vector<std::string> argv{std::string(ECOM_BIN_DIR) + "/ecomctl", command, "--config", config.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ecom::test::ChildProcess child(argv, {}, dir);
+    auto code = child.wait_exit(60s);
+    return Run{code.value_or(-1), child.output()};
+  }
+};
+
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("ecomctl seed fills an empty catalog once, refuses a second time, and --if-empty skips", "[e2e][ctl]") {
+  Workspace w;
+  const auto migrated = w.ecomctl("migrate");
+  INFO(migrated.output);
+  REQUIRE(migrated.exit_code == 0);
+
+  const auto seeded = w.ecomctl("seed", {"--products", "50"});
+  INFO(seeded.output);
+  CHECK(seeded.exit_code == 0);
+  CHECK(contains(seeded.output, "seeded 50 products, "));
+  CHECK(contains(seeded.output, " categories in "));
+
+  const auto again = w.ecomctl("seed", {"--products", "50"});
+  INFO(again.output);
+  CHECK(again.exit_code == 1);
+  CHECK(contains(again.output, "already has 50 products"));
+  CHECK(contains(again.output, "--append"));
+
+  const auto if_empty = w.ecomctl("seed", {"--products", "50", "--if-empty"});
+  INFO(if_empty.output);
+  CHECK(if_empty.exit_code == 0);
+  CHECK(contains(if_empty.output, "nothing seeded"));
+
+  const auto appended = w.ecomctl("seed", {"--products", "10", "--seed", "2", "--append"});
+  INFO(appended.output);
+  CHECK(appended.exit_code == 0);
+  CHECK(contains(appended.output, "seeded 10 products, "));
+}
+
+TEST_CASE("ecomctl seed without --products is a usage error", "[e2e][ctl]") {
+  Workspace w;
+  const auto run = w.ecomctl("seed");
+  INFO(run.output);
+  CHECK(run.exit_code == 2);
+  CHECK(contains(run.output, "--products N is required"));
+}

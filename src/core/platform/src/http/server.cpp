@@ -579,7 +579,11 @@ void Server::Impl::close_idle_connections() {
   }
   for (auto& c : live) {
     asio::post(c->stream.get_executor(), [c] {
-      if (!c->busy) {
+      // Bytes already received but not yet read are a request that arrived before the shutdown:
+      // serve it (with Connection: close) rather than reset the connection under it.
+      boost::system::error_code ec;
+      const auto pending = c->stream.socket().available(ec);
+      if (!c->busy && (ec || pending == 0)) {
         c->closing = true;
         boost::system::error_code ignored;
         c->stream.socket().cancel(ignored);

@@ -2,8 +2,12 @@
 
 #include <ecom/db/database.hpp>
 #include <ecom/messaging/options.hpp>
+#include <ecom/platform/error.hpp>
 #include <ecom/platform/log.hpp>
 
+#include <fmt/format.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 namespace ecom::ctl {
@@ -26,6 +30,26 @@ config::Config load_config(const std::string& path) {
   auto cfg = config::Config::load(schema, path, config::process_environment());
   log::set_level(*log::parse_level(cfg.string("log.level")));
   return cfg;
+}
+
+int report_errors(std::string_view command, const std::function<int()>& body, std::string_view hint) {
+  try {
+    return body();
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "ecomctl {}: configuration error: {}\n", command, e.what());
+    return 2;
+  } catch (const core::Error& e) {
+    fmt::print(stderr, "ecomctl {}: {}\n", command, e.message());
+    return 1;
+  } catch (const std::exception& e) {
+    // SQL errors, most often tables missing because ecomctl migrate has not run.
+    if (hint.empty()) {
+      fmt::print(stderr, "ecomctl {}: failed: {}\n", command, e.what());
+    } else {
+      fmt::print(stderr, "ecomctl {}: failed: {} ({})\n", command, e.what(), hint);
+    }
+    return 1;
+  }
 }
 
 }  // namespace ecom::ctl

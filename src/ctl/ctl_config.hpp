@@ -4,8 +4,10 @@
 
 #include <ecom/platform/config.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ecom::ctl {
 
@@ -16,5 +18,10 @@ namespace ecom::ctl {
 // is an error rather than silent defaults: defaults would create var/ecom.db wherever ecomctl runs.
 // Throws config::ConfigError.
 [[nodiscard]] config::Config load_config(const std::string& path);
+
+// Runs a command's body with the error handling every command shares: a configuration error exits
+// 2, a core::Error (database unreachable, a rule broken) or any other failure exits 1, each with one
+// line on stderr naming the command; hint follows an unexpected failure when given.
+[[nodiscard]] int report_errors(std::string_view command, const std::function<int()>& body, std::string_view hint = {});
 
 }  // namespace ecom::ctl

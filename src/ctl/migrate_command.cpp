@@ -96,7 +96,7 @@ int migrate_command(Args args) {
   if (!options) {
     return exit_code;
   }
-  try {
+  return report_errors("migrate", [&] {
     const auto cfg = load_config(options->config_path);
     db::Database db(db::options_from(cfg));
     db::Migrator migrator(db);
@@ -112,17 +112,7 @@ int migrate_command(Args args) {
     }
     fmt::print("schema is up to date ({} applied now)\n", applied.size());
     return 0;
-  } catch (const config::ConfigError& e) {
-    fmt::print(stderr, "ecomctl migrate: configuration error: {}\n", e.what());
-    return 2;
-  } catch (const core::Error& e) {
-    fmt::print(stderr, "ecomctl migrate: {}\n", e.message());
-    return 1;
-  } catch (const std::exception& e) {
-    // SQL errors outside a migration file (say, schema_migrations unreadable) end up here.
-    fmt::print(stderr, "ecomctl migrate: failed: {}\n", e.what());
-    return 1;
-  }
+  });
 }
 
 }  // namespace ecom::ctl

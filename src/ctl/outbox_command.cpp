@@ -58,34 +58,27 @@ int outbox_command(Args args) {
     return 2;
   }
 
-  try {
-    auto cfg = load_config(config_path(file));
-    auto options = messaging::options_from(cfg);
-    db::Database database(db::options_from(cfg));
-    const std::string where = messaging::embedded(options)
-                                  ? std::string("dead_letters table; embedded mode")
-                                  : fmt::format("RabbitMQ queue {}.dead-letter", options.queue_prefix);
-    if (*action == "--status") {
-      auto status = messaging::outbox_status(database, options);
-      fmt::print("pending       {}\nsent          {}\ndead letters  {} ({})\n", status.pending, status.sent,
-                 status.dead_letters, where);
-      return 0;
-    }
-    auto moved = messaging::retry_dead_letters(database, options);
-    fmt::print("moved {} dead letter{} back to {} consumer{} ({})\n", moved, moved == 1 ? "" : "s",
-               moved == 1 ? "its" : "their", moved == 1 ? "" : "s", where);
-    return 0;
-  } catch (const config::ConfigError& e) {
-    fmt::print(stderr, "ecomctl outbox: configuration error: {}\n", e.what());
-    return 2;
-  } catch (const core::Error& e) {
-    fmt::print(stderr, "ecomctl outbox: {}\n", e.message());
-    return 1;
-  } catch (const std::exception& e) {
-    // Most likely a missing table: say where to look.
-    fmt::print(stderr, "ecomctl outbox: failed: {} (is the schema current? see ecomctl migrate --status)\n", e.what());
-    return 1;
-  }
+  return report_errors(
+      "outbox",
+      [&] {
+        auto cfg = load_config(config_path(file));
+        auto options = messaging::options_from(cfg);
+        db::Database database(db::options_from(cfg));
+        const std::string where = messaging::embedded(options)
+                                      ? std::string("dead_letters table; embedded mode")
+                                      : fmt::format("RabbitMQ queue {}.dead-letter", options.queue_prefix);
+        if (*action == "--status") {
+          auto status = messaging::outbox_status(database, options);
+          fmt::print("pending       {}\nsent          {}\ndead letters  {} ({})\n", status.pending, status.sent,
+                     status.dead_letters, where);
+          return 0;
+        }
+        auto moved = messaging::retry_dead_letters(database, options);
+        fmt::print("moved {} dead letter{} back to {} consumer{} ({})\n", moved, moved == 1 ? "" : "s",
+                   moved == 1 ? "its" : "their", moved == 1 ? "" : "s", where);
+        return 0;
+      },
+      "is the schema current? see ecomctl migrate --status");
 }
 
 }  // namespace ecom::ctl

@@ -117,7 +117,7 @@ int seed_command(Args args) {
   if (!options) {
     return exit_code;
   }
-  try {
+  return report_errors("seed", [&] {
     const auto cfg = load_config(options->config_path);
     db::Database db(db::options_from(cfg));
     if (options->if_empty) {
@@ -134,17 +134,7 @@ int seed_command(Args args) {
     fmt::print("seeded {} products, {} variants, {} categories in {:.1f} s\n", result.products, result.variants,
                result.categories, took.count());
     return 0;
-  } catch (const config::ConfigError& e) {
-    fmt::print(stderr, "ecomctl seed: configuration error: {}\n", e.what());
-    return 2;
-  } catch (const core::Error& e) {
-    fmt::print(stderr, "ecomctl seed: {}\n", e.message());
-    return 1;
-  } catch (const std::exception& e) {
-    // SQL errors, e.g. the catalog tables are missing because ecomctl migrate has not run.
-    fmt::print(stderr, "ecomctl seed: failed: {}\n", e.what());
-    return 1;
-  }
+  });
 }
 
 }  // namespace ecom::ctl

@@ -76,6 +76,19 @@ void check_bad_parameter(Shop& shop, const std::string& target, const std::strin
   CHECK(errors[0].as_object().at("name").as_string() == parameter);
 }
 
+// The slugs of a listing's items, in order; the listing must answer 200.
+std::vector<std::string> listed_slugs(Shop& shop, const std::string& target) {
+  INFO(target);
+  auto res = shop.get(target);
+  REQUIRE(res.status == 200);
+  const auto doc = boost::json::parse(res.body);
+  std::vector<std::string> slugs;
+  for (const auto& item : doc.as_object().at("items").as_array()) {
+    slugs.emplace_back(item.as_object().at("slug").as_string());
+  }
+  return slugs;
+}
+
 }  // namespace
 
 TEST_CASE("GET /api/v1/products/{slug} gives the product with prices in minor units", "[storefront][catalog]") {
@@ -146,21 +159,11 @@ TEST_CASE("GET /api/v1/products lists active products newest first, page by page
 
 TEST_CASE("GET /api/v1/products?q= searches titles, best match first, page by page", "[storefront][catalog]") {
   Shop shop;
-  const auto slugs_of = [&](const std::string& target) {
-    auto res = shop.get(target);
-    REQUIRE(res.status == 200);
-    const auto doc = boost::json::parse(res.body);
-    std::vector<std::string> slugs;
-    for (const auto& item : doc.as_object().at("items").as_array()) {
-      slugs.emplace_back(item.as_object().at("slug").as_string());
-    }
-    return slugs;
-  };
-  CHECK(slugs_of("/api/v1/products?q=shirts") == std::vector<std::string>{"linen-shirt"});
-  CHECK(slugs_of("/api/v1/products?q=Linen%20sh") == std::vector<std::string>{"linen-shirt"});
-  CHECK(slugs_of("/api/v1/products?q=mu&limit=3").size() == 3);
-  CHECK(slugs_of("/api/v1/products?q=yet").empty());  // only the draft has it
-  CHECK(slugs_of("/api/v1/products?q=mug&category=clothing").empty());
+  CHECK(listed_slugs(shop, "/api/v1/products?q=shirts") == std::vector<std::string>{"linen-shirt"});
+  CHECK(listed_slugs(shop, "/api/v1/products?q=Linen%20sh") == std::vector<std::string>{"linen-shirt"});
+  CHECK(listed_slugs(shop, "/api/v1/products?q=mu&limit=3").size() == 3);
+  CHECK(listed_slugs(shop, "/api/v1/products?q=yet").empty());  // only the draft has it
+  CHECK(listed_slugs(shop, "/api/v1/products?q=mug&category=clothing").empty());
 
   std::set<std::string> mugs;
   std::string target = "/api/v1/products?q=mug&limit=2";
@@ -189,28 +192,19 @@ TEST_CASE("GET /api/v1/products?q= searches titles, best match first, page by pa
 
 TEST_CASE("GET /api/v1/products?sort= orders by price or name", "[storefront][catalog]") {
   Shop shop;
-  const auto slugs_of = [&](const std::string& target) {
-    auto res = shop.get(target);
-    REQUIRE(res.status == 200);
-    const auto doc = boost::json::parse(res.body);
-    std::vector<std::string> slugs;
-    for (const auto& item : doc.as_object().at("items").as_array()) {
-      slugs.emplace_back(item.as_object().at("slug").as_string());
-    }
-    return slugs;
-  };
   // Only the shirt has a price: first by price either way, the mugs after it by id.
-  CHECK(slugs_of("/api/v1/products?sort=price_asc") ==
+  CHECK(listed_slugs(shop, "/api/v1/products?sort=price_asc") ==
         std::vector<std::string>{"linen-shirt", "mug-0", "mug-1", "mug-2"});
-  CHECK(slugs_of("/api/v1/products?sort=price_desc") ==
+  CHECK(listed_slugs(shop, "/api/v1/products?sort=price_desc") ==
         std::vector<std::string>{"linen-shirt", "mug-2", "mug-1", "mug-0"});
-  CHECK(slugs_of("/api/v1/products?sort=name") == std::vector<std::string>{"linen-shirt", "mug-0", "mug-1", "mug-2"});
-  CHECK(slugs_of("/api/v1/products?sort=newest&limit=1") == std::vector<std::string>{"mug-2"});
-  CHECK(slugs_of("/api/v1/products?q=mug&sort=name") == std::vector<std::string>{"mug-0", "mug-1", "mug-2"});
+  CHECK(listed_slugs(shop, "/api/v1/products?sort=name") ==
+        std::vector<std::string>{"linen-shirt", "mug-0", "mug-1", "mug-2"});
+  CHECK(listed_slugs(shop, "/api/v1/products?sort=newest&limit=1") == std::vector<std::string>{"mug-2"});
+  CHECK(listed_slugs(shop, "/api/v1/products?q=mug&sort=name") == std::vector<std::string>{"mug-0", "mug-1", "mug-2"});
 
   auto doc = boost::json::parse(shop.get("/api/v1/products?sort=name&limit=1").body).as_object();
   const std::string cursor(doc.at("next_cursor").as_string());
-  CHECK(slugs_of("/api/v1/products?sort=name&limit=1&cursor=" + cursor) == std::vector<std::string>{"mug-0"});
+  CHECK(listed_slugs(shop, "/api/v1/products?sort=name&limit=1&cursor=" + cursor) == std::vector<std::string>{"mug-0"});
   check_bad_parameter(shop, "/api/v1/products?sort=price_asc&limit=1&cursor=" + cursor, "cursor");
   check_bad_parameter(shop, "/api/v1/products?sort=relevance", "sort");
   check_bad_parameter(shop, "/api/v1/products?sort=", "sort");
@@ -219,25 +213,16 @@ TEST_CASE("GET /api/v1/products?sort= orders by price or name", "[storefront][ca
 
 TEST_CASE("GET /api/v1/products filters by price, stock and attributes", "[storefront][catalog]") {
   Shop shop;
-  const auto slugs_of = [&](const std::string& target) {
-    auto res = shop.get(target);
-    REQUIRE(res.status == 200);
-    const auto doc = boost::json::parse(res.body);
-    std::vector<std::string> slugs;
-    for (const auto& item : doc.as_object().at("items").as_array()) {
-      slugs.emplace_back(item.as_object().at("slug").as_string());
-    }
-    return slugs;
-  };
   const std::vector<std::string> shirt = {"linen-shirt"};
-  CHECK(slugs_of("/api/v1/products?min_price=1000&max_price=1999") == shirt);
-  CHECK(slugs_of("/api/v1/products?max_price=1998").empty());
-  CHECK(slugs_of("/api/v1/products?in_stock=true") == shirt);
-  CHECK(slugs_of("/api/v1/products?in_stock=false&sort=name") == std::vector<std::string>{"mug-0", "mug-1", "mug-2"});
-  CHECK(slugs_of("/api/v1/products?attr.material=linen") == shirt);
-  CHECK(slugs_of("/api/v1/products?attr.material=wool&attr.material=linen") == shirt);
-  CHECK(slugs_of("/api/v1/products?attr.material=wool").empty());
-  CHECK(slugs_of("/api/v1/products?attr.material=linen&attr.colour=red").empty());
+  CHECK(listed_slugs(shop, "/api/v1/products?min_price=1000&max_price=1999") == shirt);
+  CHECK(listed_slugs(shop, "/api/v1/products?max_price=1998").empty());
+  CHECK(listed_slugs(shop, "/api/v1/products?in_stock=true") == shirt);
+  CHECK(listed_slugs(shop, "/api/v1/products?in_stock=false&sort=name") ==
+        std::vector<std::string>{"mug-0", "mug-1", "mug-2"});
+  CHECK(listed_slugs(shop, "/api/v1/products?attr.material=linen") == shirt);
+  CHECK(listed_slugs(shop, "/api/v1/products?attr.material=wool&attr.material=linen") == shirt);
+  CHECK(listed_slugs(shop, "/api/v1/products?attr.material=wool").empty());
+  CHECK(listed_slugs(shop, "/api/v1/products?attr.material=linen&attr.colour=red").empty());
 
   check_bad_parameter(shop, "/api/v1/products?min_price=-1", "min_price");
   check_bad_parameter(shop, "/api/v1/products?max_price=ten", "max_price");

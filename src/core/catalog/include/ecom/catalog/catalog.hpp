@@ -67,6 +67,8 @@ struct ListQuery {
   // Attribute filters: the product has the named attribute with any of the values; all names must
   // match. At most kMaxAttributeFilters names of at most kMaxAttributeValues values each.
   std::vector<std::pair<std::string, std::vector<std::string>>> attributes;
+  // Also count facets (ProductPage::facets) over all matches.
+  bool facets = false;
 };
 
 inline constexpr int kMaxListLimit = 100;

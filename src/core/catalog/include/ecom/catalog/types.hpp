@@ -44,6 +44,18 @@ struct Attribute {
   std::string value;
 };
 
+// A product image. path is the storage key ("products/12/3f2a....png"); the page's URL is the
+// asset base URL (assets.base_url) followed by "/" and the path, so a CDN can front the files.
+// width and height are in pixels, read from the file at upload.
+struct Image {
+  std::int64_t id = 0;
+  std::string path;
+  std::string alt;
+  std::int64_t width = 0;
+  std::int64_t height = 0;
+  std::int64_t position = 0;
+};
+
 struct Product {
   std::int64_t id = 0;
   std::string slug;
@@ -58,6 +70,7 @@ struct Product {
   std::vector<Variant> variants;        // by id
   std::vector<CategoryRef> categories;  // by slug
   std::vector<Attribute> attributes;    // by name, then value
+  std::vector<Image> images;            // by position, then id
 };
 
 // One entry of a listing: enough for a product card.
@@ -67,11 +80,34 @@ struct ProductSummary {
   std::string title;
   std::int64_t created_at_us = 0;
   std::optional<Money> price_from;  // the cheapest variant's price; none without variants
+  std::optional<Image> image;       // the first image; none without images
+};
+
+// One value of a facet and how many products of the listing have it.
+struct FacetValue {
+  std::string value;  // a category slug or an attribute value
+  std::string label;  // a category name; the value again for attributes
+  std::int64_t count = 0;
+};
+
+// Counts over every product the listing's search and filters match (all pages, not just one).
+struct Facets {
+  std::int64_t total = 0;     // products matched
+  std::int64_t in_stock = 0;  // of which some variant has stock
+  // The sub-categories of the listing's category (the root categories without one) that hold
+  // matching products, in tree order; a product counts in every sub-category it sits in.
+  std::vector<FacetValue> categories;
+  // Attribute name -> its values among the matches, by name, then value.
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> attributes;
+  // The lowest and highest cheapest-variant price among the matches; none without priced matches.
+  std::optional<Money> min_price;
+  std::optional<Money> max_price;
 };
 
 struct ProductPage {
   std::vector<ProductSummary> items;
   std::optional<std::string> next_cursor;  // absent on the last page
+  std::optional<Facets> facets;            // when the query asked for them
 };
 
 // A node of the category tree; children by position, then name.

@@ -1,0 +1,50 @@
+// What the catalog's services share (CatalogService for the storefront, the admin's writes, the
+// seed): validation, cache tags and loading rows into the public types. Private to the module.
+#pragma once
+
+#include <ecom/catalog/types.hpp>
+#include <ecom/platform/error.hpp>
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecom::catalog::detail {
+
+// Cache keys and tags. A product is cached under "product:<id>"; the category tree under
+// "categories".
+inline constexpr const char* kCategoriesTag = "categories";
+inline constexpr const char* kTreeKey = "catalog:categories";
+[[nodiscard]] std::string product_tag(std::int64_t id);
+
+// Microseconds since the Unix epoch (UTC), the unit of created_at and updated_at.
+[[nodiscard]] std::int64_t now_us();
+
+// Slugs appear in URLs and cache keys: lower-case letters, digits and single dashes, at most 120.
+[[nodiscard]] bool valid_slug(std::string_view slug);
+// Three capital letters (ISO 4217's shape; the code list itself is not checked).
+[[nodiscard]] bool valid_currency(std::string_view code);
+
+// unprocessable naming the field.
+[[nodiscard]] core::Error invalid(std::string field, std::string reason);
+// unprocessable naming "price" / "compare_at_price" for a negative amount, a malformed currency or
+// a compare-at price in another currency.
+void check_money(const Money& money, const std::string& field);
+void check_prices(const Money& price, const std::optional<Money>& compare_at);
+
+// Runs a "SELECT id ... WHERE slug = :slug" query; nullopt when no row.
+[[nodiscard]] std::optional<long long> find_id(soci::session& sql, const char* query, const std::string& slug);
+
+// A product with its variants, categories and attributes. not_found when there is no such product,
+// or (active_only) when it is not active.
+[[nodiscard]] Product load_product(soci::session& sql, long long id, bool active_only = true);
+// The whole category tree, children by position, then name.
+[[nodiscard]] std::vector<Category> load_tree(soci::session& sql);
+// Depth-first search of a tree; nullptr when absent.
+[[nodiscard]] const Category* find_category(const std::vector<Category>& nodes, std::string_view slug);
+
+}  // namespace ecom::catalog::detail

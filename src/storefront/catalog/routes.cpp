@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -24,8 +25,8 @@ namespace {
 using ecom::catalog::CatalogService;
 using ecom::catalog::ListQuery;
 
-constexpr std::array<std::string_view, 8> kListParameters = {"limit", "cursor",    "category",  "q",
-                                                             "sort",  "min_price", "max_price", "in_stock"};
+constexpr std::array<std::string_view, 9> kListParameters = {"limit",     "cursor",    "category", "q",     "sort",
+                                                             "min_price", "max_price", "in_stock", "facets"};
 // attr.<name>=<value> filters: may repeat (any of the values) and are allowed where said.
 constexpr std::string_view kAttributePrefix = "attr.";
 
@@ -109,6 +110,16 @@ std::int64_t parse_amount(const char* name, const std::string& text) {
   return value;
 }
 
+std::optional<bool> parse_flag(const char* name, const std::optional<std::string>& text) {
+  if (!text) {
+    return std::nullopt;
+  }
+  if (*text != "true" && *text != "false") {
+    throw core::Error::bad_parameter(name, "must be true or false");
+  }
+  return *text == "true";
+}
+
 http::Response json(const http::Request& request, const boost::json::value& body) {
   return http::with_etag(request, http::Response::json(200, boost::json::serialize(body)));
 }
@@ -138,13 +149,9 @@ void add_routes(http::Router& router, CatalogService& service) {
     if (auto max_price = request.query_param("max_price")) {
       query.max_price = parse_amount("max_price", *max_price);
     }
-    if (auto in_stock = request.query_param("in_stock")) {
-      if (*in_stock != "true" && *in_stock != "false") {
-        throw core::Error::bad_parameter("in_stock", "must be true or false");
-      }
-      query.in_stock = *in_stock == "true";
-    }
+    query.in_stock = parse_flag("in_stock", request.query_param("in_stock"));
     query.attributes = attribute_filters(request);
+    query.facets = parse_flag("facets", request.query_param("facets")).value_or(false);
     return json(request, ecom::catalog::to_json(service.list_products(query)));
   });
   router.get("/api/v1/products/{slug}", [&service](http::Request& request) {

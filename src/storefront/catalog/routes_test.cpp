@@ -211,6 +211,36 @@ TEST_CASE("GET /api/v1/products?sort= orders by price or name", "[storefront][ca
   check_bad_parameter(shop, "/api/v1/products?sort=NAME", "sort");
 }
 
+TEST_CASE("GET /api/v1/products?facets=true counts every match", "[storefront][catalog]") {
+  Shop shop;
+  auto plain = boost::json::parse(shop.get("/api/v1/products").body).as_object();
+  CHECK_FALSE(plain.contains("facets"));
+  auto res = shop.get("/api/v1/products?facets=true&limit=1");
+  REQUIRE(res.status == 200);
+  auto doc = boost::json::parse(res.body).as_object();
+  CHECK(doc.at("items").as_array().size() == 1);
+  const auto& facets = doc.at("facets").as_object();
+  CHECK(facets.at("total").as_int64() == 4);
+  CHECK(facets.at("in_stock").as_int64() == 1);
+  const auto& categories = facets.at("categories").as_array();
+  REQUIRE(categories.size() == 1);
+  CHECK(categories[0].as_object().at("value").as_string() == "clothing");
+  CHECK(categories[0].as_object().at("label").as_string() == "Clothing");
+  CHECK(categories[0].as_object().at("count").as_int64() == 1);
+  const auto& material = facets.at("attributes").as_object().at("material").as_array();
+  REQUIRE(material.size() == 1);
+  CHECK(material[0].as_object().at("value").as_string() == "linen");
+  CHECK(material[0].as_object().at("count").as_int64() == 1);
+  const auto& price = facets.at("price").as_object();
+  CHECK(price.at("min").as_object().at("amount").as_int64() == 1999);
+  CHECK(price.at("max").as_object().at("currency").as_string() == "EUR");
+
+  auto narrowed = boost::json::parse(shop.get("/api/v1/products?facets=true&q=mug").body).as_object();
+  CHECK(narrowed.at("facets").as_object().at("total").as_int64() == 3);
+  CHECK(narrowed.at("facets").as_object().at("price").as_object().empty());
+  check_bad_parameter(shop, "/api/v1/products?facets=1", "facets");
+}
+
 TEST_CASE("GET /api/v1/products filters by price, stock and attributes", "[storefront][catalog]") {
   Shop shop;
   const std::vector<std::string> shirt = {"linen-shirt"};

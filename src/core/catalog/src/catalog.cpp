@@ -1,6 +1,7 @@
 #include "codec.hpp"
 #include "cursor.hpp"
 #include "internal.hpp"
+#include "page_codec.hpp"
 
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/platform/error.hpp>
@@ -74,10 +75,33 @@ constexpr const char* kListCategory =
 // attr_name_<i> and attr_value_<i>_<j>; unused value slots repeat the first value.
 constexpr const char* kListAttributeHead =
     " AND EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id AND a.name = :attr_name_";
-constexpr const char* kListTail =
-    ") "
-    "SELECT id, slug, title, created_at, price, currency FROM listed "
-    "WHERE (:any_min = 1 OR price >= :min_price) AND (:any_max = 1 OR price <= :max_price) AND ";
+constexpr const char* kListPriceFilter =
+    "(:any_min = 1 OR price >= :min_price) AND (:any_max = 1 OR price <= :max_price)";
+constexpr const char* kListTail = ") SELECT id, slug, title, created_at, price, currency FROM listed WHERE ";
+// Facets: matched is every listed product within the price range (all pages); facet_root maps
+// each category below the listing's own (or every category, without one) to the sub-category
+// (or root) it sits under, so that a product counts once per sub-category however many of its
+// descendants hold it.
+constexpr const char* kFacetMatched = "), matched AS (SELECT id, price, currency FROM listed WHERE ";
+constexpr const char* kFacetTotals =
+    ") SELECT COUNT(*),"
+    " COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM variants v WHERE v.product_id = m.id AND v.on_hand > 0)"
+    " THEN 1 ELSE 0 END), 0),"
+    " MIN(price), MAX(price), MIN(currency) FROM matched m";
+constexpr const char* kFacetCategories =
+    "), facet_root(id, root) AS ("
+    " SELECT id, id FROM categories WHERE (:facet_roots = 1 AND parent_id IS NULL) OR parent_id = :facet_parent"
+    " UNION ALL"
+    " SELECT c.id, f.root FROM categories c JOIN facet_root f ON c.parent_id = f.id) "
+    "SELECT f.root, COUNT(DISTINCT m.id) FROM matched m"
+    " JOIN product_categories pc ON pc.product_id = m.id JOIN facet_root f ON f.id = pc.category_id"
+    " GROUP BY f.root";
+// Bounded: a catalog with an attribute of unbounded values (a per-product text) must not make
+// every listing carry them all.
+constexpr const char* kFacetAttributes =
+    ") SELECT a.name, a.value, COUNT(*) FROM matched m JOIN product_attributes a ON a.product_id = m.id"
+    " GROUP BY a.name, a.value ORDER BY a.name, a.value LIMIT 2000";
+constexpr std::size_t kMaxFacetValues = 50;
 // Keysets: the rows after the cursor's (key, id) in each order. Products without a price sort
 // after every priced one (the sentinels), both ways.
 constexpr const char* kPageNewest =
@@ -256,12 +280,194 @@ std::string ts_query(const std::vector<std::string>& words) {
   return query + ":*";
 }
 
+// The values bound to the listing's search and filter placeholders; they outlive the statements.
+struct ListBindings {
+  std::string category;
+  int any_category = 1;
+  int want_in_stock = 0;
+  int want_out_of_stock = 0;
+  int any_min = 1;
+  long long min_price = 0;
+  int any_max = 1;
+  long long max_price = 0;
+  std::string match;  // empty without a search
+};
+
+ListBindings bindings_for(const ListQuery& query, const std::vector<std::string>& words, bool postgres) {
+  ListBindings b;
+  b.category = query.category.value_or("");
+  b.any_category = query.category ? 0 : 1;
+  b.want_in_stock = query.in_stock.value_or(false) ? 1 : 0;
+  b.want_out_of_stock = query.in_stock.has_value() && !*query.in_stock ? 1 : 0;
+  b.any_min = query.min_price ? 0 : 1;
+  b.min_price = query.min_price.value_or(0);
+  b.any_max = query.max_price ? 0 : 1;
+  b.max_price = query.max_price.value_or(0);
+  if (!words.empty()) {
+    b.match = postgres ? ts_query(words) : fts5_match(words);
+  }
+  return b;
+}
+
+// Bound element by element: which placeholders a statement has depends on its search and filters.
+void bind_filters(soci::statement& st, const ListBindings& b, const ListQuery& query) {
+  st.exchange(soci::use(b.category, "category"));
+  st.exchange(soci::use(b.any_category, "any_category"));
+  st.exchange(soci::use(b.want_in_stock, "want_in_stock"));
+  st.exchange(soci::use(b.want_out_of_stock, "want_out_of_stock"));
+  st.exchange(soci::use(b.any_min, "any_min"));
+  st.exchange(soci::use(b.min_price, "min_price"));
+  st.exchange(soci::use(b.any_max, "any_max"));
+  st.exchange(soci::use(b.max_price, "max_price"));
+  for (std::size_t i = 0; i < query.attributes.size(); ++i) {
+    const auto& [name, values] = query.attributes[i];
+    st.exchange(soci::use(name, "attr_name_" + std::to_string(i)));
+    for (std::size_t j = 0; j < kMaxAttributeValues; ++j) {
+      st.exchange(soci::use(j < values.size() ? values[j] : values.front(),
+                            "attr_value_" + std::to_string(i) + "_" + std::to_string(j)));
+    }
+  }
+  if (!b.match.empty()) {
+    st.exchange(soci::use(b.match, "match"));
+  }
+}
+
+void run(soci::statement& st, const std::string& text) {
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  st.execute();
+}
+
+// One page in the sort's order, plus one more row when another page follows.
+ProductPage fetch_page(soci::session& sql, const std::string& text, const ListBindings& b, const ListQuery& query,
+                       ListSort sort, const std::optional<detail::CursorPosition>& after) {
+  const int from_start = after ? 0 : 1;
+  const long long key = after ? (sort == ListSort::name ? after->id : after->key) : 0;
+  const long long after_id = after ? after->id : 0;
+  const long long offset = after ? after->offset : 0;
+  const long long fetch = query.limit + 1;
+  long long id = 0;
+  std::string slug;
+  std::string title;
+  long long created_at = 0;
+  long long price = 0;
+  soci::indicator price_ind = soci::i_null;
+  std::string currency;
+  soci::indicator currency_ind = soci::i_null;
+  soci::statement st(sql);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(slug));
+  st.exchange(soci::into(title));
+  st.exchange(soci::into(created_at));
+  st.exchange(soci::into(price, price_ind));
+  st.exchange(soci::into(currency, currency_ind));
+  st.exchange(soci::use(fetch, "limit"));
+  bind_filters(st, b, query);
+  if (sort == ListSort::relevance) {
+    st.exchange(soci::use(offset, "offset"));
+  } else {
+    st.exchange(soci::use(from_start, "from_start"));
+    st.exchange(soci::use(key, "key"));
+    st.exchange(soci::use(key, "same_key"));
+    st.exchange(soci::use(after_id, "after_id"));
+  }
+  run(st, text);
+  ProductPage page;
+  while (st.fetch()) {
+    ProductSummary s{id, slug, title, created_at, std::nullopt, std::nullopt};
+    if (price_ind == soci::i_ok && currency_ind == soci::i_ok) {
+      s.price_from = Money{price, currency};
+    }
+    page.items.push_back(std::move(s));
+  }
+  return page;
+}
+
+// Facet counts over every match; matched_text is the filters up to and including the price
+// filter of the matched CTE. scope is the listing's category (or a root holding the tree's roots);
+// none when the category vanished meanwhile, which leaves the category facet empty.
+Facets count_facets(soci::session& sql, const std::string& matched_text, const ListBindings& b, const ListQuery& query,
+                    const std::optional<Category>& scope) {
+  Facets facets;
+  {
+    long long total = 0;
+    long long in_stock = 0;
+    long long min_price = 0;
+    long long max_price = 0;
+    std::string currency;
+    soci::indicator min_ind = soci::i_null;
+    soci::indicator max_ind = soci::i_null;
+    soci::indicator currency_ind = soci::i_null;
+    soci::statement st(sql);
+    st.exchange(soci::into(total));
+    st.exchange(soci::into(in_stock));
+    st.exchange(soci::into(min_price, min_ind));
+    st.exchange(soci::into(max_price, max_ind));
+    st.exchange(soci::into(currency, currency_ind));
+    bind_filters(st, b, query);
+    run(st, matched_text + kFacetTotals);
+    st.fetch();
+    facets.total = total;
+    facets.in_stock = in_stock;
+    if (min_ind == soci::i_ok && max_ind == soci::i_ok && currency_ind == soci::i_ok) {
+      facets.min_price = Money{min_price, currency};
+      facets.max_price = Money{max_price, currency};
+    }
+  }
+  if (scope && !scope->children.empty()) {
+    std::map<long long, long long> counts;
+    long long root = 0;
+    long long count = 0;
+    const int facet_roots = scope->id == 0 ? 1 : 0;
+    const long long facet_parent = scope->id;
+    soci::statement st(sql);
+    st.exchange(soci::into(root));
+    st.exchange(soci::into(count));
+    bind_filters(st, b, query);
+    st.exchange(soci::use(facet_roots, "facet_roots"));
+    st.exchange(soci::use(facet_parent, "facet_parent"));
+    run(st, matched_text + kFacetCategories);
+    while (st.fetch()) {
+      counts[root] = count;
+    }
+    for (const auto& child : scope->children) {
+      if (const auto it = counts.find(child.id); it != counts.end()) {
+        facets.categories.push_back(FacetValue{child.slug, child.name, it->second});
+      }
+    }
+  }
+  {
+    std::string name;
+    std::string value;
+    long long count = 0;
+    soci::statement st(sql);
+    st.exchange(soci::into(name));
+    st.exchange(soci::into(value));
+    st.exchange(soci::into(count));
+    bind_filters(st, b, query);
+    run(st, matched_text + kFacetAttributes);
+    while (st.fetch()) {
+      if (facets.attributes.empty() || facets.attributes.back().first != name) {
+        facets.attributes.emplace_back(name, std::vector<FacetValue>{});
+      }
+      auto& values = facets.attributes.back().second;
+      if (values.size() < kMaxFacetValues) {
+        values.push_back(FacetValue{value, value, count});
+      }
+    }
+  }
+  return facets;
+}
 }  // namespace
 
 void declare_config(config::Schema& schema) {
   schema.secret("catalog.cursor_secret",
                 "key that signs listing cursors; unset: a random key per process (cursors then fail after a "
                 "restart or on another process)");
+  schema.integer("catalog.listing_ttl_ms", 60'000, 0, 86'400'000,
+                 "how long a listing page (with its facets) stays cached, in ms; every catalog change invalidates "
+                 "them all anyway; 0: listings are not cached");
 }
 
 std::optional<ListSort> parse_sort(std::string_view text) {
@@ -278,6 +484,7 @@ std::optional<ListSort> parse_sort(std::string_view text) {
 CatalogOptions options_from(const config::Config& config) {
   CatalogOptions options;
   options.cursor_secret = config.string("catalog.cursor_secret");
+  options.listing_ttl = std::chrono::milliseconds(config.integer("catalog.listing_ttl_ms"));
   return options;
 }
 
@@ -365,122 +572,79 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
     throw Error::bad_parameter("category", "no such category");
   }
   const bool postgres = db_.backend() == db::Backend::postgresql;
-  std::string text = kListHead;
+  // The search and filters, shared by the page and the facet statements.
+  std::string filtered = kListHead;
   if (words.empty()) {
-    text += kListFromAll;
+    filtered += kListFromAll;
   } else {
-    text += postgres ? kListFromSearchPostgres : kListFromSearchSqlite;
+    filtered += postgres ? kListFromSearchPostgres : kListFromSearchSqlite;
   }
-  text += kListCategory;
+  filtered += kListCategory;
   for (std::size_t i = 0; i < query.attributes.size(); ++i) {
-    text += kListAttributeHead + std::to_string(i) + " AND a.value IN (";
+    filtered += kListAttributeHead + std::to_string(i) + " AND a.value IN (";
     for (std::size_t j = 0; j < kMaxAttributeValues; ++j) {
-      text += (j == 0 ? ":attr_value_" : ", :attr_value_") + std::to_string(i) + "_" + std::to_string(j);
+      filtered += (j == 0 ? ":attr_value_" : ", :attr_value_") + std::to_string(i) + "_" + std::to_string(j);
     }
-    text += "))";
+    filtered += "))";
   }
-  text += kListTail;
-  text += page_sql(sort);
-  return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
-    const std::string category = query.category.value_or("");
-    if (query.category && !find_id(sql, kSelectCategoryIdBySlug, category)) {
-      throw Error::bad_parameter("category", "no such category");
-    }
-    const int any_category = query.category ? 0 : 1;
-    const int from_start = after ? 0 : 1;
-    const long long key = after ? (sort == ListSort::name ? after->id : after->key) : 0;
-    const long long after_id = after ? after->id : 0;
-    const long long offset = after ? after->offset : 0;
-    const int want_in_stock = query.in_stock.value_or(false) ? 1 : 0;
-    const int want_out_of_stock = query.in_stock.has_value() && !*query.in_stock ? 1 : 0;
-    const int any_min = query.min_price ? 0 : 1;
-    const long long min_price = query.min_price.value_or(0);
-    const int any_max = query.max_price ? 0 : 1;
-    const long long max_price = query.max_price.value_or(0);
-    const std::string match = words.empty() ? std::string() : (postgres ? ts_query(words) : fts5_match(words));
-    // One row more than asked tells whether another page follows.
-    const long long fetch = query.limit + 1;
-    long long id = 0;
-    std::string slug;
-    std::string title;
-    long long created_at = 0;
-    long long price = 0;
-    soci::indicator price_ind = soci::i_null;
-    std::string currency;
-    soci::indicator currency_ind = soci::i_null;
-    // Bound element by element: which placeholders the text has depends on the sort and search.
-    soci::statement st(sql);
-    st.exchange(soci::into(id));
-    st.exchange(soci::into(slug));
-    st.exchange(soci::into(title));
-    st.exchange(soci::into(created_at));
-    st.exchange(soci::into(price, price_ind));
-    st.exchange(soci::into(currency, currency_ind));
-    st.exchange(soci::use(category, "category"));
-    st.exchange(soci::use(any_category, "any_category"));
-    st.exchange(soci::use(fetch, "limit"));
-    st.exchange(soci::use(want_in_stock, "want_in_stock"));
-    st.exchange(soci::use(want_out_of_stock, "want_out_of_stock"));
-    st.exchange(soci::use(any_min, "any_min"));
-    st.exchange(soci::use(min_price, "min_price"));
-    st.exchange(soci::use(any_max, "any_max"));
-    st.exchange(soci::use(max_price, "max_price"));
-    for (std::size_t i = 0; i < query.attributes.size(); ++i) {
-      const auto& [name, values] = query.attributes[i];
-      st.exchange(soci::use(name, "attr_name_" + std::to_string(i)));
-      for (std::size_t j = 0; j < kMaxAttributeValues; ++j) {
-        st.exchange(soci::use(j < values.size() ? values[j] : values.front(),
-                              "attr_value_" + std::to_string(i) + "_" + std::to_string(j)));
+  const ListBindings bindings = bindings_for(query, words, postgres);
+  // The facets' sub-categories come from the (cached) tree: their names and order, and the id of
+  // the listing's category.
+  std::optional<Category> facet_scope;
+  if (query.facets) {
+    const auto tree = category_tree(client);
+    if (query.category) {
+      if (const auto* node = find_category(tree, *query.category)) {
+        facet_scope = *node;
       }
-    }
-    if (!words.empty()) {
-      st.exchange(soci::use(match, "match"));
-    }
-    if (sort == ListSort::relevance) {
-      st.exchange(soci::use(offset, "offset"));
     } else {
-      st.exchange(soci::use(from_start, "from_start"));
-      st.exchange(soci::use(key, "key"));
-      st.exchange(soci::use(key, "same_key"));
-      st.exchange(soci::use(after_id, "after_id"));
+      facet_scope = Category{};
+      facet_scope->children = tree;
     }
-    st.alloc();
-    st.prepare(text);
-    st.define_and_bind();
-    st.execute();
-    ProductPage page;
-    bool more = false;
-    long long last_price = 0;
-    bool last_priced = false;
-    while (st.fetch()) {
-      if (page.items.size() == static_cast<std::size_t>(query.limit)) {
-        more = true;
-        break;
+  }
+
+  const auto load = [&] {
+    return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
+      if (query.category && !find_id(sql, kSelectCategoryIdBySlug, bindings.category)) {
+        throw Error::bad_parameter("category", "no such category");
       }
-      ProductSummary s{id, slug, title, created_at, std::nullopt, std::nullopt};
-      last_priced = false;
-      if (price_ind == soci::i_ok && currency_ind == soci::i_ok) {
-        s.price_from = Money{price, currency};
-        last_price = price;
-        last_priced = true;
+      ProductPage page = fetch_page(sql, filtered + kListTail + kListPriceFilter + " AND " + page_sql(sort), bindings,
+                                    query, sort, after);
+      if (page.items.size() > static_cast<std::size_t>(query.limit)) {
+        page.items.pop_back();
+        const auto& last = page.items.back();
+        long long last_key = last.created_at_us;
+        if (sort == ListSort::price_asc) {
+          last_key = last.price_from ? last.price_from->amount : kNoPriceAsc;
+        } else if (sort == ListSort::price_desc) {
+          last_key = last.price_from ? last.price_from->amount : kNoPriceDesc;
+        } else if (sort == ListSort::name) {
+          last_key = 0;  // the title is read back by id
+        }
+        const long long shown = (after ? after->offset : 0) + query.limit;
+        page.next_cursor = detail::encode_cursor(cursor_key_, {last_key, last.id, shown}, scope);
       }
-      page.items.push_back(std::move(s));
-    }
-    if (more) {
-      const auto& last = page.items.back();
-      long long last_key = last.created_at_us;
-      if (sort == ListSort::price_asc) {
-        last_key = last_priced ? last_price : kNoPriceAsc;
-      } else if (sort == ListSort::price_desc) {
-        last_key = last_priced ? last_price : kNoPriceDesc;
-      } else if (sort == ListSort::name) {
-        last_key = 0;  // the title is read back by id
+      if (query.facets) {
+        page.facets = count_facets(sql, filtered + kFacetMatched + kListPriceFilter, bindings, query, facet_scope);
       }
-      const long long shown = offset + query.limit;
-      page.next_cursor = detail::encode_cursor(cursor_key_, {last_key, last.id, shown}, scope);
-    }
-    return page;
-  });
+      return page;
+    });
+  };
+  if (options_.listing_ttl.count() <= 0) {
+    return load();
+  }
+  // The canonical query: everything that shapes the answer, each part delimited so that no two
+  // queries read alike (filter_scope prefixes lengths).
+  std::string canonical = "list1|" + sort_name(sort) + "|c" + query.category.value_or("") + "|l" +
+                          std::to_string(query.limit) + "|f" + (query.facets ? "1" : "0") + "|k" +
+                          query.cursor.value_or("") + "|q";
+  for (const auto& word : words) {
+    canonical += std::to_string(word.size()) + ":" + word + ",";
+  }
+  canonical += filter_scope(query);
+  const std::string text = cache::get_or_load(cache_, detail::listing_cache_key(canonical), options_.listing_ttl,
+                                              {detail::kListingsTag}, [&] { return detail::encode_page(load()); });
+  return detail::decode_page(text);
 }
 
 Category CatalogService::create_category(const NewCategory& category, std::string_view client) {
@@ -520,6 +684,7 @@ Category CatalogService::create_category(const NewCategory& category, std::strin
     return c;
   });
   cache_.invalidate_tag(kCategoriesTag);
+  cache_.invalidate_tag(detail::kListingsTag);
   return created;
 }
 
@@ -561,6 +726,7 @@ std::int64_t CatalogService::create_product(const NewProduct& product, std::stri
   });
   // Nothing cached can hold a new product yet except a "no such slug" miss, which is never cached.
   cache_.invalidate_tag(product_tag(id));
+  cache_.invalidate_tag(detail::kListingsTag);
   return id;
 }
 
@@ -602,6 +768,7 @@ std::int64_t CatalogService::add_variant(std::int64_t product_id, const NewVaria
     return new_id;
   });
   cache_.invalidate_tag(product_tag(product_id));
+  cache_.invalidate_tag(detail::kListingsTag);
   return id;
 }
 
@@ -625,6 +792,7 @@ void CatalogService::set_variant_price(std::int64_t variant_id, const Money& pri
     return pid;
   });
   cache_.invalidate_tag(product_tag(product_id));
+  cache_.invalidate_tag(detail::kListingsTag);
 }
 
 void CatalogService::set_product_status(std::int64_t product_id, ProductStatus status, std::string_view client) {
@@ -640,6 +808,7 @@ void CatalogService::set_product_status(std::int64_t product_id, ProductStatus s
     }
   });
   cache_.invalidate_tag(product_tag(product_id));
+  cache_.invalidate_tag(detail::kListingsTag);
 }
 
 }  // namespace ecom::catalog

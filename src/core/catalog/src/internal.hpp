@@ -19,6 +19,10 @@ namespace ecom::catalog::detail {
 // "categories".
 inline constexpr const char* kCategoriesTag = "categories";
 inline constexpr const char* kTreeKey = "catalog:categories";
+// Every cached listing page (list_products) carries this tag: any change to what a listing can
+// show (a product's title, status, price, stock, categories, attributes or images) invalidates
+// them all, since which cached pages hold a product is not known.
+inline constexpr const char* kListingsTag = "listings";
 [[nodiscard]] std::string product_tag(std::int64_t id);
 
 // Microseconds since the Unix epoch (UTC), the unit of created_at and updated_at.

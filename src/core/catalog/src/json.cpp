@@ -122,9 +122,39 @@ boost::json::value to_json(const ProductPage& page) {
   for (const auto& item : page.items) {
     items.push_back(to_json(item));
   }
-  return boost::json::object{
+  boost::json::object out{
       {"items", std::move(items)},
       {"next_cursor", page.next_cursor ? boost::json::value(*page.next_cursor) : boost::json::value(nullptr)},
+  };
+  if (page.facets) {
+    out["facets"] = to_json(*page.facets);
+  }
+  return out;
+}
+
+boost::json::value to_json(const Facets& facets) {
+  const auto values = [](const std::vector<FacetValue>& list) {
+    boost::json::array out;
+    for (const auto& v : list) {
+      out.push_back(boost::json::object{{"value", v.value}, {"label", v.label}, {"count", v.count}});
+    }
+    return out;
+  };
+  boost::json::object attributes;
+  for (const auto& [name, list] : facets.attributes) {
+    attributes[name] = values(list);
+  }
+  boost::json::object price;
+  if (facets.min_price && facets.max_price) {
+    price["min"] = to_json(*facets.min_price);
+    price["max"] = to_json(*facets.max_price);
+  }
+  return boost::json::object{
+      {"total", facets.total},
+      {"in_stock", facets.in_stock},
+      {"categories", values(facets.categories)},
+      {"attributes", std::move(attributes)},
+      {"price", std::move(price)},
   };
 }
 

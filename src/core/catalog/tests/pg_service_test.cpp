@@ -73,3 +73,13 @@ TEST_CASE("postgresql: price, stock and attribute filters", "[catalog][integrati
   PgCatalog c;
   check_filters(*c.db);
 }
+
+TEST_CASE("postgresql: facet counts over every match, narrowed by filters", "[catalog][integration]") {
+  PgCatalog c;
+  check_facets(*c.db);
+}
+
+TEST_CASE("postgresql: listing pages are cached and invalidated by any catalog write", "[catalog][integration]") {
+  PgCatalog c;
+  check_listing_cache(*c.db);
+}

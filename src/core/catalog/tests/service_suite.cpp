@@ -5,6 +5,7 @@
 #include <ecom/platform/error.hpp>
 
 #include <catch2/catch.hpp>
+#include <soci/soci.h>
 
 #include <functional>
 #include <set>
@@ -528,6 +529,151 @@ void check_write_rules(db::Database& db) {
   CHECK(code_of([&] { f.service.add_variant(987654, variant("LAMP-5", 1)); }) == ErrorCode::not_found);
   // A failed write left nothing behind: the orphan's row was rolled back.
   CHECK(code_of([&] { (void)f.service.get_product("orphan"); }) == ErrorCode::not_found);
+}
+
+void check_facets(db::Database& db) {
+  Fixture f(db);
+  f.service.create_category({"clothing", "Clothing", std::nullopt, 0});
+  f.service.create_category({"shirts", "Shirts", "clothing", 0});
+  f.service.create_category({"shoes", "Shoes", "clothing", 1});
+  f.service.create_category({"home", "Home", std::nullopt, 1});
+  struct Row {
+    std::string slug;
+    std::vector<std::string> categories;
+    std::int64_t price;  // < 0: no variant
+    std::int64_t on_hand;
+    std::vector<Attribute> attributes;
+  };
+  const std::vector<Row> rows = {
+      {"p1", {"shirts"}, 1000, 5, {{"brand", "Acme"}, {"colour", "red"}}},
+      {"p2", {"shirts", "shoes"}, 2000, 0, {{"brand", "Acme"}}},
+      {"p3", {"shoes"}, 3000, 1, {{"brand", "Zeta"}}},
+      {"p4", {"home"}, 500, 0, {{"brand", "Omega"}}},
+      {"p5", {"clothing"}, -1, 0, {{"brand", "Acme"}}},
+  };
+  for (const auto& row : rows) {
+    NewProduct p = active(row.slug, row.categories);
+    p.attributes = row.attributes;
+    const auto id = f.service.create_product(p);
+    if (row.price >= 0) {
+      NewVariant v = variant("SKU-" + row.slug, row.price);
+      v.on_hand = row.on_hand;
+      f.service.add_variant(id, v);
+    }
+  }
+  NewProduct draft = active("draft", {"shirts"});
+  draft.status = ProductStatus::draft;
+  draft.attributes = {{"brand", "Acme"}};
+  f.service.create_product(draft);
+
+  using Values = std::vector<FacetValue>;
+  const auto same = [](const Values& actual, const Values& expected) {
+    REQUIRE(actual.size() == expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+      CHECK(actual[i].value == expected[i].value);
+      CHECK(actual[i].label == expected[i].label);
+      CHECK(actual[i].count == expected[i].count);
+    }
+  };
+  const auto attribute = [](const Facets& facets, const std::string& name) {
+    for (const auto& [n, values] : facets.attributes) {
+      if (n == name) {
+        return values;
+      }
+    }
+    return Values{};
+  };
+
+  ListQuery query = list_query(2);
+  CHECK_FALSE(f.service.list_products(query).facets);  // only when asked
+  query.facets = true;
+  auto page = f.service.list_products(query);
+  CHECK(page.items.size() == 2);  // facets count every match, not just this page
+  REQUIRE(page.facets);
+  CHECK(page.facets->total == 5);
+  CHECK(page.facets->in_stock == 2);
+  same(page.facets->categories, {{"clothing", "Clothing", 4}, {"home", "Home", 1}});
+  same(attribute(*page.facets, "brand"), {{"Acme", "Acme", 3}, {"Omega", "Omega", 1}, {"Zeta", "Zeta", 1}});
+  same(attribute(*page.facets, "colour"), {{"red", "red", 1}});
+  CHECK(page.facets->min_price == Money{500, "EUR"});
+  CHECK(page.facets->max_price == Money{3000, "EUR"});
+
+  // Within a category: its sub-categories, a product in both counted in each.
+  query.category = "clothing";
+  page = f.service.list_products(query);
+  REQUIRE(page.facets);
+  CHECK(page.facets->total == 4);
+  same(page.facets->categories, {{"shirts", "Shirts", 2}, {"shoes", "Shoes", 2}});
+
+  // Filters narrow the counts.
+  query.attributes = {{"brand", {"Acme"}}};
+  page = f.service.list_products(query);
+  REQUIRE(page.facets);
+  CHECK(page.facets->total == 3);
+  CHECK(page.facets->in_stock == 1);
+  same(page.facets->categories, {{"shirts", "Shirts", 2}, {"shoes", "Shoes", 1}});
+  CHECK(page.facets->min_price == Money{1000, "EUR"});
+  CHECK(page.facets->max_price == Money{2000, "EUR"});
+
+  ListQuery priced = list_query(10);
+  priced.facets = true;
+  priced.min_price = 1500;
+  page = f.service.list_products(priced);
+  REQUIRE(page.facets);
+  CHECK(page.facets->total == 2);
+  same(attribute(*page.facets, "brand"), {{"Acme", "Acme", 1}, {"Zeta", "Zeta", 1}});
+
+  ListQuery leaf = list_query(10, "shoes");
+  leaf.facets = true;
+  page = f.service.list_products(leaf);
+  REQUIRE(page.facets);
+  CHECK(page.facets->total == 2);
+  CHECK(page.facets->categories.empty());  // a leaf has no sub-categories
+
+  ListQuery none = list_query(10);
+  none.facets = true;
+  none.min_price = 999999;
+  page = f.service.list_products(none);
+  REQUIRE(page.facets);
+  CHECK(page.facets->total == 0);
+  CHECK(page.facets->categories.empty());
+  CHECK_FALSE(page.facets->min_price);
+}
+
+void check_listing_cache(db::Database& db) {
+  Fixture f(db);
+  const auto id = f.service.create_product(active("first"));
+  const auto vid = f.service.add_variant(id, variant("FIRST-1", 100));
+  ListQuery query = list_query(10);
+  query.facets = true;
+  CHECK(f.service.list_products(query).items.size() == 1);
+  // A row written behind the service's back is not seen: the page came from the cache.
+  db.transact("", [](soci::session& sql) {
+    sql << "INSERT INTO products (slug, title, status, created_at, updated_at) "
+           "VALUES ('sneaky', 'Sneaky', 'active', 1, 1)";
+  });
+  const auto cached = f.service.list_products(query);
+  CHECK(cached.items.size() == 1);
+  REQUIRE(cached.facets);
+  CHECK(cached.facets->total == 1);
+  // Any change through the service invalidates every cached listing.
+  f.service.set_variant_price(vid, Money{200, "EUR"}, std::nullopt);
+  const auto fresh = f.service.list_products(query);
+  REQUIRE(fresh.items.size() == 2);
+  CHECK(fresh.items.front().slug == "first");  // newest first: sneaky was created at 1 us
+  CHECK(fresh.items.front().price_from == Money{200, "EUR"});
+  REQUIRE(fresh.facets);
+  CHECK(fresh.facets->total == 2);
+
+  // With listing_ttl 0 nothing is cached.
+  cache::LocalCache uncached_cache(Fixture::no_guard());
+  CatalogService uncached(db, uncached_cache, CatalogOptions{kSecret, {}, std::chrono::milliseconds(0)});
+  CHECK(uncached.list_products(query).items.size() == 2);
+  db.transact("", [](soci::session& sql) {
+    sql << "INSERT INTO products (slug, title, status, created_at, updated_at) "
+           "VALUES ('sneakier', 'Sneakier', 'active', 2, 2)";
+  });
+  CHECK(uncached.list_products(query).items.size() == 3);
 }
 
 }  // namespace ecom::catalog::test

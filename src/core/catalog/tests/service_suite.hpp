@@ -29,5 +29,10 @@ void check_filters(db::Database& db);
 void check_cache_invalidation(db::Database& db);
 // A duplicate slug or SKU is a conflict; bad money is unprocessable.
 void check_write_rules(db::Database& db);
+// Facet counts: totals, stock, sub-categories, attributes and the price range over every match,
+// narrowed by filters.
+void check_facets(db::Database& db);
+// Listing pages are cached, and any catalog write invalidates them; listing_ttl 0 caches none.
+void check_listing_cache(db::Database& db);
 
 }  // namespace ecom::catalog::test

@@ -71,3 +71,13 @@ TEST_CASE("sqlite: price, stock and attribute filters", "[catalog]") {
   SqliteCatalog c;
   check_filters(*c.db);
 }
+
+TEST_CASE("sqlite: facet counts over every match, narrowed by filters", "[catalog]") {
+  SqliteCatalog c;
+  check_facets(*c.db);
+}
+
+TEST_CASE("sqlite: listing pages are cached and invalidated by any catalog write", "[catalog]") {
+  SqliteCatalog c;
+  check_listing_cache(*c.db);
+}

@@ -36,9 +36,12 @@ struct CatalogOptions {
   // Empty: a random key per process, so cursors do not survive a restart or reach another process.
   std::string cursor_secret;
   std::chrono::milliseconds cache_ttl{std::chrono::minutes(5)};
+  // Listing pages (catalog.listing_ttl_ms); zero: not cached. Any catalog write invalidates every
+  // cached listing (tag "listings"), so the TTL only bounds memory and a missed invalidation.
+  std::chrono::milliseconds listing_ttl{std::chrono::minutes(1)};
 };
 
-// Declares catalog.cursor_secret (a secret) and reads it back.
+// Declares catalog.cursor_secret (a secret) and catalog.listing_ttl_ms, and reads them back.
 void declare_config(config::Schema& schema);
 [[nodiscard]] CatalogOptions options_from(const config::Config& config);
 

@@ -32,6 +32,7 @@ constexpr const char* kRollback = "ROLLBACK";
 
 // PostgreSQL SQLSTATEs a caller may retry.
 constexpr std::string_view kQueryCanceled = "57014";  // statement_timeout
+constexpr std::string_view kUniqueViolation = "23505";
 constexpr std::string_view kSerializationFailure = "40001";
 constexpr std::string_view kDeadlockDetected = "40P01";
 constexpr std::string_view kLockNotAvailable = "55P03";
@@ -326,6 +327,18 @@ std::string_view retryable_reason(const soci::soci_error& e, Backend backend) {
     }
   }
   return {};
+}
+
+bool is_unique_violation(const soci::soci_error& e, Backend backend) {
+  if (backend == Backend::postgresql) {
+    const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+    return pg != nullptr && pg->sqlstate() == kUniqueViolation;
+  }
+  const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e);
+  // The primary result code: extended codes (SQLITE_CONSTRAINT_UNIQUE) are not switched on, and
+  // the message is what tells a unique constraint from a CHECK or a foreign key.
+  return lite != nullptr && (lite->result() & 0xFF) == SQLITE_CONSTRAINT &&
+         e.get_error_message().find("UNIQUE constraint failed") != std::string::npos;
 }
 
 void execute_script(soci::session& session, Backend backend, const std::string& script) {

@@ -51,6 +51,10 @@ struct Target {
 // busy SQLite file. Empty otherwise.
 [[nodiscard]] std::string_view retryable_reason(const soci::soci_error& e, Backend backend);
 
+// True when e is a unique constraint violation (PostgreSQL SQLSTATE 23505; SQLite's "UNIQUE
+// constraint failed"): two writers raced for one unique value, which callers answer with 409.
+[[nodiscard]] bool is_unique_violation(const soci::soci_error& e, Backend backend);
+
 // Runs a script of one or more statements with the backend's own API (PQexec, sqlite3_exec), so
 // SOCI neither rewrites ":name" inside it nor (on SQLite) stops after the first statement. Throws
 // soci::soci_error with the server's message.

@@ -146,6 +146,12 @@ struct Database::Impl {
     if (auto reason = detail::retryable_reason(e, primary_target.backend); !reason.empty()) {
       throw core::Error(core::ErrorCode::unavailable, std::string(reason));
     }
+    // Services check uniqueness before they insert; this is the writer that lost a race with
+    // another between its check and its insert.
+    if (detail::is_unique_violation(e, primary_target.backend)) {
+      throw core::Error(core::ErrorCode::conflict, "The change conflicts with a concurrent one: a value that must be "
+                                                   "unique was taken meanwhile.");
+    }
     throw;
   }
 

@@ -119,6 +119,24 @@ void check_sql_error_rolls_back(Database& db) {
   // The connection is usable after the failure (it was rolled back, not left in a failed state).
   items.add("bob", 11, "saucer", 1);
   CHECK(items.find("bob", 11).has_value());
+
+  // A duplicate key (a writer that lost a race for a unique value) is a conflict, not a raw SQL
+  // error, and rolls back too.
+  try {
+    db.transact("bob", [](soci::session& s) {
+      int id = 12;
+      std::string name = "bowl";
+      int available = 1;
+      s << kInsertItem, soci::use(id), soci::use(name), soci::use(available);
+      int taken = 11;
+      s << kInsertItem, soci::use(taken), soci::use(name), soci::use(available);
+    });
+    FAIL("a duplicate key was accepted");
+  } catch (const ecom::core::Error& e) {
+    CHECK(e.code() == ecom::core::ErrorCode::conflict);
+  }
+  CHECK_FALSE(items.find("bob", 12).has_value());
+  CHECK(items.find("bob", 11)->name == "saucer");
 }
 
 void check_conditional_update(Database& db) {

@@ -9,8 +9,9 @@
 // closed it) and replaced with a new one.
 //
 // Errors: a lost connection, a statement timeout, a busy SQLite file or an exhausted pool become
-// core::Error(unavailable), which callers may retry. Any other SQL error propagates unchanged as
-// soci::soci_error (a constraint violation is the caller's business).
+// core::Error(unavailable), which callers may retry. A unique constraint violation (a writer that
+// lost a race for a unique value it had checked) becomes core::Error(conflict), a 409. Any other
+// SQL error propagates unchanged as soci::soci_error (other constraints are the caller's business).
 #pragma once
 
 #include <ecom/platform/config.hpp>

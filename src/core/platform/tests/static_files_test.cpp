@@ -65,6 +65,7 @@ class AssetTree {
     write_file(root() / ".env", std::string("DB_PASSWORD=") + std::string(kOutsideSecret));
     write_file(root() / ".git" / "config", kOutsideSecret);
     write_file(root() / "big.txt", std::string(64 * 1024, 'x'));
+    write_file(root() / "templates" / "page.mustache", "<h1>{{secret_internal}}</h1>");
     fs::create_symlink(base_ / "secret.txt", root() / "link-out.txt");
     fs::create_symlink(root() / "js" / "app.js", root() / "link-in.js");
   }
@@ -164,7 +165,7 @@ TEST_CASE("content_type_for maps known extensions and defaults to octet-stream",
   CHECK(content_type_for("dir.css/file") == "application/octet-stream");
 }
 
-TEST_CASE("load skips dot-files, links out of the root and files over the limit", "[static]") {
+TEST_CASE("load skips dot-files, templates, links out of the root and files over the limit", "[static]") {
   AssetTree tree;
   auto [files, warnings] = load_tree(tree);
   auto get = request(Method::get);
@@ -174,6 +175,7 @@ TEST_CASE("load skips dot-files, links out of the root and files over the limit"
   CHECK(files->serve(get, "link-out.txt").status == 404);
   CHECK(files->serve(get, "big.txt").status == 404);
   CHECK(files->serve(get, "secret.txt").status == 404);
+  CHECK(files->serve(get, "templates/page.mustache").status == 404);  // server-side templates
   // Four logical names (app.css, logo.png, app.js, link-in.js), each also fingerprinted.
   CHECK(files->size() == 8);
 

@@ -261,6 +261,9 @@ std::shared_ptr<const StaticFiles> StaticFiles::load(const std::filesystem::path
     if (!entry.is_regular_file()) {
       continue;  // directories are walked; sockets, fifos and dangling links are not assets
     }
+    if (entry.path().extension() == ".mustache") {
+      continue;  // server-side templates (ecom::web) live beside the assets but are not served
+    }
     if (entry.is_symlink()) {
       const fs::path target = fs::canonical(entry.path(), ec);
       if (ec || !is_within(canonical_root, target)) {

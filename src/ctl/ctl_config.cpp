@@ -4,6 +4,7 @@
 #include <ecom/messaging/options.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/log.hpp>
+#include <ecom/storage/storage.hpp>
 
 #include <fmt/format.h>
 
@@ -26,6 +27,7 @@ config::Config load_config(const std::string& path) {
   config::Schema schema;
   db::declare_config(schema);
   messaging::declare_config(schema);
+  storage::declare_config(schema);  // seed writes placeholder images
   schema.string("log.level", "warn", "lowest level written to the log", {"debug", "info", "warn", "error"});
   auto cfg = config::Config::load(schema, path, config::process_environment());
   log::set_level(*log::parse_level(cfg.string("log.level")));

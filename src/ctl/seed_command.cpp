@@ -7,6 +7,7 @@
 #include <ecom/db/database.hpp>
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/storage/storage.hpp>
 
 #include <fmt/format.h>
 
@@ -24,10 +25,11 @@ namespace ecom::ctl {
 namespace {
 
 constexpr std::string_view kUsage =
-    "Usage: ecomctl seed --products N [--seed S] [--append | --if-empty] [--config FILE]\n\n"
+    "Usage: ecomctl seed --products N [--seed S] [--append | --if-empty] [--no-images] [--config FILE]\n\n"
     "Creates a deterministic demo catalog: a category tree (6 departments with 3-5 sub-categories)\n"
     "and N products over its leaf categories, with attributes, 1-6 variants each, EUR prices and\n"
-    "stock. The same --seed (default 1) gives the same products.\n\n"
+    "stock, and 1-3 placeholder images each (12 PNGs written once under storage.root, default\n"
+    "var/media; --no-images: none). The same --seed (default 1) gives the same products.\n\n"
     "A catalog that already has products is refused (exit 1) unless --append is given, which adds\n"
     "N more with slugs and SKUs that do not collide; --if-empty exits 0 without seeding instead.\n"
     "The storefront's cached category tree and listings catch up within their TTL (5 minutes).\n";
@@ -39,6 +41,7 @@ struct Options {
   std::uint64_t seed = 1;
   bool append = false;
   bool if_empty = false;
+  bool images = true;
   std::string config_path;
 };
 
@@ -84,6 +87,8 @@ std::optional<Options> parse_args(Args args, int& exit_code) {
         return std::nullopt;
       }
       options.seed = *s;
+    } else if (arg == "--no-images") {
+      options.images = false;
     } else if (arg == "--append") {
       options.append = true;
     } else if (arg == "--if-empty") {
@@ -127,12 +132,15 @@ int seed_command(Args args) {
         return 0;
       }
     }
+    storage::LocalDiskStorage media(storage::options_from(cfg).root);
+    storage::Storage* images = options->images ? &media : nullptr;
     const auto started = std::chrono::steady_clock::now();
     const auto result = catalog::seed_catalog(
-        db, catalog::SeedOptions{.products = options->products, .seed = options->seed, .append = options->append});
+        db, catalog::SeedOptions{
+                .products = options->products, .seed = options->seed, .append = options->append, .storage = images});
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    fmt::print("seeded {} products, {} variants, {} categories in {:.1f} s\n", result.products, result.variants,
-               result.categories, took.count());
+    fmt::print("seeded {} products, {} variants, {} images, {} categories in {:.1f} s\n", result.products,
+               result.variants, result.images, result.categories, took.count());
     return 0;
   });
 }

@@ -67,7 +67,16 @@ TEST_CASE("ecomctl seed fills an empty catalog once, refuses a second time, and 
   INFO(seeded.output);
   CHECK(seeded.exit_code == 0);
   CHECK(contains(seeded.output, "seeded 50 products, "));
+  CHECK(contains(seeded.output, " images, "));
   CHECK(contains(seeded.output, " categories in "));
+  // Placeholder images: a fixed set of 12 PNGs under storage.root (var/media by default, relative
+  // to the working directory), not one file per product.
+  std::size_t images = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(w.dir / "var/media")) {
+    CHECK(entry.path().string().find("placeholders") != std::string::npos);
+    images += entry.is_regular_file() ? 1U : 0U;
+  }
+  CHECK(images == 12);
 
   const auto again = w.ecomctl("seed", {"--products", "50"});
   INFO(again.output);
@@ -92,4 +101,15 @@ TEST_CASE("ecomctl seed without --products is a usage error", "[e2e][ctl]") {
   INFO(run.output);
   CHECK(run.exit_code == 2);
   CHECK(contains(run.output, "--products N is required"));
+}
+
+TEST_CASE("ecomctl seed --no-images writes neither image rows nor files", "[e2e][ctl]") {
+  Workspace w;
+  REQUIRE(w.ecomctl("migrate").exit_code == 0);
+  const auto seeded = w.ecomctl("seed", {"--products", "20", "--no-images"});
+  INFO(seeded.output);
+  CHECK(seeded.exit_code == 0);
+  CHECK(contains(seeded.output, "seeded 20 products, "));
+  CHECK(contains(seeded.output, " 0 images, "));
+  CHECK_FALSE(std::filesystem::exists(w.dir / "var/media"));
 }

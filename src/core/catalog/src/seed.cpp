@@ -4,6 +4,7 @@
 // attributes can refer to their product without reading ids back row by row.
 #include <ecom/catalog/seed.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/storage/placeholder.hpp>
 
 #include <fmt/format.h>
 #include <soci/soci.h>
@@ -44,6 +45,9 @@ constexpr const char* kInsertVariant =
     ":weight, :on_hand)";
 constexpr const char* kInsertAttribute =
     "INSERT INTO product_attributes (product_id, name, value) VALUES (:product_id, :name, :value)";
+constexpr const char* kInsertImage =
+    "INSERT INTO product_images (product_id, path, alt, width, height, position, created_at) "
+    "VALUES (:product_id, :path, :alt, :width, :height, :position, :created_at)";
 // PostgreSQL: one statement per table and batch, each column bound as one array literal. SOCI's
 // bulk binding would send a round trip per row, which alone takes most of a minute at 100,000
 // products.
@@ -66,6 +70,11 @@ constexpr const char* kPgInsertVariants =
 constexpr const char* kPgInsertAttributes =
     "INSERT INTO product_attributes (product_id, name, value) SELECT * FROM unnest(CAST(:product_id AS bigint[]), "
     "CAST(:name AS text[]), CAST(:value AS text[]))";
+constexpr const char* kPgInsertImages =
+    "INSERT INTO product_images (product_id, path, alt, width, height, position, created_at) "
+    "SELECT product_id, path, alt, :width, :height, position, created_at FROM unnest(CAST(:product_id AS bigint[]), "
+    "CAST(:path AS text[]), CAST(:alt AS text[]), CAST(:position AS bigint[]), CAST(:created_at AS bigint[])) "
+    "AS t(product_id, path, alt, position, created_at)";
 // Explicit ids do not move PostgreSQL's sequences; later inserts by the admin would collide.
 constexpr const char* kSyncProductSequence =
     "SELECT setval(pg_get_serial_sequence('products', 'id'), (SELECT MAX(id) FROM products))";
@@ -80,6 +89,49 @@ constexpr std::uint64_t kCompareAtPercent = 12;
 constexpr std::uint64_t kOutOfStockPercent = 15;
 constexpr int kMaxVariants = 6;
 constexpr std::string_view kCurrency = "EUR";
+constexpr std::uint64_t kMaxImages = 3;
+
+// Placeholder colours: muted shades that read as product photography backdrops.
+constexpr std::array<storage::Rgb, kPlaceholderCount> kPlaceholderColours{{{196, 164, 132},
+                                                                           {120, 144, 156},
+                                                                           {161, 136, 127},
+                                                                           {129, 199, 132},
+                                                                           {100, 181, 246},
+                                                                           {240, 98, 146},
+                                                                           {255, 183, 77},
+                                                                           {149, 117, 205},
+                                                                           {77, 182, 172},
+                                                                           {224, 224, 224},
+                                                                           {66, 66, 66},
+                                                                           {229, 115, 115}}};
+
+std::string placeholder_key(std::size_t index) {
+  return fmt::format("placeholders/seed-{:02}.png", index + 1);
+}
+
+// Writes the placeholder files that are missing; the same bytes every time.
+void ensure_placeholders(storage::Storage& store) {
+  for (std::size_t i = 0; i < kPlaceholderColours.size(); ++i) {
+    const auto key = placeholder_key(i);
+    if (store.exists(key)) {
+      continue;
+    }
+    const auto c = kPlaceholderColours[i];
+    // Lighter towards the bottom: halfway to white.
+    const storage::Rgb bottom{static_cast<std::uint8_t>((c.r + 255) / 2), static_cast<std::uint8_t>((c.g + 255) / 2),
+                              static_cast<std::uint8_t>((c.b + 255) / 2)};
+    store.put(key, storage::placeholder_png(kPlaceholderSide, kPlaceholderSide, c, bottom));
+  }
+}
+
+// splitmix64: image choices come from the seed and the product id, not from the generator's
+// stream, so products, prices and stock stay what they were before images existed.
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27U)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31U);
+}
 
 constexpr std::array<std::string_view, 16> kAdjectives{
     "Classic",  "Essential", "Everyday", "Premium", "Lightweight", "Organic", "Vintage",  "Modern",
@@ -435,6 +487,14 @@ struct Batch {
   std::vector<long long> attribute_product;
   std::vector<std::string> attribute_name;
   std::vector<std::string> attribute_value;
+
+  std::vector<long long> image_product;
+  std::vector<std::string> image_path;
+  std::vector<std::string> image_alt;
+  std::vector<long long> image_width;
+  std::vector<long long> image_height;
+  std::vector<long long> image_position;
+  std::vector<long long> image_created_at;
 };
 
 struct Generator {
@@ -443,6 +503,24 @@ struct Generator {
   std::uint64_t seed = 1;
   bool append = false;
   std::int64_t first_created_us = 0;
+  bool images = false;
+
+  // 1-3 distinct placeholders per product; the first is the listing image.
+  void add_images(Batch& b, long long id, const std::string& title, std::int64_t created) const {
+    const std::uint64_t h = mix64(seed * 0x100000001B3ULL ^ static_cast<std::uint64_t>(id));
+    const std::uint64_t count = 1 + h % kMaxImages;
+    // Steps of 5 through 12 colours: a product's 2-3 images are always different files.
+    const std::uint64_t first = (h >> 16U) % kPlaceholderColours.size();
+    for (std::uint64_t k = 0; k < count; ++k) {
+      b.image_product.push_back(id);
+      b.image_path.push_back(placeholder_key((first + k * 5) % kPlaceholderColours.size()));
+      b.image_alt.push_back(k == 0 ? title : fmt::format("{}, view {}", title, k + 1));
+      b.image_width.push_back(kPlaceholderSide);
+      b.image_height.push_back(kPlaceholderSide);
+      b.image_position.push_back(static_cast<long long>(k));
+      b.image_created_at.push_back(created);
+    }
+  }
 
   void product(Batch& b, long long id, long long& next_variant_id, std::int64_t index) {
     const LeafRef& ref = leaves[bounded(rng, leaves.size())];
@@ -481,6 +559,9 @@ struct Generator {
     b.created_at.push_back(created);
     b.link_product.push_back(id);
     b.link_category.push_back(ref.category_id);
+    if (images) {
+      add_images(b, id, title, created);
+    }
 
     // By name, then value, like the primary key.
     const std::array<std::pair<std::string_view, std::string_view>, 3> attributes{
@@ -545,6 +626,13 @@ void write_batch(soci::session& sql, Batch& b) {
   {
     soci::statement st = (sql.prepare << kInsertAttribute, soci::use(b.attribute_product, "product_id"),
                           soci::use(b.attribute_name, "name"), soci::use(b.attribute_value, "value"));
+    st.execute(true);
+  }
+  if (!b.image_product.empty()) {
+    soci::statement st =
+        (sql.prepare << kInsertImage, soci::use(b.image_product, "product_id"), soci::use(b.image_path, "path"),
+         soci::use(b.image_alt, "alt"), soci::use(b.image_width, "width"), soci::use(b.image_height, "height"),
+         soci::use(b.image_position, "position"), soci::use(b.image_created_at, "created_at"));
     st.execute(true);
   }
 }
@@ -619,6 +707,18 @@ void write_batch_pg(soci::session& sql, const Batch& b) {
   const std::string attribute_value = pg_array(b.attribute_value);
   sql << kPgInsertAttributes, soci::use(attribute_product, "product_id"), soci::use(attribute_name, "name"),
       soci::use(attribute_value, "value");
+
+  if (!b.image_product.empty()) {
+    const long long side = kPlaceholderSide;
+    const std::string image_product = pg_array(b.image_product);
+    const std::string image_path = pg_array(b.image_path);
+    const std::string image_alt = pg_array(b.image_alt);
+    const std::string image_position = pg_array(b.image_position);
+    const std::string image_created_at = pg_array(b.image_created_at);
+    sql << kPgInsertImages, soci::use(side, "width"), soci::use(side, "height"), soci::use(image_product, "product_id"),
+        soci::use(image_path, "path"), soci::use(image_alt, "alt"), soci::use(image_position, "position"),
+        soci::use(image_created_at, "created_at");
+  }
 }
 
 long long scalar(db::Database& db, const char* query) {
@@ -647,9 +747,13 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
                             existing));
   }
   const std::vector<LeafRef> leaves = ensure_tree(db);
+  if (options.storage != nullptr) {
+    ensure_placeholders(*options.storage);
+  }
 
-  Generator gen{std::mt19937_64(options.seed), leaves, options.seed, options.append,
-                now_us() - options.products * 1'000'000};
+  Generator gen{
+      std::mt19937_64(options.seed), leaves, options.seed, options.append, now_us() - options.products * 1'000'000,
+      options.storage != nullptr};
   long long next_product_id = scalar(db, kMaxProductId) + 1;
   long long next_variant_id = scalar(db, kMaxVariantId) + 1;
   SeedResult result;
@@ -668,6 +772,7 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
     }
     result.products += last - first;
     result.variants += static_cast<std::int64_t>(b.variant_id.size());
+    result.images += static_cast<std::int64_t>(b.image_product.size());
   }
   if (db.backend() == db::Backend::postgresql && result.products > 0) {
     db.transact("", [](soci::session& sql) {

@@ -9,6 +9,7 @@
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/catalog/seed.hpp>
 #include <ecom/db/migrations.hpp>
+#include <ecom/storage/storage.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -26,9 +27,13 @@ TEST_CASE("postgresql: seeding writes the same catalog as on SQLite and leaves t
   auto lite = std::make_unique<ecom::db::Database>(ecom::db::test::sqlite_options(dir.path() / "shop.db"));
   ecom::db::Migrator(*lite, ECOM_SOURCE_DIR "/migrations").apply();
 
-  const auto result = seed_catalog(*db, seeding(300));
-  seed_catalog(*lite, seeding(300));
+  ecom::storage::LocalDiskStorage media(dir.path() / "media");
+  const auto result = seed_catalog(*db, seeding(300, 1, false, &media));
+  seed_catalog(*lite, seeding(300, 1, false, &media));
   CHECK(products(*db) == products(*lite));
+  CHECK(result.images == count(*db, "SELECT COUNT(*) FROM product_images"));
+  CHECK(result.images >= 300);
+  CHECK(image_rows(*db) == image_rows(*lite));
   CHECK(result.variants == count(*db, "SELECT COUNT(*) FROM variants"));
   CHECK(count(*db, "SELECT COUNT(*) FROM variants WHERE compare_at_amount IS NOT NULL") ==
         count(*lite, "SELECT COUNT(*) FROM variants WHERE compare_at_amount IS NOT NULL"));
@@ -39,6 +44,10 @@ TEST_CASE("postgresql: seeding writes the same catalog as on SQLite and leaves t
   const auto first = service.get_product("velta-alpine-cotton-sweater-1");
   CHECK(static_cast<long long>(first.variants.size()) ==
         count(*db, "SELECT COUNT(*) FROM variants WHERE product_id = 1"));
+  CHECK(static_cast<long long>(first.images.size()) ==
+        count(*db, "SELECT COUNT(*) FROM product_images WHERE product_id = 1"));
+  REQUIRE_FALSE(first.images.empty());
+  CHECK(media.exists(first.images.front().path));
 
   // A product created through the service after seeding gets the next id, not a seeded one.
   NewProduct added;

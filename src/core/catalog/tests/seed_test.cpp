@@ -8,11 +8,15 @@
 #include <ecom/catalog/seed.hpp>
 #include <ecom/db/migrations.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/storage/image.hpp>
+#include <ecom/storage/storage.hpp>
 
 #include <catch2/catch.hpp>
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +33,7 @@ struct SeededDb {
   }
   ecom::db::test::TempDir dir;
   std::unique_ptr<ecom::db::Database> db;
+  ecom::storage::LocalDiskStorage media{dir.path() / "media"};
 };
 
 }  // namespace
@@ -131,4 +136,74 @@ TEST_CASE("seed: a catalog with products is refused unless appending, and append
   CHECK(count_products(*s.db) == 80);
   CHECK(count(*s.db, "SELECT COUNT(DISTINCT slug) FROM products") == 80);
   CHECK(count(*s.db, "SELECT COUNT(DISTINCT sku) FROM variants") == first.variants + second.variants);
+}
+
+TEST_CASE("seed: every product gets 1-3 distinct placeholder images from a small fixed set of files",
+          "[catalog][seed][images]") {
+  SeededDb s;
+  const auto result = seed_catalog(*s.db, seeding(300, 1, false, &s.media));
+  CHECK(result.images == count(*s.db, "SELECT COUNT(*) FROM product_images"));
+  CHECK(result.images >= 300);
+  CHECK(result.images <= 3 * 300);
+  CHECK(count(*s.db,
+              "SELECT COUNT(*) FROM products p WHERE NOT EXISTS "
+              "(SELECT 1 FROM product_images i WHERE i.product_id = p.id)") == 0);
+  CHECK(count(*s.db,
+              "SELECT COUNT(*) FROM (SELECT product_id FROM product_images GROUP BY product_id "
+              "HAVING COUNT(*) > 3 OR COUNT(DISTINCT path) < COUNT(*) OR MIN(position) <> 0)") == 0);
+  // All three counts occur.
+  CHECK(count(*s.db, "SELECT COUNT(DISTINCT n) FROM (SELECT COUNT(*) AS n FROM product_images GROUP BY product_id)") ==
+        3);
+
+  // Twelve files, not one per product; every row points at one of them, a real 400x400 PNG.
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(s.dir.path() / "media")) {
+    files += entry.is_regular_file() ? 1U : 0U;
+  }
+  CHECK(files == static_cast<std::size_t>(kPlaceholderCount));
+  CHECK(count(*s.db, "SELECT COUNT(DISTINCT path) FROM product_images") == kPlaceholderCount);
+  const auto rows = image_rows(*s.db);
+  std::map<std::string, bool> checked;
+  for (const auto& row : rows) {
+    const auto path = row.substr(row.find(' ') + 1, row.find(' ', row.find(' ') + 1) - row.find(' ') - 1);
+    if (checked.emplace(path, true).second) {
+      const auto bytes = s.media.get(path);
+      REQUIRE(bytes);
+      const auto info = ecom::storage::inspect_image(*bytes);
+      CHECK(info.type == ecom::storage::ImageType::png);
+      CHECK(info.width == kPlaceholderSide);
+      CHECK(info.height == kPlaceholderSide);
+    }
+    CHECK(row.ends_with(" 400x400"));
+  }
+
+  // Deterministic: the same seed gives the same image rows; the products themselves are the same as
+  // without images.
+  SeededDb again;
+  seed_catalog(*again.db, seeding(300, 1, false, &again.media));
+  CHECK(image_rows(*again.db) == rows);
+  SeededDb bare;
+  seed_catalog(*bare.db, seeding(300));
+  CHECK(products(*bare.db) == products(*s.db));
+  CHECK(count(*bare.db, "SELECT COUNT(*) FROM product_images") == 0);
+
+  // The service reads them back, first image first, alt text from the title.
+  ecom::cache::LocalCache cache(ecom::cache::LocalCacheOptions{});
+  CatalogService service(*s.db, cache, CatalogOptions{"seed-test-secret", {}});
+  const auto first_active = count(*s.db, "SELECT MIN(id) FROM products WHERE status = 'active'");
+  const auto slug = s.db->read("", ecom::db::Consistency::strong, [first_active](soci::session& sql) {
+    std::string text;
+    sql << "SELECT slug FROM products WHERE id = :id", soci::into(text), soci::use(first_active, "id");
+    return text;
+  });
+  const auto product = service.get_product(slug);
+  REQUIRE_FALSE(product.images.empty());
+  CHECK(product.images.front().alt == product.title);
+  CHECK(product.images.front().position == 0);
+  CHECK(product.images.front().path.starts_with("placeholders/seed-"));
+
+  // Appending reuses the files.
+  const auto appended = seed_catalog(*s.db, seeding(20, 2, true, &s.media));
+  CHECK(appended.images >= 20);
+  CHECK(count(*s.db, "SELECT COUNT(DISTINCT path) FROM product_images") == kPlaceholderCount);
 }

@@ -2,9 +2,14 @@
 // attributes, variants with options, prices and stock) written straight to the catalog tables in
 // large batched transactions, so that 100,000 products take seconds rather than an hour of single
 // CatalogService calls. Used by `ecomctl seed` and by scripts/run on first start.
+//
+// Images: with a storage, every product gets 1-3 placeholder images. They point at a fixed set of
+// kPlaceholderCount gradient PNGs written once under "placeholders/" (not one file per product:
+// 100,000 products would otherwise mean 200,000 files), chosen from the seed and the product id.
 #pragma once
 
 #include <ecom/db/database.hpp>
+#include <ecom/storage/storage.hpp>
 
 #include <cstdint>
 
@@ -16,12 +21,18 @@ struct SeedOptions {
   // Add to a catalog that already has products; slugs and SKUs then carry the seed and a running
   // number past the existing products, so they never collide with an earlier seeding.
   bool append = false;
+  // Where the placeholder images go (written when missing); nullptr: products get no images.
+  storage::Storage* storage = nullptr;
 };
+
+inline constexpr int kPlaceholderCount = 12;
+inline constexpr int kPlaceholderSide = 400;  // pixels, square
 
 struct SeedResult {
   std::int64_t products = 0;
   std::int64_t variants = 0;
   std::int64_t categories = 0;  // in the tree after seeding (existing ones are reused)
+  std::int64_t images = 0;      // product_images rows written
 };
 
 // Products already in the catalog (any status).

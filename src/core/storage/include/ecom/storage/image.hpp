@@ -1,0 +1,35 @@
+// Image inspection for uploads: the type is read from the file's own signature (PNG, JPEG, GIF,
+// WebP), never from its name or a Content-Type, and the width and height from its headers. Parsing
+// is bounded by the buffer: a truncated or corrupt file is refused, never read past its end.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace ecom::storage {
+
+enum class ImageType { png, jpeg, gif, webp };
+
+struct ImageInfo {
+  ImageType type = ImageType::png;
+  std::int64_t width = 0;  // pixels
+  std::int64_t height = 0;
+};
+
+struct ImageLimits {
+  std::int64_t max_bytes = 10 * 1024 * 1024;
+  std::int64_t max_pixels = 8000;  // width and height each
+};
+
+// "image/png", "image/jpeg", "image/gif", "image/webp".
+[[nodiscard]] std::string_view mime_type(ImageType type) noexcept;
+// "png", "jpg", "gif", "webp": the extension of stored keys.
+[[nodiscard]] std::string_view extension(ImageType type) noexcept;
+
+// Checks and measures an uploaded image. Throws core::Error naming "image": payload_too_large (413)
+// over limits.max_bytes; unsupported_media (415) when the bytes are none of the four formats;
+// unprocessable (422) when the file is empty, truncated or corrupt, or a side is 0 or over
+// limits.max_pixels.
+[[nodiscard]] ImageInfo inspect_image(std::string_view bytes, const ImageLimits& limits = {});
+
+}  // namespace ecom::storage

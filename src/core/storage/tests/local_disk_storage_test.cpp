@@ -1,0 +1,119 @@
+// LocalDiskStorage on a temporary folder: round trips, atomic replacement, key validation (no
+// traversal, no absolute paths, no hidden files) and removal.
+#include <ecom/platform/error.hpp>
+#include <ecom/storage/storage.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+
+using namespace ecom::storage;
+
+namespace {
+
+struct TempRoot {
+  TempRoot() {
+    std::random_device rd;
+    path = std::filesystem::temp_directory_path() / ("ecom-storage-" + std::to_string(rd()) + std::to_string(rd()));
+  }
+  ~TempRoot() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempRoot(const TempRoot&) = delete;
+  TempRoot& operator=(const TempRoot&) = delete;
+  std::filesystem::path path;
+};
+
+}  // namespace
+
+TEST_CASE("valid_key: only lower-case relative keys without traversal or hidden segments", "[storage]") {
+  CHECK(valid_key("products/12/3f2a9c.png"));
+  CHECK(valid_key("placeholders/seed-01_a.png"));
+  CHECK_FALSE(valid_key(""));
+  CHECK_FALSE(valid_key("/etc/passwd"));
+  CHECK_FALSE(valid_key("../secret"));
+  CHECK_FALSE(valid_key("products/../../secret"));
+  CHECK_FALSE(valid_key("products/./a.png"));
+  CHECK_FALSE(valid_key("products/.hidden"));
+  CHECK_FALSE(valid_key("products//a.png"));
+  CHECK_FALSE(valid_key("products/"));
+  CHECK_FALSE(valid_key("Products/A.png"));
+  CHECK_FALSE(valid_key("products\\a.png"));
+  CHECK_FALSE(valid_key(std::string("a\0b", 3)));
+  CHECK_FALSE(valid_key("a b.png"));
+  CHECK_FALSE(valid_key(std::string(kMaxKeyLength + 1, 'a')));
+  CHECK(valid_key(std::string(kMaxKeyLength, 'a')));
+}
+
+TEST_CASE("LocalDiskStorage: put, get, open, exists, replace and remove", "[storage]") {
+  TempRoot root;
+  LocalDiskStorage storage(root.path);
+  const std::string bytes("\x89PNG\0binary\xFF", 12);
+  CHECK_FALSE(storage.exists("products/1/a.png"));
+  CHECK_FALSE(storage.get("products/1/a.png"));
+  CHECK(storage.open("products/1/a.png") == nullptr);
+
+  storage.put("products/1/a.png", bytes);
+  CHECK(storage.exists("products/1/a.png"));
+  CHECK(storage.get("products/1/a.png") == bytes);
+  CHECK(std::filesystem::file_size(root.path / "products/1/a.png") == bytes.size());
+  auto in = storage.open("products/1/a.png");
+  REQUIRE(in != nullptr);
+  const std::string streamed((std::istreambuf_iterator<char>(*in)), std::istreambuf_iterator<char>());
+  CHECK(streamed == bytes);
+
+  storage.put("products/1/a.png", "second");
+  CHECK(storage.get("products/1/a.png") == "second");
+  // No temporary file is left behind in the folder.
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root.path / "products/1")) {
+    CHECK(entry.path().filename() == "a.png");
+    ++files;
+  }
+  CHECK(files == 1);
+
+  CHECK(storage.remove("products/1/a.png"));
+  CHECK_FALSE(storage.exists("products/1/a.png"));
+  CHECK_FALSE(storage.remove("products/1/a.png"));
+  // A folder is not a file.
+  CHECK_FALSE(storage.exists("products/1"));
+  CHECK_FALSE(storage.get("products"));
+}
+
+TEST_CASE("LocalDiskStorage: invalid keys never touch the file system", "[storage]") {
+  TempRoot root;
+  std::filesystem::create_directories(root.path / "inner");
+  std::ofstream(root.path / "secret.txt") << "secret";
+  LocalDiskStorage storage(root.path / "inner");
+  try {
+    storage.put("../escaped.png", "x");
+    FAIL("a traversal key was accepted");
+  } catch (const ecom::core::Error& e) {
+    CHECK(e.code() == ecom::core::ErrorCode::bad_request);
+  }
+  CHECK_FALSE(std::filesystem::exists(root.path / "escaped.png"));
+  CHECK_THROWS_AS(storage.put("/tmp/x.png", "x"), ecom::core::Error);
+  CHECK_FALSE(storage.get("../secret.txt"));
+  CHECK_FALSE(storage.exists("../secret.txt"));
+  CHECK_FALSE(storage.remove("../secret.txt"));
+  CHECK(std::filesystem::exists(root.path / "secret.txt"));
+  CHECK_FALSE(storage.path_of("../secret.txt"));
+}
+
+TEST_CASE("LocalDiskStorage: a root that cannot be written is unavailable", "[storage]") {
+  TempRoot root;
+  std::filesystem::create_directories(root.path);
+  std::ofstream(root.path / "file") << "not a folder";
+  LocalDiskStorage storage(root.path / "file");
+  try {
+    storage.put("a.png", "x");
+    FAIL("writing below a regular file succeeded");
+  } catch (const ecom::core::Error& e) {
+    CHECK(e.code() == ecom::core::ErrorCode::unavailable);
+  }
+}

@@ -1,0 +1,73 @@
+#include "media/routes.hpp"
+
+#include <ecom/platform/error.hpp>
+#include <ecom/platform/http/etag.hpp>
+#include <ecom/storage/storage.hpp>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace ecom::storefront::media {
+namespace {
+
+constexpr std::size_t kHashDigits = 32;  // ImageService's keys: products/<id>/<32 hex digits>.<ext>
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+// Placeholders and other names without a hash may change under the same name.
+constexpr const char* kRevalidate = "public, max-age=3600";
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kTypes{{
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".jpeg", "image/jpeg"},
+    {".gif", "image/gif"},
+    {".webp", "image/webp"},
+}};
+
+std::optional<std::string_view> image_type(std::string_view key) {
+  for (const auto& [ext, type] : kTypes) {
+    if (key.ends_with(ext)) {
+      return type;
+    }
+  }
+  return std::nullopt;
+}
+
+// "products/12/<32 hex digits>.png": the name changes whenever the bytes do.
+bool content_addressed(std::string_view key) {
+  const auto slash = key.rfind('/');
+  const auto name = key.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  const auto stem = name.substr(0, name.find('.'));
+  return stem.size() == kHashDigits &&
+         std::all_of(stem.begin(), stem.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, const std::filesystem::path& root) {
+  auto store = std::make_shared<const storage::LocalDiskStorage>(root);
+  router.get(std::string(kLocalBaseUrl) + "/{path...}", [store](http::Request& request) {
+    const auto key = request.param("path");
+    const auto type = image_type(key);
+    // Unsafe keys, non-image names and missing files all look the same to the client.
+    if (!storage::valid_key(key) || !type) {
+      throw core::Error(core::ErrorCode::not_found, "No such file.");
+    }
+    auto bytes = store->get(key);
+    if (!bytes) {
+      throw core::Error(core::ErrorCode::not_found, "No such file.");
+    }
+    http::Response response;
+    response.status = 200;
+    response.headers.set("Content-Type", std::string(*type));
+    response.headers.set("Cache-Control", content_addressed(key) ? kImmutable : kRevalidate);
+    response.headers.set("X-Content-Type-Options", "nosniff");
+    response.body = std::move(*bytes);
+    return http::with_etag(request, std::move(response));
+  });
+}
+
+}  // namespace ecom::storefront::media

@@ -29,6 +29,9 @@ constexpr const char* kSelectProductCategories =
 constexpr const char* kSelectAttributes =
     "SELECT name, value FROM product_attributes WHERE product_id = :product_id ORDER BY name, value";
 constexpr const char* kSelectCategories = "SELECT id, parent_id, slug, name, position FROM categories";
+constexpr const char* kSelectImages =
+    "SELECT id, path, alt, width, height, position FROM product_images WHERE product_id = :product_id "
+    "ORDER BY position, id";
 
 }  // namespace
 
@@ -163,6 +166,24 @@ Product load_product(soci::session& sql, long long id, bool active_only) {
       p.attributes.push_back(Attribute{name, value});
     }
   }
+  {
+    Image image;
+    long long image_id = 0;
+    long long width = 0;
+    long long height = 0;
+    long long position = 0;
+    soci::statement st =
+        (sql.prepare << kSelectImages, soci::into(image_id), soci::into(image.path), soci::into(image.alt),
+         soci::into(width), soci::into(height), soci::into(position), soci::use(id, "product_id"));
+    st.execute();
+    while (st.fetch()) {
+      image.id = image_id;
+      image.width = width;
+      image.height = height;
+      image.position = position;
+      p.images.push_back(image);
+    }
+  }
   return p;
 }
 
@@ -224,6 +245,24 @@ const Category* find_category(const std::vector<Category>& nodes, std::string_vi
     }
   }
   return nullptr;
+}
+
+bool is_unique_violation(const std::exception& error) {
+  const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error);
+  if (soci_error == nullptr) {
+    return false;
+  }
+  const std::string& message = soci_error->get_error_message();
+  // SQLite: SOCI 4.0's SQLite backend gives no error category; the message tells a unique
+  // constraint from a CHECK or a foreign key.
+  if (message.find("UNIQUE constraint failed") != std::string::npos) {
+    return true;
+  }
+  // PostgreSQL: class 23 is every integrity rule; SQLSTATE 23505 itself sits in a type visible only
+  // with libpq's headers, so the server's message (lc_messages C, as the servers run) tells it.
+  return soci_error->get_error_category() == soci::soci_error::constraint_violation &&
+         (message.find("23505") != std::string::npos ||
+          message.find("duplicate key value violates unique constraint") != std::string::npos);
 }
 
 }  // namespace ecom::catalog::detail

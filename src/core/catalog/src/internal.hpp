@@ -8,6 +8,7 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,5 +51,11 @@ void check_prices(const Money& price, const std::optional<Money>& compare_at);
 [[nodiscard]] std::vector<Category> load_tree(soci::session& sql);
 // Depth-first search of a tree; nullptr when absent.
 [[nodiscard]] const Category* find_category(const std::vector<Category>& nodes, std::string_view slug);
+
+// True for a unique constraint violation raised by the database (PostgreSQL SQLSTATE 23505, SQLite
+// "UNIQUE constraint failed"): a writer that lost a race for a slug or SKU it had checked, which
+// callers turn into conflict (409) rather than a 500. db::Database::transact already translates
+// errors from inside its transaction; this catches those raised elsewhere (a commit, a plain lease).
+[[nodiscard]] bool is_unique_violation(const std::exception& error);
 
 }  // namespace ecom::catalog::detail

@@ -1,0 +1,214 @@
+// An admin change reaches the storefront: the real ecom-admin and ecom-storefront binaries on one
+// database, a product created and re-priced through the admin API, read through the storefront's
+// API before (so it is cached) and after. Run on both configurations:
+//  - embedded: one SQLite file and the in-process cache in each process. The storefront learns of
+//    the admin's invalidation by polling the cache_invalidations table (every 200 ms by default),
+//    so the new price may take up to one poll interval to show: the test polls for at most 2 s,
+//    ten intervals, which bounds a slow machine without hiding a lost invalidation (the cached
+//    entry would otherwise live for its 5-minute TTL).
+//  - production: a fresh PostgreSQL database (ECOM_TEST_PG_URL) and the shared Redis
+//    (ECOM_TEST_REDIS_URL) under a key prefix of its own. The admin deletes the keys in Redis
+//    before it answers, so the very next storefront request must show the new price.
+#include "child_process.hpp"
+#include "http_client.hpp"
+#include "pg_support.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <signal.h>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using ecom::test::fetch;
+using ecom::test::RawResponse;
+
+std::string bin(const std::string& name) {
+  return std::string(ECOM_BIN_DIR) + "/" + name;
+}
+
+// Runs the binaries from the source tree, where config/, migrations/ and web/ are.
+class Child : public ecom::test::ChildProcess {
+ public:
+  explicit Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {})
+      : ChildProcess(argv, extra_env, ECOM_SOURCE_DIR) {}
+};
+
+std::optional<std::uint16_t> listening_port(const std::string& output) {
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find("\"listening\"") == std::string::npos) {
+      continue;
+    }
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(line, ec);  // the last line may still be arriving
+    if (!ec && doc.is_object() && doc.as_object().contains("port")) {
+      return static_cast<std::uint16_t>(doc.at("port").to_number<std::int64_t>());
+    }
+  }
+  return std::nullopt;
+}
+
+// A server binary on an ephemeral loopback port; SIGTERM and a clean exit at the end.
+class Server {
+ public:
+  Server(const std::string& name, std::vector<std::string> env) {
+    env.emplace_back("ECOM_HTTP_ADDRESS=127.0.0.1");
+    env.emplace_back("ECOM_HTTP_PORT=0");
+    env.emplace_back("ECOM_HTTP_IO_THREADS=1");
+    child_.emplace(std::vector<std::string>{bin(name)}, env);
+    const bool up = child_->read_until([](const std::string& out) { return listening_port(out).has_value(); }, 20s);
+    if (!up) {
+      FAIL(name << " did not start:\n" << child_->output());
+    }
+    port_ = *listening_port(child_->output());
+  }
+  ~Server() {
+    child_->signal(SIGTERM);
+    (void)child_->wait_exit(15s);
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] const std::string& output() const { return child_->output(); }
+
+ private:
+  std::optional<Child> child_;
+  std::uint16_t port_ = 0;
+};
+
+void migrate(const std::vector<std::string>& env) {
+  Child ctl({bin("ecomctl"), "migrate"}, env);
+  const auto code = ctl.wait_exit(60s);
+  INFO(ctl.output());
+  REQUIRE(code == 0);
+}
+
+boost::json::object json(const RawResponse& r) {
+  INFO(r.status << " " << r.body);
+  return boost::json::parse(r.body).as_object();
+}
+
+std::int64_t storefront_price(std::uint16_t port, const std::string& slug) {
+  const auto r = fetch(port, "GET", "/api/v1/products/" + slug);
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  return json(r).at("variants").as_array().at(0).as_object().at("price").as_object().at("amount").as_int64();
+}
+
+std::int64_t listing_price(std::uint16_t port) {
+  const auto r = fetch(port, "GET", "/api/v1/products?limit=5");
+  REQUIRE(r.status == 200);
+  return json(r).at("items").as_array().at(0).as_object().at("price_from").as_object().at("amount").as_int64();
+}
+
+// Creates an active product with one variant at 1000 EUR cents through the admin API; returns the
+// product's id, the variant's id and the product's version.
+struct Created {
+  std::int64_t id = 0;
+  std::int64_t variant_id = 0;
+  std::int64_t version = 0;
+};
+
+Created create_product(std::uint16_t admin, const std::string& slug) {
+  const std::vector<std::pair<std::string, std::string>> json_type = {{"Content-Type", "application/json"}};
+  const auto created = fetch(admin, "POST", "/api/v1/admin/products", json_type,
+                             R"({"slug":")" + slug + R"(","title":"E2E product","status":"active"})");
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  Created c;
+  c.id = json(created).at("id").as_int64();
+  const auto variant = fetch(admin, "POST", "/api/v1/admin/products/" + std::to_string(c.id) + "/variants",
+                             {{"Content-Type", "application/json"}, {"If-Match", *created.header("ETag")}},
+                             R"({"sku":")" + slug + R"(-1","price":{"amount":1000,"currency":"EUR"},"on_hand":5})");
+  INFO(variant.body);
+  REQUIRE(variant.status == 201);
+  const auto doc = json(variant);
+  c.variant_id = doc.at("variants").as_array().at(0).as_object().at("id").as_int64();
+  c.version = doc.at("version").as_int64();
+  return c;
+}
+
+void change_price(std::uint16_t admin, const Created& c, std::int64_t amount) {
+  const auto r = fetch(admin, "PATCH",
+                       "/api/v1/admin/products/" + std::to_string(c.id) + "/variants/" + std::to_string(c.variant_id),
+                       {{"Content-Type", "application/json"}, {"If-Match", "\"" + std::to_string(c.version) + "\""}},
+                       R"({"price":{"amount":)" + std::to_string(amount) + R"(,"currency":"EUR"}})");
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  return std::to_string(getpid()) + "-" + std::to_string(rd() % 1000000);
+}
+
+}  // namespace
+
+TEST_CASE("embedded: an admin price change shows on the storefront within the invalidation poll", "[e2e]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("ecom-e2e-admin-" + random_suffix());
+  std::filesystem::create_directories(dir);
+  const std::vector<std::string> env = {"ECOM_DB_URL=sqlite:" + (dir / "ecom.db").string(),
+                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-secret"};
+  migrate(env);
+  {
+    Server storefront("ecom-storefront", env);
+    Server admin("ecom-admin", env);
+    CHECK(storefront.output().find(R"("cache":"in-process")") != std::string::npos);
+    const auto c = create_product(admin.port(), "sqlite-hat");
+    // Read twice: the second read is served from the storefront's cache.
+    CHECK(storefront_price(storefront.port(), "sqlite-hat") == 1000);
+    CHECK(storefront_price(storefront.port(), "sqlite-hat") == 1000);
+    CHECK(listing_price(storefront.port()) == 1000);
+
+    change_price(admin.port(), c, 1500);
+    const auto start = std::chrono::steady_clock::now();
+    const auto limit = start + 2s;
+    std::int64_t seen = storefront_price(storefront.port(), "sqlite-hat");
+    while (seen != 1500 && std::chrono::steady_clock::now() < limit) {
+      std::this_thread::sleep_for(20ms);
+      seen = storefront_price(storefront.port(), "sqlite-hat");
+    }
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    std::cout << "embedded: the storefront showed the new price after " << waited.count() << " ms\n";
+    CHECK(seen == 1500);
+    CHECK(listing_price(storefront.port()) == 1500);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("production: an admin price change shows on the very next storefront request (Redis)", "[e2e][integration]") {
+  const auto redis = ecom::db::test::required_env("ECOM_TEST_REDIS_URL");
+  ecom::db::test::TempPgDatabase pg;
+  const std::vector<std::string> env = {"ECOM_DB_URL=" + pg.url(), "ECOM_CACHE_REDIS_URL=" + redis,
+                                        // A namespace of our own in the shared Redis.
+                                        "ECOM_CACHE_KEY_PREFIX=ecom-e2e-" + random_suffix() + ":",
+                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-secret"};
+  migrate(env);
+  Server storefront("ecom-storefront", env);
+  Server admin("ecom-admin", env);
+  // Both really run on Redis (not a silent fallback to the in-process cache).
+  CHECK(storefront.output().find(R"("cache":"redis")") != std::string::npos);
+  CHECK(admin.output().find(R"("cache":"redis")") != std::string::npos);
+  const auto c = create_product(admin.port(), "redis-hat");
+  CHECK(storefront_price(storefront.port(), "redis-hat") == 1000);
+  CHECK(storefront_price(storefront.port(), "redis-hat") == 1000);
+  CHECK(listing_price(storefront.port()) == 1000);
+  change_price(admin.port(), c, 1500);
+  CHECK(storefront_price(storefront.port(), "redis-hat") == 1500);
+  CHECK(listing_price(storefront.port()) == 1500);
+}

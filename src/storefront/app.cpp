@@ -1,25 +1,65 @@
 #include "app.hpp"
 
+#include "api/openapi_routes.hpp"
 #include "catalog/routes.hpp"
 #include "home/routes.hpp"
+#include "media/routes.hpp"
+#include "pages/routes.hpp"
 
 #include <ecom/platform/http/static_route.hpp>
+#include <ecom/storage/storage.hpp>
 
 #include <algorithm>
+#include <string_view>
 
 namespace ecom::storefront {
+namespace {
+
+// http(s)://host[:port]: what canonical URLs start with. A path or a trailing slash would double
+// the slash in every URL built from it.
+bool is_origin(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("https://")) {
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return false;
+  }
+  const auto colon = rest.find(':');
+  const auto host = rest.substr(0, colon);
+  if (host.empty() || host.front() == '.' || host.front() == '-' || !std::all_of(host.begin(), host.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+      })) {
+    return false;
+  }
+  if (colon == std::string_view::npos) {
+    return true;
+  }
+  const auto port = rest.substr(colon + 1);
+  return !port.empty() && port.size() <= 5 &&
+         std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
 
 void declare_config(config::Schema& schema) {
   schema.string("static.root", "web", "folder of static assets served under static.url_prefix")
       .string("static.url_prefix", "/static", "URL path where static assets are served")
       .string("shop.name", "ecom demo shop", "shop name shown on pages and in the API")
-      .string("shop.currency", "EUR", "ISO 4217 code of the shop's default currency");
+      .string("shop.currency", "EUR", "ISO 4217 code of the shop's default currency")
+      .string("shop.base_url", "http://localhost:8080",
+              "public origin of the shop, http(s)://host[:port] without a trailing slash: canonical URLs, sitemap")
+      .string("assets.base_url", "/media", "where product images are served: a path (/media) or an http(s) URL")
+      .string("templates.root", "web/storefront/templates", "folder of the storefront's *.mustache page templates");
   ecom::catalog::declare_config(schema);
+  ecom::storage::declare_config(schema);
 }
 
 Settings settings_from(const config::Config& config) {
-  Settings s{config.string("shop.name"), config.string("shop.currency"), config.string("static.root"),
-             config.string("static.url_prefix")};
+  Settings s{config.string("shop.name"),         config.string("shop.currency"), config.string("static.root"),
+             config.string("static.url_prefix"), config.string("shop.base_url"), config.string("assets.base_url"),
+             config.string("templates.root")};
   if (s.currency.size() != 3 ||
       !std::all_of(s.currency.begin(), s.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     throw config::ConfigError("shop.currency: expected an ISO 4217 code of three capital letters, got \"" + s.currency +
@@ -28,14 +68,38 @@ Settings settings_from(const config::Config& config) {
   if (!s.static_prefix.starts_with('/') || s.static_prefix.ends_with('/') || s.static_prefix.size() < 2) {
     throw config::ConfigError("static.url_prefix: expected a path like \"/static\", got \"" + s.static_prefix + "\"");
   }
+  if (!is_origin(s.base_url)) {
+    throw config::ConfigError("shop.base_url: expected http(s)://host[:port] without a path or trailing slash, got \"" +
+                              s.base_url + "\"");
+  }
+  if (s.assets_base_url.ends_with('/') ||
+      !(s.assets_base_url.starts_with('/') || s.assets_base_url.starts_with("http://") ||
+        s.assets_base_url.starts_with("https://"))) {
+    throw config::ConfigError(
+        "assets.base_url: expected a path like \"/media\" or an http(s) URL without a trailing "
+        "slash, got \"" +
+        s.assets_base_url + "\"");
+  }
+  s.media_root = config.string("storage.root");
   return s;
 }
 
 http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
-                         ecom::catalog::CatalogService& catalog_service) {
+                         ecom::catalog::CatalogService& catalog_service,
+                         std::shared_ptr<const web::Templates> templates) {
   http::Router router;
-  home::add_routes(router, settings, files);
-  catalog::add_routes(router, catalog_service);
+  home::add_routes(router, settings);
+  catalog::add_routes(router, catalog_service, settings.assets_base_url);
+  api::add_routes(router);
+  if (templates) {
+    pages::add_routes(router,
+                      pages::Site{settings.shop_name, settings.currency, settings.base_url, settings.assets_base_url,
+                                  files->asset_url("storefront/app.css"), files->asset_url("storefront/app.js")},
+                      std::move(templates), catalog_service);
+  }
+  if (settings.assets_base_url == media::kLocalBaseUrl) {
+    media::add_routes(router, settings.media_root);
+  }
   http::mount_static(router, std::move(files), settings.static_prefix);
   return router;
 }

@@ -6,6 +6,7 @@
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/http/router.hpp>
 #include <ecom/platform/http/static_files.hpp>
+#include <ecom/web/templates.hpp>
 
 #include <memory>
 #include <string>
@@ -17,13 +18,19 @@ struct Settings {
   std::string currency;  // ISO 4217
   std::string static_root;
   std::string static_prefix;
+  std::string base_url = "http://localhost:8080";  // shop.base_url: canonical URLs, sitemap
+  std::string assets_base_url = "/media";          // assets.base_url: product images
+  std::string templates_root = "web/storefront/templates";
+  std::string media_root = "var/media";  // storage.root: served under /media when assets.base_url is "/media"
 };
 
 void declare_config(config::Schema& schema);
 // Throws config::ConfigError on values the schema cannot check (a currency code's shape).
 [[nodiscard]] Settings settings_from(const config::Config& config);
-// catalog_service must outlive the router.
+// catalog_service must outlive the router. Without templates (API-only tests) the HTML pages are
+// not mounted; main() always loads them (web::Templates::load fails start-up on a broken one).
 [[nodiscard]] http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
-                                       ecom::catalog::CatalogService& catalog_service);
+                                       ecom::catalog::CatalogService& catalog_service,
+                                       std::shared_ptr<const web::Templates> templates = nullptr);
 
 }  // namespace ecom::storefront

@@ -19,9 +19,11 @@ int main(int argc, char** argv) {
                         catalog::CatalogService catalog_service(infrastructure.database(), infrastructure.cache(),
                                                                 catalog::options_from(config));
                         auto files = http::StaticFiles::load(settings.static_root, settings.static_prefix);
-                        http::Server server(http::server_options_from(config, "storefront"),
-                                            storefront::make_router(settings, std::move(files), catalog_service),
-                                            metrics);
+                        auto templates = web::Templates::load(settings.templates_root);
+                        http::Server server(
+                            http::server_options_from(config, "storefront"),
+                            storefront::make_router(settings, std::move(files), catalog_service, std::move(templates)),
+                            metrics);
                         infrastructure.add_readiness_checks(server);
                         server.start();
                         server.run_until_signal();

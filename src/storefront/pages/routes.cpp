@@ -1,0 +1,158 @@
+#include "pages/routes.hpp"
+
+#include <ecom/platform/error.hpp>
+#include <ecom/platform/http/etag.hpp>
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ecom::storefront::pages {
+namespace {
+
+using ecom::catalog::CatalogService;
+
+struct Context {
+  Site site;
+  std::shared_ptr<const web::Templates> templates;
+  CatalogService& service;
+};
+
+// Pages change whenever the catalog does: caches must revalidate (cheap, thanks to the ETag).
+http::Response page(const http::Request& request, int status, std::string body) {
+  auto response = http::Response::html(status, std::move(body));
+  response.headers.set("Cache-Control", "no-cache");
+  return http::with_etag(request, std::move(response));
+}
+
+http::Response render(const Context& ctx, const http::Request& request, std::string_view name,
+                      const boost::json::value& model, int status = 200) {
+  return page(request, status, ctx.templates->render(name, model));
+}
+
+// A client's mistake (400) or an unknown product or category (404) becomes a page in the shop's
+// layout whatever the Accept header says: these are pages people open. Anything else (a database
+// outage) goes on to the dispatcher's one error mapping.
+template <typename Body>
+http::Handler html_page(std::shared_ptr<const Context> ctx, Body body) {
+  return [ctx = std::move(ctx), body = std::move(body)](http::Request& request) {
+    try {
+      return body(*ctx, request);
+    } catch (const core::Error& e) {
+      if (e.code() != core::ErrorCode::bad_request && e.code() != core::ErrorCode::not_found) {
+        throw;
+      }
+      auto response = render(*ctx, request, "error", error_model(ctx->site, e), core::http_status(e.code()));
+      response.headers.set("Cache-Control", "no-store");
+      return response;
+    }
+  };
+}
+
+std::optional<std::int64_t> variant_param(const http::Request& request) {
+  auto text = request.query_param("variant");
+  if (!text || text->empty()) {
+    return std::nullopt;
+  }
+  std::int64_t id = 0;
+  const auto* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, id);
+  if (ec != std::errc() || ptr != end || id <= 0) {
+    throw core::Error::bad_parameter("variant", "must be a variant id");
+  }
+  return id;
+}
+
+bool names(const core::Error& e, std::string_view parameter) {
+  return std::any_of(e.details().begin(), e.details().end(), [&](const auto& d) { return d.name == parameter; });
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, Site site, std::shared_ptr<const web::Templates> templates,
+                CatalogService& service) {
+  auto ctx = std::make_shared<const Context>(Context{std::move(site), std::move(templates), service});
+
+  // Blocking (the default): each reads the catalog.
+  router.get("/", html_page(ctx, [](const Context& c, http::Request& request) {
+               ecom::catalog::ListQuery featured;
+               featured.limit = kFeaturedCount;
+               featured.sort = ecom::catalog::ListSort::newest;
+               return render(c, request, "home",
+                             home_model(c.site, c.service.category_tree(), c.service.list_products(featured)));
+             }));
+
+  router.get("/c/{slug}", html_page(ctx, [](const Context& c, http::Request& request) {
+               const auto category = c.service.get_category(request.param("slug"));
+               const auto filters = parse_filters(request, c.site.currency, false);
+               const auto products = c.service.list_products(list_query(filters, category.slug));
+               return render(c, request, "category",
+                             category_model(c.site, c.service.category_tree(), category, filters, products));
+             }));
+
+  router.get("/search", html_page(ctx, [](const Context& c, http::Request& request) {
+               const auto filters = parse_filters(request, c.site.currency, true);
+               const auto tree = c.service.category_tree();
+               if (!filters.q) {
+                 return render(c, request, "search",
+                               search_model(c.site, tree, filters, nullptr, "Type a word to search the shop."));
+               }
+               try {
+                 const auto products = c.service.list_products(list_query(filters, std::nullopt));
+                 return render(c, request, "search", search_model(c.site, tree, filters, &products, ""));
+               } catch (const core::Error& e) {
+                 // A search of only punctuation, or too long: say so on the search page itself.
+                 if (e.code() != core::ErrorCode::bad_request || !names(e, "q")) {
+                   throw;
+                 }
+                 const auto reason = e.details().empty() ? e.message() : e.details().front().reason;
+                 return render(c, request, "search",
+                               search_model(c.site, tree, filters, nullptr, "We cannot search for that: " + reason),
+                               400);
+               }
+             }));
+
+  router.get("/p/{slug}", html_page(ctx, [](const Context& c, http::Request& request) {
+               const auto variant = variant_param(request);
+               const auto product = c.service.get_product(request.param("slug"));
+               return render(c, request, "product", product_model(c.site, c.service.category_tree(), product, variant));
+             }));
+
+  router.get("/sitemap.xml", [ctx](http::Request& request) {
+    std::vector<std::string> slugs;
+    ecom::catalog::ListQuery query;
+    query.limit = ecom::catalog::kMaxListLimit;
+    query.sort = ecom::catalog::ListSort::newest;
+    // Bounded: at most kSitemapMaxUrls products, a page of 100 at a time.
+    while (slugs.size() < kSitemapMaxUrls) {
+      auto page = ctx->service.list_products(query);
+      for (auto& item : page.items) {
+        slugs.push_back(std::move(item.slug));
+      }
+      if (!page.next_cursor || page.items.empty()) {
+        break;
+      }
+      query.cursor = std::move(page.next_cursor);
+    }
+    auto response = http::Response::text(200, sitemap_xml(ctx->site, ctx->service.category_tree(), slugs),
+                                         "application/xml; charset=utf-8");
+    response.headers.set("Cache-Control", "no-cache");
+    return http::with_etag(request, std::move(response));
+  });
+
+  // Depends on configuration only: computed once, answered on the I/O thread.
+  const std::string robots = robots_txt(ctx->site);
+  router.get(
+      "/robots.txt",
+      [robots](http::Request& request) {
+        auto response = http::Response::text(200, robots);
+        response.headers.set("Cache-Control", "public, max-age=3600");
+        return http::with_etag(request, std::move(response));
+      },
+      http::RouteOptions{.execution = http::Execution::inline_io, .permission = ""});
+}
+
+}  // namespace ecom::storefront::pages

@@ -1,0 +1,20 @@
+// The storefront's HTML pages: home, category, search, product, sitemap.xml and robots.txt.
+// Handlers read the catalog, build a view model (view_models.hpp) and render a template; a bad
+// parameter or an unknown product or category gives an error page in the shop's layout.
+#pragma once
+
+#include "pages/view_models.hpp"
+
+#include <ecom/catalog/catalog.hpp>
+#include <ecom/platform/http/router.hpp>
+#include <ecom/web/templates.hpp>
+
+#include <memory>
+
+namespace ecom::storefront::pages {
+
+// service must outlive the router.
+void add_routes(http::Router& router, Site site, std::shared_ptr<const web::Templates> templates,
+                ecom::catalog::CatalogService& service);
+
+}  // namespace ecom::storefront::pages

@@ -126,9 +126,9 @@ http::Response json(const http::Request& request, const boost::json::value& body
 
 }  // namespace
 
-void add_routes(http::Router& router, CatalogService& service) {
+void add_routes(http::Router& router, CatalogService& service, std::string asset_base_url) {
   // Blocking (the default): each may load from the database or the cache.
-  router.get("/api/v1/products", [&service](http::Request& request) {
+  router.get("/api/v1/products", [&service, asset_base_url](http::Request& request) {
     check_parameter_names(request, kListParameters, true);
     ListQuery query;
     if (auto limit = request.query_param("limit")) {
@@ -152,11 +152,11 @@ void add_routes(http::Router& router, CatalogService& service) {
     query.in_stock = parse_flag("in_stock", request.query_param("in_stock"));
     query.attributes = attribute_filters(request);
     query.facets = parse_flag("facets", request.query_param("facets")).value_or(false);
-    return json(request, ecom::catalog::to_json(service.list_products(query)));
+    return json(request, ecom::catalog::to_json(service.list_products(query), asset_base_url));
   });
-  router.get("/api/v1/products/{slug}", [&service](http::Request& request) {
+  router.get("/api/v1/products/{slug}", [&service, asset_base_url](http::Request& request) {
     check_parameter_names(request, {});
-    return json(request, ecom::catalog::to_json(service.get_product(request.param("slug"))));
+    return json(request, ecom::catalog::to_json(service.get_product(request.param("slug")), asset_base_url));
   });
   router.get("/api/v1/categories", [&service](http::Request& request) {
     check_parameter_names(request, {});

@@ -5,9 +5,12 @@
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/platform/http/router.hpp>
 
+#include <string>
+
 namespace ecom::storefront::catalog {
 
 // service must outlive the router.
-void add_routes(http::Router& router, ecom::catalog::CatalogService& service);
+// asset_base_url (assets.base_url) turns image paths into the URLs the JSON shows.
+void add_routes(http::Router& router, ecom::catalog::CatalogService& service, std::string asset_base_url = "/media");
 
 }  // namespace ecom::storefront::catalog

@@ -78,7 +78,27 @@ boost::json::value to_json(const Money& money) {
   return boost::json::object{{"amount", money.amount}, {"currency", money.currency}};
 }
 
+boost::json::value to_json(const Image& image, std::string_view asset_base_url) {
+  boost::json::object out;
+  if (asset_base_url.empty()) {
+    out["path"] = image.path;
+  } else {
+    std::string url(asset_base_url);
+    url += '/';
+    url += image.path;
+    out["url"] = url;
+  }
+  out["alt"] = image.alt;
+  out["width"] = image.width;
+  out["height"] = image.height;
+  return out;
+}
+
 boost::json::value to_json(const Product& p) {
+  return to_json(p, std::string_view{});
+}
+
+boost::json::value to_json(const Product& p, std::string_view asset_base_url) {
   boost::json::array variants;
   for (const auto& v : p.variants) {
     variants.push_back(variant_json(v));
@@ -90,6 +110,10 @@ boost::json::value to_json(const Product& p) {
   boost::json::array attributes;
   for (const auto& a : p.attributes) {
     attributes.push_back(boost::json::object{{"name", a.name}, {"value", a.value}});
+  }
+  boost::json::array images;
+  for (const auto& image : p.images) {
+    images.push_back(to_json(image, asset_base_url));
   }
   return boost::json::object{
       {"id", p.id},
@@ -104,23 +128,25 @@ boost::json::value to_json(const Product& p) {
       {"variants", std::move(variants)},
       {"categories", std::move(categories)},
       {"attributes", std::move(attributes)},
+      {"images", std::move(images)},
   };
 }
 
-boost::json::value to_json(const ProductSummary& s) {
+boost::json::value to_json(const ProductSummary& s, std::string_view asset_base_url) {
   return boost::json::object{
       {"id", s.id},
       {"slug", s.slug},
       {"title", s.title},
       {"created_at", iso8601(s.created_at_us)},
       {"price_from", s.price_from ? to_json(*s.price_from) : boost::json::value(nullptr)},
+      {"image", s.image ? to_json(*s.image, asset_base_url) : boost::json::value(nullptr)},
   };
 }
 
-boost::json::value to_json(const ProductPage& page) {
+boost::json::value to_json(const ProductPage& page, std::string_view asset_base_url) {
   boost::json::array items;
   for (const auto& item : page.items) {
-    items.push_back(to_json(item));
+    items.push_back(to_json(item, asset_base_url));
   }
   boost::json::object out{
       {"items", std::move(items)},
@@ -192,6 +218,12 @@ std::string encode_product(const Product& p) {
   for (std::size_t i = 0; i < p.variants.size(); ++i) {
     variants[i].as_object()["on_hand"] = p.variants[i].on_hand;
   }
+  auto& images = o["images"].as_array();
+  for (std::size_t i = 0; i < p.images.size(); ++i) {
+    auto& image = images[i].as_object();
+    image["id"] = p.images[i].id;
+    image["position"] = p.images[i].position;
+  }
   return boost::json::serialize(doc);
 }
 
@@ -234,6 +266,14 @@ Product decode_product(std::string_view text) {
   for (const auto& item : o.at("attributes").as_array()) {
     const auto& ao = item.as_object();
     p.attributes.push_back(Attribute{str(ao, "name"), str(ao, "value")});
+  }
+  // Entries cached before images existed have none.
+  if (const auto* images = o.if_contains("images")) {
+    for (const auto& item : images->as_array()) {
+      const auto& io = item.as_object();
+      p.images.push_back(Image{io.at("id").as_int64(), str(io, "path"), str(io, "alt"), io.at("width").as_int64(),
+                               io.at("height").as_int64(), io.at("position").as_int64()});
+    }
   }
   return p;
 }

@@ -83,3 +83,8 @@ TEST_CASE("postgresql: listing pages are cached and invalidated by any catalog w
   PgCatalog c;
   check_listing_cache(*c.db);
 }
+
+TEST_CASE("postgresql: listing cards carry the product's first image", "[catalog][integration]") {
+  PgCatalog c;
+  check_card_images(*c.db);
+}

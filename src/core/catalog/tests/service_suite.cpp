@@ -2,6 +2,7 @@
 
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/catalog/catalog.hpp>
+#include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
 
 #include <catch2/catch.hpp>
@@ -674,6 +675,47 @@ void check_listing_cache(db::Database& db) {
            "VALUES ('sneakier', 'Sneakier', 'active', 2, 2)";
   });
   CHECK(uncached.list_products(query).items.size() == 3);
+}
+
+void check_card_images(db::Database& db) {
+  Fixture f(db);
+  const auto with = f.service.create_product(active("with-images"));
+  f.service.create_product(active("without-images"));
+  const long long pid = with;
+  db.transact("", [pid](soci::session& sql) {
+    sql << "INSERT INTO product_images (product_id, path, alt, width, height, position, created_at) "
+           "VALUES (:p, 'products/1/b.png', 'Back', 300, 200, 1, 1)",
+        soci::use(pid, "p");
+    sql << "INSERT INTO product_images (product_id, path, alt, width, height, position, created_at) "
+           "VALUES (:p, 'products/1/a.png', 'Front', 400, 500, 0, 2)",
+        soci::use(pid, "p");
+  });
+  f.service.set_product_status(with, ProductStatus::active);  // a write: invalidates the cached pages
+  ListQuery query = list_query(10);
+  query.sort = ListSort::name;
+  const auto page = f.service.list_products(query);
+  REQUIRE(page.items.size() == 2);
+  REQUIRE(page.items[0].slug == "with-images");
+  REQUIRE(page.items[0].image);
+  CHECK(page.items[0].image->path == "products/1/a.png");  // the first by position
+  CHECK(page.items[0].image->alt == "Front");
+  CHECK(page.items[0].image->width == 400);
+  CHECK(page.items[0].image->height == 500);
+  CHECK_FALSE(page.items[1].image);
+  // From the cache it reads back the same.
+  const auto cached = f.service.list_products(query);
+  REQUIRE(cached.items[0].image);
+  CHECK(cached.items[0].image->path == "products/1/a.png");
+  CHECK(cached.items[0].image->height == 500);
+  const auto json = to_json(cached, "https://cdn.example/media").as_object();
+  const auto& image = json.at("items").as_array().at(0).as_object().at("image").as_object();
+  CHECK(image.at("url").as_string() == "https://cdn.example/media/products/1/a.png");
+  CHECK(json.at("items").as_array().at(1).as_object().at("image").is_null());
+  // The product detail lists both, by position.
+  const auto product = f.service.get_product("with-images");
+  REQUIRE(product.images.size() == 2);
+  CHECK(product.images[0].alt == "Front");
+  CHECK(product.images[1].alt == "Back");
 }
 
 }  // namespace ecom::catalog::test

@@ -34,5 +34,8 @@ void check_write_rules(db::Database& db);
 void check_facets(db::Database& db);
 // Listing pages are cached, and any catalog write invalidates them; listing_ttl 0 caches none.
 void check_listing_cache(db::Database& db);
+// A listing card carries its product's first image (by position), also from the cache, and the
+// JSON turns its path into a URL under the asset base.
+void check_card_images(db::Database& db);
 
 }  // namespace ecom::catalog::test

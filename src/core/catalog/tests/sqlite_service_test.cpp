@@ -81,3 +81,8 @@ TEST_CASE("sqlite: listing pages are cached and invalidated by any catalog write
   SqliteCatalog c;
   check_listing_cache(*c.db);
 }
+
+TEST_CASE("sqlite: listing cards carry the product's first image", "[catalog]") {
+  SqliteCatalog c;
+  check_card_images(*c.db);
+}

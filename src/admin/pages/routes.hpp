@@ -1,0 +1,48 @@
+// The admin portal's catalog pages (server-rendered HTML, usable without JavaScript except for
+// image upload): /products (list, search, filters, new product), /products/{id} (the editor with
+// variants and images), /categories (the tree) and /import (CSV import and its report). See
+// docs/admin-pages.md.
+//
+// There is no staff login yet: the admin binds to loopback, every route declares the permission
+// it will require ("catalog.read" for pages, "catalog.write" for changes), and every POST from
+// another site is refused (cross_site_post) because a malicious page could otherwise make a staff
+// browser post to the loopback admin.
+#pragma once
+
+#include <ecom/catalog/admin.hpp>
+#include <ecom/catalog/images.hpp>
+#include <ecom/platform/config.hpp>
+#include <ecom/platform/http/router.hpp>
+#include <ecom/platform/http/static_files.hpp>
+#include <ecom/web/templates.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace ecom::admin::pages {
+
+struct Settings {
+  std::string assets_base_url = "/media";                 // product images are <assets_base_url>/<path>
+  std::string default_currency = "EUR";                   // of a product's first variant
+  std::string export_url = "/api/v1/admin/products.csv";  // the admin API's CSV export, linked from /import
+};
+
+// True when a POST must be refused: its Sec-Fetch-Site is present and neither "same-origin" nor
+// "none" (typed by the user), or its Origin is present and is not http(s)://<Host>.
+[[nodiscard]] bool cross_site_post(const http::Request& request);
+
+// catalog and images must outlive the router. templates: web/admin/templates.
+void add_routes(http::Router& router, Settings settings, const std::shared_ptr<const http::StaticFiles>& files,
+                std::shared_ptr<const web::Templates> templates, ecom::catalog::CatalogAdmin& catalog,
+                ecom::catalog::ImageService& images);
+
+// For main(), from what the admin already declares: the templates in <static.root>/admin/templates,
+// assets.base_url, and an ImageService over storage.* (admin::catalog::declare_image_config), owned
+// by the routes. Throws web::TemplateError naming a broken template, config::ConfigError for a bad
+// assets.base_url.
+void add_routes(http::Router& router, const config::Config& config,
+                const std::shared_ptr<const http::StaticFiles>& files, ecom::catalog::CatalogAdmin& catalog,
+                db::Database& db, cache::Cache& cache);
+
+}  // namespace ecom::admin::pages

@@ -149,8 +149,9 @@ struct Database::Impl {
     // Services check uniqueness before they insert; this is the writer that lost a race with
     // another between its check and its insert.
     if (detail::is_unique_violation(e, primary_target.backend)) {
-      throw core::Error(core::ErrorCode::conflict, "The change conflicts with a concurrent one: a value that must be "
-                                                   "unique was taken meanwhile.");
+      throw core::Error(core::ErrorCode::conflict,
+                        "The change conflicts with a concurrent one: a value that must be "
+                        "unique was taken meanwhile.");
     }
     throw;
   }

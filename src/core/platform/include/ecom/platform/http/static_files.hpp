@@ -25,7 +25,8 @@ namespace ecom::http {
 class StaticFiles {
  public:
   // Loads every regular file below root (recursively; files over max_file_bytes are skipped with a
-  // warning; dot-files and *.mustache templates, which the server renders itself, are skipped). A missing root gives an empty set. url_prefix is where they are mounted ("/static").
+  // warning; dot-files and *.mustache templates, which the server renders itself, are skipped). A missing root gives an
+  // empty set. url_prefix is where they are mounted ("/static").
   static std::shared_ptr<const StaticFiles> load(const std::filesystem::path& root, std::string url_prefix,
                                                  std::size_t max_file_bytes = 8 * 1024 * 1024);
 

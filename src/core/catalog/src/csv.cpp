@@ -1,6 +1,17 @@
 #include "csv.hpp"
 
 namespace ecom::catalog::csv {
+namespace {
+
+// A spreadsheet runs a cell that begins with one of these as a formula ("=HYPERLINK(...)" in a
+// product title would run on a staff member's machine), so such fields are written behind a
+// quote mark, which spreadsheets show as text; a leading quote mark is guarded too, so that
+// reading strips exactly what writing added.
+bool guarded(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\'';
+}
+
+}  // namespace
 
 ParseResult parse(std::string_view text, const Limits& limits) {
   ParseResult result;
@@ -58,6 +69,9 @@ ParseResult parse(std::string_view text, const Limits& limits) {
       }
     }
     // The end of a field: a comma, a line end or the end of the text.
+    if (field.size() > 1 && field.front() == '\'' && guarded(field[1])) {
+      field.erase(0, 1);  // the guard append_record put before a formula character
+    }
     record.push_back(std::move(field));
     field.clear();
     if (record.size() > limits.max_fields) {
@@ -90,11 +104,12 @@ ParseResult parse(std::string_view text, const Limits& limits) {
 
 void append_record(std::string& out, const Record& record) {
   bool first = true;
-  for (const auto& field : record) {
+  for (const auto& raw : record) {
     if (!first) {
       out.push_back(',');
     }
     first = false;
+    const std::string field = !raw.empty() && guarded(raw.front()) ? "'" + raw : raw;
     const bool quote = field.find_first_of(",\"\r\n") != std::string::npos ||
                        (!field.empty() && (field.front() == ' ' || field.back() == ' '));
     if (!quote) {

@@ -31,11 +31,14 @@ struct ParseResult {
 };
 
 // A trailing line end after the last record adds no empty record; a UTF-8 byte-order mark at the
-// start is skipped (spreadsheets write one).
+// start is skipped (spreadsheets write one). See append_record for the quote mark guard.
 [[nodiscard]] ParseResult parse(std::string_view text, const Limits& limits = {});
 
 // Appends one record, fields quoted only when they hold a comma, a quote, CR or LF, or begin or end
-// with a space; ended with CRLF as RFC 4180 says.
+// with a space; ended with CRLF as RFC 4180 says. A field that begins with a formula character
+// (= + - @ tab CR) or a quote mark (') is written with a quote mark before it, so a spreadsheet
+// opening the export shows text instead of running a formula; parse removes that one quote mark
+// again (a field of two or more characters that begins with ' and then one of those).
 void append_record(std::string& out, const Record& record);
 
 }  // namespace ecom::catalog::csv

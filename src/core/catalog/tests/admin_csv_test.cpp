@@ -60,3 +60,21 @@ TEST_CASE("csv: what is written reads back the same", "[csv]") {
   REQUIRE(back.records.size() == 2);
   CHECK(back.records[1] == tricky);
 }
+
+TEST_CASE("csv: formula characters are written as text and read back unchanged", "[csv]") {
+  const Record risky = {"=HYPERLINK(\"http://x\")", "+1", "-5", "@SUM(A1)", "'quoted", "'=", "it's", "="};
+  std::string out;
+  append_record(out, risky);
+  const auto written = parse(out, {});
+  // What a spreadsheet sees: every risky cell begins with the quote mark (parse strips it, so read
+  // the raw text here).
+  CHECK(out.find("\"'=HYPERLINK(\"\"http://x\"\")\"") != std::string::npos);
+  CHECK(out.find(",'+1,'-5,'@SUM(A1),''quoted,''=,it's,'=\r\n") != std::string::npos);
+  REQUIRE(written.errors.empty());
+  REQUIRE(written.records.size() == 1);
+  CHECK(written.records[0] == risky);
+  // A hand-written file without guards reads as typed.
+  const auto plain = parse("'hello,it's\r\n");
+  REQUIRE(plain.records.size() == 1);
+  CHECK(plain.records[0] == Record{"'hello", "it's"});
+}

@@ -126,7 +126,7 @@ http::Response json(const http::Request& request, const boost::json::value& body
 
 }  // namespace
 
-void add_routes(http::Router& router, CatalogService& service, std::string asset_base_url) {
+void add_routes(http::Router& router, CatalogService& service, const std::string& asset_base_url) {
   // Blocking (the default): each may load from the database or the cache.
   router.get("/api/v1/products", [&service, asset_base_url](http::Request& request) {
     check_parameter_names(request, kListParameters, true);

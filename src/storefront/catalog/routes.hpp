@@ -11,6 +11,7 @@ namespace ecom::storefront::catalog {
 
 // service must outlive the router.
 // asset_base_url (assets.base_url) turns image paths into the URLs the JSON shows.
-void add_routes(http::Router& router, ecom::catalog::CatalogService& service, std::string asset_base_url = "/media");
+void add_routes(http::Router& router, ecom::catalog::CatalogService& service,
+                const std::string& asset_base_url = "/media");
 
 }  // namespace ecom::storefront::catalog

@@ -20,6 +20,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using ecom::test::listening_port;
 
 std::string bin(const std::string& name) {
   return std::string(ECOM_BIN_DIR) + "/" + name;
@@ -31,23 +32,6 @@ class Child : public ecom::test::ChildProcess {
   explicit Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {})
       : ChildProcess(argv, extra_env, ECOM_SOURCE_DIR) {}
 };
-
-// The port from the "listening" log line.
-std::optional<std::uint16_t> listening_port(const std::string& output) {
-  std::istringstream lines(output);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.find("\"listening\"") == std::string::npos) {
-      continue;
-    }
-    boost::system::error_code ec;
-    auto doc = boost::json::parse(line, ec);  // the last line may still be arriving
-    if (!ec && doc.is_object() && doc.as_object().contains("port")) {
-      return static_cast<std::uint16_t>(doc.at("port").to_number<std::int64_t>());
-    }
-  }
-  return std::nullopt;
-}
 
 // A fresh SQLite database, migrated with ecomctl, for the servers under test.
 class MigratedDatabase {

@@ -2,10 +2,13 @@
 
 #include "http_client.hpp"
 
+#include <boost/json.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sstream>
 #include <string_view>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +113,22 @@ void ChildProcess::signal(int sig) const {
   if (pid_ > 0) {
     kill(pid_, sig);
   }
+}
+
+std::optional<std::uint16_t> listening_port(const std::string& output) {
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find("\"listening\"") == std::string::npos) {
+      continue;
+    }
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(line, ec);  // the last line may still be arriving
+    if (!ec && doc.is_object() && doc.as_object().contains("port")) {
+      return static_cast<std::uint16_t>(doc.at("port").to_number<std::int64_t>());
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace ecom::test

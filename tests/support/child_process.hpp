@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -35,5 +36,8 @@ class ChildProcess {
   int fd_ = -1;
   std::string output_;
 };
+
+// The port of a server's "listening" log line in output (JSON lines), once it has been written.
+[[nodiscard]] std::optional<std::uint16_t> listening_port(const std::string& output);
 
 }  // namespace ecom::test

@@ -3,6 +3,7 @@
 #include "internal.hpp"
 #include "page_codec.hpp"
 
+#include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/log.hpp>
@@ -126,17 +127,6 @@ constexpr const char* kPageName =
 // Relevance has no stable keyset: it pages by an offset kept in the signed cursor.
 constexpr const char* kPageRelevance = "1 = 1 ORDER BY rank, created_at DESC, id DESC LIMIT :limit OFFSET :offset";
 
-constexpr const char* kInsertCategory =
-    "INSERT INTO categories (parent_id, slug, name, position) VALUES (:parent_id, :slug, :name, :position) "
-    "RETURNING id";
-constexpr const char* kInsertProduct =
-    "INSERT INTO products (slug, title, description, status, seo_title, seo_description, created_at, updated_at) "
-    "VALUES (:slug, :title, :description, :status, :seo_title, :seo_description, :created_at, :updated_at) "
-    "RETURNING id";
-constexpr const char* kInsertProductCategory =
-    "INSERT INTO product_categories (product_id, category_id) VALUES (:product_id, :category_id)";
-constexpr const char* kInsertAttribute =
-    "INSERT INTO product_attributes (product_id, name, value) VALUES (:product_id, :name, :value)";
 constexpr const char* kCountSku = "SELECT COUNT(*) FROM variants WHERE sku = :sku";
 constexpr const char* kInsertVariant =
     "INSERT INTO variants (product_id, sku, title, options, price_amount, compare_at_amount, currency, "
@@ -676,87 +666,14 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
   return detail::decode_page(text);
 }
 
+// Creating categories and products is the admin's job; these two stay for tests and tools and go
+// through the very same code.
 Category CatalogService::create_category(const NewCategory& category, std::string_view client) {
-  if (!valid_slug(category.slug)) {
-    throw invalid("slug", "use lower-case letters, digits and single dashes");
-  }
-  if (category.name.empty()) {
-    throw invalid("name", "must not be empty");
-  }
-  Category created = db_.transact(client, [&](soci::session& sql) {
-    if (find_id(sql, kSelectCategoryIdBySlug, category.slug)) {
-      throw Error(ErrorCode::conflict, "A category with this slug exists.",
-                  {core::FieldError{"slug", "already in use"}});
-    }
-    long long parent = 0;
-    soci::indicator parent_ind = soci::i_null;
-    if (category.parent_slug) {
-      const auto found = find_id(sql, kSelectCategoryIdBySlug, *category.parent_slug);
-      if (!found) {
-        throw invalid("parent", "no such category");
-      }
-      parent = *found;
-      parent_ind = soci::i_ok;
-    }
-    const long long position = category.position;
-    long long id = 0;
-    sql << kInsertCategory, soci::use(parent, parent_ind, "parent_id"), soci::use(category.slug, "slug"),
-        soci::use(category.name, "name"), soci::use(position, "position"), soci::into(id);
-    Category c;
-    c.id = id;
-    if (parent_ind == soci::i_ok) {
-      c.parent_id = parent;
-    }
-    c.slug = category.slug;
-    c.name = category.name;
-    c.position = category.position;
-    return c;
-  });
-  cache_.invalidate_tag(kCategoriesTag);
-  cache_.invalidate_tag(detail::kListingsTag);
-  return created;
+  return CatalogAdmin(db_, cache_).create_category(category, client);
 }
 
 std::int64_t CatalogService::create_product(const NewProduct& product, std::string_view client) {
-  if (!valid_slug(product.slug)) {
-    throw invalid("slug", "use lower-case letters, digits and single dashes");
-  }
-  if (product.title.empty()) {
-    throw invalid("title", "must not be empty");
-  }
-  const long long id = db_.transact(client, [&](soci::session& sql) {
-    if (find_id(sql, kSelectProductIdBySlug, product.slug)) {
-      throw Error(ErrorCode::conflict, "A product with this slug exists.",
-                  {core::FieldError{"slug", "already in use"}});
-    }
-    const std::string status = to_string(product.status);
-    const long long now = now_us();
-    long long new_id = 0;
-    sql << kInsertProduct, soci::use(product.slug, "slug"), soci::use(product.title, "title"),
-        soci::use(product.description, "description"), soci::use(status, "status"),
-        soci::use(product.seo_title, "seo_title"), soci::use(product.seo_description, "seo_description"),
-        soci::use(now, "created_at"), soci::use(now, "updated_at"), soci::into(new_id);
-    for (const auto& slug : product.category_slugs) {
-      const auto category = find_id(sql, kSelectCategoryIdBySlug, slug);
-      if (!category) {
-        throw invalid("categories", "no such category: " + slug);
-      }
-      const long long category_id = *category;
-      sql << kInsertProductCategory, soci::use(new_id, "product_id"), soci::use(category_id, "category_id");
-    }
-    for (const auto& attribute : product.attributes) {
-      if (attribute.name.empty()) {
-        throw invalid("attributes", "an attribute needs a name");
-      }
-      sql << kInsertAttribute, soci::use(new_id, "product_id"), soci::use(attribute.name, "name"),
-          soci::use(attribute.value, "value");
-    }
-    return new_id;
-  });
-  // Nothing cached can hold a new product yet except a "no such slug" miss, which is never cached.
-  cache_.invalidate_tag(product_tag(id));
-  cache_.invalidate_tag(detail::kListingsTag);
-  return id;
+  return CatalogAdmin(db_, cache_).create_product(product, client).id;
 }
 
 std::int64_t CatalogService::add_variant(std::int64_t product_id, const NewVariant& variant, std::string_view client) {

@@ -50,11 +50,8 @@ constexpr const char* kListHead =
     " SELECT id FROM categories WHERE slug = :category"
     " UNION ALL"
     " SELECT c.id FROM categories c JOIN scope s ON c.parent_id = s.id), "
-    "listed AS (SELECT p.id, p.slug, p.title, p.created_at,"
-    " (SELECT v.price_amount FROM variants v WHERE v.product_id = p.id ORDER BY v.price_amount, v.id LIMIT 1)"
-    " AS price,"
-    " (SELECT v.currency FROM variants v WHERE v.product_id = p.id ORDER BY v.price_amount, v.id LIMIT 1)"
-    " AS currency, ";
+    "listed AS (SELECT p.id, p.slug, p.title, p.created_at, p.price_min AS price, p.price_currency AS currency,"
+    " p.in_stock, ";
 constexpr const char* kListFromAll = "0 AS rank FROM products p WHERE p.status = 'active'";
 // SQLite: bm25 weighs a title hit ten times a description hit; lower is better already.
 constexpr const char* kListFromSearchSqlite =
@@ -69,9 +66,7 @@ constexpr const char* kListFromSearchPostgres =
 constexpr const char* kListCategory =
     " AND (:any_category = 1 OR EXISTS (SELECT 1 FROM product_categories pc JOIN scope s ON s.id = pc.category_id"
     " WHERE pc.product_id = p.id))"
-    " AND (:want_in_stock = 0 OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.on_hand > 0))"
-    " AND (:want_out_of_stock = 0 OR NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.on_hand > "
-    "0))";
+    " AND (:want_in_stock = 0 OR p.in_stock = 1) AND (:want_out_of_stock = 0 OR p.in_stock = 0)";
 // One per attribute filter i (0..kMaxAttributeFilters-1), with its name and values bound as
 // attr_name_<i> and attr_value_<i>_<j>; unused value slots repeat the first value.
 constexpr const char* kListAttributeHead =
@@ -86,12 +81,9 @@ constexpr const char* kSelectFirstImage =
 // each category below the listing's own (or every category, without one) to the sub-category
 // (or root) it sits under, so that a product counts once per sub-category however many of its
 // descendants hold it.
-constexpr const char* kFacetMatched = "), matched AS (SELECT id, price, currency FROM listed WHERE ";
+constexpr const char* kFacetMatched = "), matched AS (SELECT id, price, currency, in_stock FROM listed WHERE ";
 constexpr const char* kFacetTotals =
-    ") SELECT COUNT(*),"
-    " COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM variants v WHERE v.product_id = m.id AND v.on_hand > 0)"
-    " THEN 1 ELSE 0 END), 0),"
-    " MIN(price), MAX(price), MIN(currency) FROM matched m";
+    ") SELECT COUNT(*), COALESCE(SUM(in_stock), 0), MIN(price), MAX(price), MIN(currency) FROM matched m";
 constexpr const char* kFacetCategories =
     "), facet_root(id, root) AS ("
     " SELECT id, id FROM categories WHERE (:facet_roots = 1 AND parent_id IS NULL) OR parent_id = :facet_parent"

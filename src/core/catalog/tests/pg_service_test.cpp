@@ -88,3 +88,8 @@ TEST_CASE("postgresql: listing cards carry the product's first image", "[catalog
   PgCatalog c;
   check_card_images(*c.db);
 }
+
+TEST_CASE("postgresql: listing price and stock follow every variant change", "[catalog][integration]") {
+  PgCatalog c;
+  check_listing_columns_follow_variants(*c.db);
+}

@@ -1,6 +1,7 @@
 #include "service_suite.hpp"
 
 #include <ecom/cache/local_cache.hpp>
+#include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
@@ -716,6 +717,45 @@ void check_card_images(db::Database& db) {
   REQUIRE(product.images.size() == 2);
   CHECK(product.images[0].alt == "Front");
   CHECK(product.images[1].alt == "Back");
+}
+
+void check_listing_columns_follow_variants(db::Database& db) {
+  Fixture f(db);
+  CatalogAdmin admin(db, f.cache);
+  const auto id = f.service.create_product(active("lamp"));
+  NewVariant dear = variant("LAMP-DEAR", 500);
+  NewVariant cheap = variant("LAMP-CHEAP", 300);
+  cheap.on_hand = 2;
+  const auto dear_id = f.service.add_variant(id, dear);
+  const auto cheap_id = f.service.add_variant(id, cheap);
+  const auto listed = [&](std::optional<bool> in_stock) {
+    ListQuery query = list_query(10);
+    query.in_stock = in_stock;
+    return f.service.list_products(query).items;
+  };
+  REQUIRE(listed(std::nullopt).size() == 1);
+  CHECK(listed(std::nullopt)[0].price_from == Money{300, "EUR"});
+  CHECK(listed(true).size() == 1);
+  CHECK(listed(false).empty());
+
+  // Stock sold out through the admin: the product leaves the in-stock listing.
+  VariantChanges sold_out;
+  sold_out.on_hand = 0;
+  admin.update_variant(id, cheap_id, sold_out, admin.get_product(id).version);
+  CHECK(listed(true).empty());
+  CHECK(listed(false).size() == 1);
+  // The cheapest variant removed: the next one's price shows, and filters follow it.
+  admin.delete_variant(id, cheap_id, admin.get_product(id).version);
+  CHECK(listed(std::nullopt)[0].price_from == Money{500, "EUR"});
+  ListQuery cheap_only = list_query(10);
+  cheap_only.max_price = 400;
+  CHECK(f.service.list_products(cheap_only).items.empty());
+  // A price change moves it again; no variant at all leaves it unpriced.
+  f.service.set_variant_price(dear_id, Money{250, "EUR"}, std::nullopt);
+  CHECK(f.service.list_products(cheap_only).items.size() == 1);
+  admin.delete_variant(id, dear_id, admin.get_product(id).version);
+  CHECK_FALSE(listed(std::nullopt)[0].price_from);
+  CHECK(f.service.list_products(cheap_only).items.empty());
 }
 
 }  // namespace ecom::catalog::test

@@ -37,5 +37,8 @@ void check_listing_cache(db::Database& db);
 // A listing card carries its product's first image (by position), also from the cache, and the
 // JSON turns its path into a URL under the asset base.
 void check_card_images(db::Database& db);
+// The listing's price and stock (kept on the product row by triggers on variants) follow every
+// variant change: stock sold out, the cheapest variant deleted, a price change, no variant left.
+void check_listing_columns_follow_variants(db::Database& db);
 
 }  // namespace ecom::catalog::test

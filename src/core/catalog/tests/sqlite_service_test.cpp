@@ -86,3 +86,8 @@ TEST_CASE("sqlite: listing cards carry the product's first image", "[catalog]") 
   SqliteCatalog c;
   check_card_images(*c.db);
 }
+
+TEST_CASE("sqlite: listing price and stock follow every variant change", "[catalog]") {
+  SqliteCatalog c;
+  check_listing_columns_follow_variants(*c.db);
+}

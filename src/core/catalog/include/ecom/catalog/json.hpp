@@ -1,4 +1,4 @@
-// The catalog's JSON shapes, shared by the storefront API and (later) the admin API. Prices are
+// The catalog's JSON shapes, shared by the storefront API and the admin API. Prices are
 // {"amount": 1999, "currency": "EUR"}: integer minor units, never a decimal number.
 #pragma once
 

@@ -115,10 +115,17 @@ void add_routes(http::Router& router, Site site, std::shared_ptr<const web::Temp
                }
              }));
 
+  // The rendered page is cached with the product (catalog product_view): a view costs one cache
+  // read for the slug and one for the page, and no rendering, until the product or the tree
+  // changes. Only variants the product has render, so ?variant= cannot fill the cache.
   router.get("/p/{slug}", html_page(ctx, [](const Context& c, http::Request& request) {
                const auto variant = variant_param(request);
-               const auto product = c.service.get_product(request.param("slug"));
-               return render(c, request, "product", product_model(c.site, c.service.category_tree(), product, variant));
+               const std::string view = "page:" + (variant ? std::to_string(*variant) : std::string("-"));
+               auto body = c.service.product_view(request.param("slug"), view, [&](const auto& product) {
+                 return c.templates->render("product",
+                                            product_model(c.site, c.service.category_tree(), product, variant));
+               });
+               return page(request, 200, std::move(body));
              }));
 
   router.get("/sitemap.xml", [ctx](http::Request& request) {

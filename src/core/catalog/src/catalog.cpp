@@ -509,13 +509,13 @@ CatalogService::CatalogService(db::Database& db, cache::Cache& cache, CatalogOpt
   }
 }
 
-Product CatalogService::get_product(std::string_view slug, std::string_view client) {
+std::int64_t CatalogService::product_id(std::string_view slug, std::string_view client) {
   if (!valid_slug(slug)) {
     throw Error(ErrorCode::not_found, "No such product.");
   }
   const std::string slug_text(slug);
-  // Slug to id first (products never change slug yet), so the product itself can be cached
-  // under its id's tag, which is all a writer knows.
+  // Slug to id first, so the product itself can be cached under its id's tag, which is all a
+  // writer knows; a slug change or a deletion invalidates "product-slug:<slug>".
   const std::string id_text =
       cache::get_or_load(cache_, "catalog:slug:" + slug_text, options_.cache_ttl, {"product-slug:" + slug_text}, [&] {
         return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
@@ -526,13 +526,29 @@ Product CatalogService::get_product(std::string_view slug, std::string_view clie
           return std::to_string(*id);
         });
       });
-  const long long id = std::stoll(id_text);
+  return std::stoll(id_text);
+}
+
+Product CatalogService::product_by_id(std::int64_t id, std::string_view client) {
+  const long long pid = id;
   const std::string text =
-      cache::get_or_load(cache_, "catalog:product:" + id_text, options_.cache_ttl, {product_tag(id)}, [&] {
+      cache::get_or_load(cache_, "catalog:product:" + std::to_string(id), options_.cache_ttl, {product_tag(id)}, [&] {
         return db_.read(client, db::Consistency::any,
-                        [&](soci::session& sql) { return detail::encode_product(load_product(sql, id)); });
+                        [&](soci::session& sql) { return detail::encode_product(load_product(sql, pid)); });
       });
   return detail::decode_product(text);
+}
+
+Product CatalogService::get_product(std::string_view slug, std::string_view client) {
+  return product_by_id(product_id(slug, client), client);
+}
+
+std::string CatalogService::product_view(std::string_view slug, const std::string& view,
+                                         const std::function<std::string(const Product&)>& render,
+                                         std::string_view client) {
+  const auto id = product_id(slug, client);
+  return cache::get_or_load(cache_, "catalog:view:" + std::to_string(id) + ":" + view, options_.cache_ttl,
+                            {product_tag(id), kCategoriesTag}, [&] { return render(product_by_id(id, client)); });
 }
 
 std::vector<Category> CatalogService::category_tree(std::string_view client) {

@@ -93,3 +93,9 @@ TEST_CASE("postgresql: listing price and stock follow every variant change", "[c
   PgCatalog c;
   check_listing_columns_follow_variants(*c.db);
 }
+
+TEST_CASE("postgresql: a product view is rendered once until the product or the tree changes",
+          "[catalog][integration]") {
+  PgCatalog c;
+  check_product_view(*c.db);
+}

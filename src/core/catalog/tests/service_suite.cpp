@@ -758,4 +758,40 @@ void check_listing_columns_follow_variants(db::Database& db) {
   CHECK(f.service.list_products(cheap_only).items.empty());
 }
 
+void check_product_view(db::Database& db) {
+  Fixture f(db);
+  const auto id = f.service.create_product(active("kettle"));
+  const auto vid = f.service.add_variant(id, variant("KETTLE-1", 2500));
+  int renders = 0;
+  const auto render = [&](const Product& p) {
+    ++renders;
+    return p.title + " at " + std::to_string(p.variants.at(0).price.amount);
+  };
+  CHECK(f.service.product_view("kettle", "page:-", render) == "Product kettle at 2500");
+  CHECK(f.service.product_view("kettle", "page:-", render) == "Product kettle at 2500");
+  CHECK(renders == 1);  // the second came from the cache
+  CHECK(f.service.product_view("kettle", "page:other", render) == "Product kettle at 2500");
+  CHECK(renders == 2);  // another view of the same product is its own entry
+
+  // A product change renders again, and so does a change of the category tree.
+  f.service.set_variant_price(vid, Money{2700, "EUR"}, std::nullopt);
+  CHECK(f.service.product_view("kettle", "page:-", render) == "Product kettle at 2700");
+  CHECK(renders == 3);
+  f.service.create_category({"kitchen", "Kitchen", std::nullopt, 0});
+  CHECK(f.service.product_view("kettle", "page:-", render) == "Product kettle at 2700");
+  CHECK(renders == 4);
+
+  // A render that throws caches nothing; an unpublished product is not found, not served stale.
+  const auto refuse = [&](const Product&) -> std::string {
+    ++renders;
+    throw Error(ErrorCode::not_found, "no such variant");
+  };
+  CHECK(code_of([&] { (void)f.service.product_view("kettle", "page:99", refuse); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { (void)f.service.product_view("kettle", "page:99", refuse); }) == ErrorCode::not_found);
+  CHECK(renders == 6);
+  f.service.set_product_status(id, ProductStatus::draft);
+  CHECK(code_of([&] { (void)f.service.product_view("kettle", "page:-", render); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { (void)f.service.product_view("no-such-kettle", "page:-", render); }) == ErrorCode::not_found);
+}
+
 }  // namespace ecom::catalog::test

@@ -40,5 +40,8 @@ void check_card_images(db::Database& db);
 // The listing's price and stock (kept on the product row by triggers on variants) follow every
 // variant change: stock sold out, the cheapest variant deleted, a price change, no variant left.
 void check_listing_columns_follow_variants(db::Database& db);
+// A product view (a rendered page) is rendered once and cached until the product or the category
+// tree changes; a render that throws caches nothing.
+void check_product_view(db::Database& db);
 
 }  // namespace ecom::catalog::test

@@ -91,3 +91,8 @@ TEST_CASE("sqlite: listing price and stock follow every variant change", "[catal
   SqliteCatalog c;
   check_listing_columns_follow_variants(*c.db);
 }
+
+TEST_CASE("sqlite: a product view is rendered once until the product or the tree changes", "[catalog]") {
+  SqliteCatalog c;
+  check_product_view(*c.db);
+}

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,6 +117,14 @@ class CatalogService {
   // An active product with its variants, categories and attributes. not_found when the slug is
   // unknown or the product is not active.
   [[nodiscard]] Product get_product(std::string_view slug, std::string_view client = "");
+  // What render makes of the active product (a rendered page), cached like the product itself:
+  // under the product's tag and the category tree's (a page shows the tree in its breadcrumb), so
+  // any change to either renders it again. view names the view and its parameters
+  // ("page:v12"); only what render returned is cached (a render that throws caches nothing), so
+  // a view parameter that render refuses cannot fill the cache. not_found like get_product.
+  [[nodiscard]] std::string product_view(std::string_view slug, const std::string& view,
+                                         const std::function<std::string(const Product&)>& render,
+                                         std::string_view client = "");
   // The whole tree: root categories, each with its children.
   [[nodiscard]] std::vector<Category> category_tree(std::string_view client = "");
   // One category with its sub-tree; not_found when unknown.
@@ -140,6 +149,9 @@ class CatalogService {
   void set_product_status(std::int64_t product_id, ProductStatus status, std::string_view client = "");
 
  private:
+  std::int64_t product_id(std::string_view slug, std::string_view client);
+  Product product_by_id(std::int64_t id, std::string_view client);
+
   db::Database& db_;
   cache::Cache& cache_;
   CatalogOptions options_;

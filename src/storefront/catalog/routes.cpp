@@ -154,9 +154,13 @@ void add_routes(http::Router& router, CatalogService& service, const std::string
     query.facets = parse_flag("facets", request.query_param("facets")).value_or(false);
     return json(request, ecom::catalog::to_json(service.list_products(query), asset_base_url));
   });
+  // Cached serialised (product_view), so a read is two cache reads and no JSON work.
   router.get("/api/v1/products/{slug}", [&service, asset_base_url](http::Request& request) {
     check_parameter_names(request, {});
-    return json(request, ecom::catalog::to_json(service.get_product(request.param("slug")), asset_base_url));
+    auto body = service.product_view(request.param("slug"), "json", [&](const ecom::catalog::Product& product) {
+      return boost::json::serialize(ecom::catalog::to_json(product, asset_base_url));
+    });
+    return http::with_etag(request, http::Response::json(200, std::move(body)));
   });
   router.get("/api/v1/categories", [&service](http::Request& request) {
     check_parameter_names(request, {});

@@ -117,7 +117,17 @@ AmqpTarget parse_amqp_url(const std::string& url, const std::string& password_ov
   return t;
 }
 
+// Owns the connection state, so that a constructor that throws half way (an unreachable broker, a
+// refused login) still frees it: state_ is a fully built member then, and is destroyed.
 struct AmqpConnection::State {
+  State() = default;
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  ~State() {
+    if (conn != nullptr) {
+      amqp_destroy_connection(conn);
+    }
+  }
   amqp_connection_state_t conn = nullptr;
   bool channel_open = false;
 };
@@ -162,7 +172,7 @@ AmqpConnection::~AmqpConnection() {
     }
     amqp_connection_close(state_->conn, AMQP_REPLY_SUCCESS);
   }
-  amqp_destroy_connection(state_->conn);
+  // state_ destroys the connection.
 }
 
 void AmqpConnection::fail(const std::string& message) {

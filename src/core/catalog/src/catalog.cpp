@@ -546,9 +546,25 @@ Product CatalogService::get_product(std::string_view slug, std::string_view clie
 std::string CatalogService::product_view(std::string_view slug, const std::string& view,
                                          const std::function<std::string(const Product&)>& render,
                                          std::string_view client) {
-  const auto id = product_id(slug, client);
-  return cache::get_or_load(cache_, "catalog:view:" + std::to_string(id) + ":" + view, options_.cache_ttl,
-                            {product_tag(id), kCategoriesTag}, [&] { return render(product_by_id(id, client)); });
+  if (!valid_slug(slug)) {
+    throw Error(ErrorCode::not_found, "No such product.");
+  }
+  // One cache read per view: keyed by slug, and tagged, once the product is known, with its id's
+  // tag (what writers invalidate), its slug's (a slug change or a deletion) and the tree's. Not
+  // get_or_load, whose tags must be known before loading.
+  const std::string slug_text(slug);
+  const std::string key = "catalog:view:" + slug_text + ":" + view;
+  if (auto hit = cache_.get(key)) {
+    return std::move(*hit);
+  }
+  return cache_.single_flight().run(key, [&] {
+    const auto id = product_id(slug, client);
+    auto body = render(product_by_id(id, client));
+    // Dropped by the cache when one of the tags was invalidated meanwhile (its guard window).
+    cache_.set(key, body, cache::jittered_ttl(options_.cache_ttl),
+               {product_tag(id), "product-slug:" + slug_text, kCategoriesTag});
+    return body;
+  });
 }
 
 std::vector<Category> CatalogService::category_tree(std::string_view client) {

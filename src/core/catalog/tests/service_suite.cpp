@@ -781,16 +781,25 @@ void check_product_view(db::Database& db) {
   CHECK(f.service.product_view("kettle", "page:-", render) == "Product kettle at 2700");
   CHECK(renders == 4);
 
+  // A new slug: the old one is not found any more (its view is gone with it), the new one renders.
+  CatalogAdmin admin(db, f.cache);
+  ProductChanges renamed;
+  renamed.slug = "kettle-2";
+  admin.update_product(id, renamed, admin.get_product(id).version);
+  CHECK(code_of([&] { (void)f.service.product_view("kettle", "page:-", render); }) == ErrorCode::not_found);
+  CHECK(f.service.product_view("kettle-2", "page:-", render) == "Product kettle at 2700");
+  CHECK(renders == 5);
+
   // A render that throws caches nothing; an unpublished product is not found, not served stale.
   const auto refuse = [&](const Product&) -> std::string {
     ++renders;
     throw Error(ErrorCode::not_found, "no such variant");
   };
-  CHECK(code_of([&] { (void)f.service.product_view("kettle", "page:99", refuse); }) == ErrorCode::not_found);
-  CHECK(code_of([&] { (void)f.service.product_view("kettle", "page:99", refuse); }) == ErrorCode::not_found);
-  CHECK(renders == 6);
+  CHECK(code_of([&] { (void)f.service.product_view("kettle-2", "page:99", refuse); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { (void)f.service.product_view("kettle-2", "page:99", refuse); }) == ErrorCode::not_found);
+  CHECK(renders == 7);
   f.service.set_product_status(id, ProductStatus::draft);
-  CHECK(code_of([&] { (void)f.service.product_view("kettle", "page:-", render); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { (void)f.service.product_view("kettle-2", "page:-", render); }) == ErrorCode::not_found);
   CHECK(code_of([&] { (void)f.service.product_view("no-such-kettle", "page:-", render); }) == ErrorCode::not_found);
 }
 

@@ -98,6 +98,10 @@ constexpr const char* kFacetAttributes =
     ") SELECT a.name, a.value, COUNT(*) FROM matched m JOIN product_attributes a ON a.product_id = m.id"
     " GROUP BY a.name, a.value ORDER BY a.name, a.value LIMIT 2000";
 constexpr std::size_t kMaxFacetValues = 50;
+// One attribute's values, for the disjunctive count of a filtered attribute (see count_facets).
+constexpr const char* kFacetOneAttribute =
+    ") SELECT a.value, COUNT(*) FROM matched m JOIN product_attributes a ON a.product_id = m.id"
+    " WHERE a.name = :facet_name GROUP BY a.value ORDER BY a.value LIMIT 50";
 // Keysets: the rows after the cursor's (key, id) in each order. Products without a price sort
 // after every priced one (the sentinels), both ways.
 constexpr const char* kPageNewest =
@@ -294,6 +298,27 @@ ListBindings bindings_for(const ListQuery& query, const std::vector<std::string>
   return b;
 }
 
+// The WITH clause up to the end of listed's filters: the search (or all active products), the
+// category scope, stock and each attribute filter of query, with placeholders that bind_filters
+// binds.
+std::string filtered_sql(const ListQuery& query, bool search, bool postgres) {
+  std::string text = kListHead;
+  if (!search) {
+    text += kListFromAll;
+  } else {
+    text += postgres ? kListFromSearchPostgres : kListFromSearchSqlite;
+  }
+  text += kListCategory;
+  for (std::size_t i = 0; i < query.attributes.size(); ++i) {
+    text += kListAttributeHead + std::to_string(i) + " AND a.value IN (";
+    for (std::size_t j = 0; j < kMaxAttributeValues; ++j) {
+      text += (j == 0 ? ":attr_value_" : ", :attr_value_") + std::to_string(i) + "_" + std::to_string(j);
+    }
+    text += "))";
+  }
+  return text;
+}
+
 // Bound element by element: which placeholders a statement has depends on its search and filters.
 void bind_filters(soci::statement& st, const ListBindings& b, const ListQuery& query) {
   st.exchange(soci::use(b.category, "category"));
@@ -399,7 +424,7 @@ ProductPage fetch_page(soci::session& sql, const std::string& text, const ListBi
 // filter of the matched CTE. scope is the listing's category (or a root holding the tree's roots);
 // none when the category vanished meanwhile, which leaves the category facet empty.
 Facets count_facets(soci::session& sql, const std::string& matched_text, const ListBindings& b, const ListQuery& query,
-                    const std::optional<Category>& scope) {
+                    const std::optional<Category>& scope, bool postgres) {
   Facets facets;
   {
     long long total = 0;
@@ -467,6 +492,35 @@ Facets count_facets(soci::session& sql, const std::string& matched_text, const L
         values.push_back(FacetValue{value, value, count});
       }
     }
+  }
+  // A filtered attribute's own values are counted without its own filter, so that a shopper who
+  // ticked one brand sees how many products each other brand would add (values of one attribute
+  // are alternatives; the listing shows any of them).
+  for (std::size_t i = 0; i < query.attributes.size(); ++i) {
+    ListQuery others = query;
+    others.attributes.erase(others.attributes.begin() + static_cast<std::ptrdiff_t>(i));
+    const std::string& name = query.attributes[i].first;
+    std::vector<FacetValue> values;
+    std::string value;
+    long long count = 0;
+    soci::statement st(sql);
+    st.exchange(soci::into(value));
+    st.exchange(soci::into(count));
+    bind_filters(st, b, others);
+    st.exchange(soci::use(name, "facet_name"));
+    run(st, filtered_sql(others, !b.match.empty(), postgres) + kFacetMatched + kListPriceFilter + kFacetOneAttribute);
+    while (st.fetch()) {
+      values.push_back(FacetValue{value, value, count});
+    }
+    auto it = std::find_if(facets.attributes.begin(), facets.attributes.end(),
+                           [&](const auto& attribute) { return attribute.first == name; });
+    if (it == facets.attributes.end()) {
+      it = facets.attributes.emplace(
+          std::lower_bound(facets.attributes.begin(), facets.attributes.end(), name,
+                           [](const auto& attribute, const std::string& n) { return attribute.first < n; }),
+          name, std::vector<FacetValue>{});
+    }
+    it->second = std::move(values);
   }
   return facets;
 }
@@ -616,20 +670,7 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
   }
   const bool postgres = db_.backend() == db::Backend::postgresql;
   // The search and filters, shared by the page and the facet statements.
-  std::string filtered = kListHead;
-  if (words.empty()) {
-    filtered += kListFromAll;
-  } else {
-    filtered += postgres ? kListFromSearchPostgres : kListFromSearchSqlite;
-  }
-  filtered += kListCategory;
-  for (std::size_t i = 0; i < query.attributes.size(); ++i) {
-    filtered += kListAttributeHead + std::to_string(i) + " AND a.value IN (";
-    for (std::size_t j = 0; j < kMaxAttributeValues; ++j) {
-      filtered += (j == 0 ? ":attr_value_" : ", :attr_value_") + std::to_string(i) + "_" + std::to_string(j);
-    }
-    filtered += "))";
-  }
+  const std::string filtered = filtered_sql(query, !words.empty(), postgres);
   const ListBindings bindings = bindings_for(query, words, postgres);
   // The facets' sub-categories come from the (cached) tree: their names and order, and the id of
   // the listing's category.
@@ -668,7 +709,8 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
         page.next_cursor = detail::encode_cursor(cursor_key_, {last_key, last.id, shown}, scope);
       }
       if (query.facets) {
-        page.facets = count_facets(sql, filtered + kFacetMatched + kListPriceFilter, bindings, query, facet_scope);
+        page.facets =
+            count_facets(sql, filtered + kFacetMatched + kListPriceFilter, bindings, query, facet_scope, postgres);
       }
       return page;
     });

@@ -616,6 +616,19 @@ void check_facets(db::Database& db) {
   same(page.facets->categories, {{"shirts", "Shirts", 2}, {"shoes", "Shoes", 1}});
   CHECK(page.facets->min_price == Money{1000, "EUR"});
   CHECK(page.facets->max_price == Money{2000, "EUR"});
+  // The filtered attribute counts its values without its own filter (the other brands a shopper
+  // could add), under the other filters (clothing); the other attributes count under all filters.
+  same(attribute(*page.facets, "brand"), {{"Acme", "Acme", 3}, {"Zeta", "Zeta", 1}});
+  same(attribute(*page.facets, "colour"), {{"red", "red", 1}});
+  // An attribute filter that matches nothing still lists the values one could pick instead.
+  ListQuery nothing = list_query(10, "clothing");
+  nothing.facets = true;
+  nothing.attributes = {{"brand", {"Omega"}}};
+  page = f.service.list_products(nothing);
+  REQUIRE(page.facets);
+  CHECK(page.facets->total == 0);
+  same(attribute(*page.facets, "brand"), {{"Acme", "Acme", 3}, {"Zeta", "Zeta", 1}});
+  CHECK(attribute(*page.facets, "colour").empty());
 
   ListQuery priced = list_query(10);
   priced.facets = true;

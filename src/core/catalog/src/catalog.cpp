@@ -74,9 +74,6 @@ constexpr const char* kListAttributeHead =
 constexpr const char* kListPriceFilter =
     "(:any_min = 1 OR price >= :min_price) AND (:any_max = 1 OR price <= :max_price)";
 constexpr const char* kListTail = ") SELECT id, slug, title, created_at, price, currency FROM listed WHERE ";
-constexpr const char* kSelectFirstImage =
-    "SELECT id, path, alt, width, height, position FROM product_images WHERE product_id = :product_id "
-    "ORDER BY position, id LIMIT 1";
 // Facets: matched is every listed product within the price range (all pages); facet_root maps
 // each category below the listing's own (or every category, without one) to the sub-category
 // (or root) it sits under, so that a product counts once per sub-category however many of its
@@ -352,24 +349,10 @@ void run(soci::statement& st, const std::string& text) {
 // Each listed product's first image, for its card: one indexed lookup per row of the page (at most
 // 101), only when the page is not served from the cache.
 void add_card_images(soci::session& sql, ProductPage& page) {
-  long long product_id = 0;
-  Image image;
-  long long image_id = 0;
-  long long width = 0;
-  long long height = 0;
-  long long position = 0;
-  soci::statement st =
-      (sql.prepare << kSelectFirstImage, soci::into(image_id), soci::into(image.path), soci::into(image.alt),
-       soci::into(width), soci::into(height), soci::into(position), soci::use(product_id, "product_id"));
+  detail::ImageQuery first_image(sql, true);
   for (auto& item : page.items) {
-    product_id = item.id;
-    st.execute();
-    if (st.fetch()) {
-      image.id = image_id;
-      image.width = width;
-      image.height = height;
-      image.position = position;
-      item.image = image;
+    if (auto images = first_image.images_of(item.id); !images.empty()) {
+      item.image = std::move(images.front());
     }
   }
 }

@@ -32,6 +32,9 @@ constexpr const char* kSelectCategories = "SELECT id, parent_id, slug, name, pos
 constexpr const char* kSelectImages =
     "SELECT id, path, alt, width, height, position FROM product_images WHERE product_id = :product_id "
     "ORDER BY position, id";
+constexpr const char* kSelectFirstImage =
+    "SELECT id, path, alt, width, height, position FROM product_images WHERE product_id = :product_id "
+    "ORDER BY position, id LIMIT 1";
 
 }  // namespace
 
@@ -166,25 +169,27 @@ Product load_product(soci::session& sql, long long id, bool active_only) {
       p.attributes.push_back(Attribute{name, value});
     }
   }
-  {
-    Image image;
-    long long image_id = 0;
-    long long width = 0;
-    long long height = 0;
-    long long position = 0;
-    soci::statement st =
-        (sql.prepare << kSelectImages, soci::into(image_id), soci::into(image.path), soci::into(image.alt),
-         soci::into(width), soci::into(height), soci::into(position), soci::use(id, "product_id"));
-    st.execute();
-    while (st.fetch()) {
-      image.id = image_id;
-      image.width = width;
-      image.height = height;
-      image.position = position;
-      p.images.push_back(image);
-    }
-  }
+  p.images = ImageQuery(sql, false).images_of(id);
   return p;
+}
+
+ImageQuery::ImageQuery(soci::session& sql, bool first_only)
+    : statement_((sql.prepare << (first_only ? kSelectFirstImage : kSelectImages), soci::into(id_),
+                  soci::into(row_.path), soci::into(row_.alt), soci::into(width_), soci::into(height_),
+                  soci::into(position_), soci::use(product_id_, "product_id"))) {}
+
+std::vector<Image> ImageQuery::images_of(long long product_id) {
+  product_id_ = product_id;
+  statement_.execute();
+  std::vector<Image> images;
+  while (statement_.fetch()) {
+    row_.id = id_;
+    row_.width = width_;
+    row_.height = height_;
+    row_.position = position_;
+    images.push_back(row_);
+  }
+  return images;
 }
 
 std::vector<Category> load_tree(soci::session& sql) {

@@ -47,6 +47,26 @@ void check_prices(const Money& price, const std::optional<Money>& compare_at);
 // A product with its variants, categories and attributes. not_found when there is no such product,
 // or (active_only) when it is not active.
 [[nodiscard]] Product load_product(soci::session& sql, long long id, bool active_only = true);
+// A product's images by position, then id, through one prepared statement reused from product to
+// product (a listing asks for each card's first image, a product page for them all).
+class ImageQuery {
+ public:
+  // first_only: at most one image per product.
+  ImageQuery(soci::session& sql, bool first_only);
+  ImageQuery(const ImageQuery&) = delete;
+  ImageQuery& operator=(const ImageQuery&) = delete;
+  [[nodiscard]] std::vector<Image> images_of(long long product_id);
+
+ private:
+  long long product_id_ = 0;
+  Image row_;
+  long long id_ = 0;
+  long long width_ = 0;
+  long long height_ = 0;
+  long long position_ = 0;
+  soci::statement statement_;
+};
+
 // The whole category tree, children by position, then name.
 [[nodiscard]] std::vector<Category> load_tree(soci::session& sql);
 // Depth-first search of a tree; nullptr when absent.

@@ -599,7 +599,7 @@ Product CatalogAdmin::update_product(std::int64_t id, const ProductChanges& chan
   cache_.invalidate_tag(product_tag(id));
   if (updated.slug != old_slug) {
     // The old slug must stop resolving to this product; the new one was a miss, never cached.
-    cache_.invalidate_tag("product-slug:" + old_slug);
+    cache_.invalidate_tag(detail::product_slug_tag(old_slug));
   }
   cache_.invalidate_tag(detail::kListingsTag);
   return updated;
@@ -625,7 +625,7 @@ void CatalogAdmin::delete_product(std::int64_t id, std::int64_t expected_version
     return deleted_slug;
   });
   cache_.invalidate_tag(product_tag(id));
-  cache_.invalidate_tag("product-slug:" + slug);
+  cache_.invalidate_tag(detail::product_slug_tag(slug));
   cache_.invalidate_tag(detail::kListingsTag);
 }
 

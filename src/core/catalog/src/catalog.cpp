@@ -553,8 +553,8 @@ std::int64_t CatalogService::product_id(std::string_view slug, std::string_view 
   const std::string slug_text(slug);
   // Slug to id first, so the product itself can be cached under its id's tag, which is all a
   // writer knows; a slug change or a deletion invalidates "product-slug:<slug>".
-  const std::string id_text =
-      cache::get_or_load(cache_, "catalog:slug:" + slug_text, options_.cache_ttl, {"product-slug:" + slug_text}, [&] {
+  const std::string id_text = cache::get_or_load(
+      cache_, "catalog:slug:" + slug_text, options_.cache_ttl, {detail::product_slug_tag(slug_text)}, [&] {
         return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
           const auto id = find_id(sql, kSelectProductIdBySlug, slug_text);
           if (!id) {
@@ -599,7 +599,7 @@ std::string CatalogService::product_view(std::string_view slug, const std::strin
     auto body = render(product_by_id(id, client));
     // Dropped by the cache when one of the tags was invalidated meanwhile (its guard window).
     cache_.set(key, body, cache::jittered_ttl(options_.cache_ttl),
-               {product_tag(id), "product-slug:" + slug_text, kCategoriesTag});
+               {product_tag(id), detail::product_slug_tag(slug_text), kCategoriesTag});
     return body;
   });
 }

@@ -42,6 +42,10 @@ std::string product_tag(std::int64_t id) {
   return "product:" + std::to_string(id);
 }
 
+std::string product_slug_tag(std::string_view slug) {
+  return "product-slug:" + std::string(slug);
+}
+
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -25,6 +25,9 @@ inline constexpr const char* kTreeKey = "catalog:categories";
 // them all, since which cached pages hold a product is not known.
 inline constexpr const char* kListingsTag = "listings";
 [[nodiscard]] std::string product_tag(std::int64_t id);
+// What is cached by a product's slug (its id, its rendered views): invalidated when the slug
+// changes or the product goes.
+[[nodiscard]] std::string product_slug_tag(std::string_view slug);
 
 // Microseconds since the Unix epoch (UTC), the unit of created_at and updated_at.
 [[nodiscard]] std::int64_t now_us();

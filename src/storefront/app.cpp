@@ -3,10 +3,10 @@
 #include "api/openapi_routes.hpp"
 #include "catalog/routes.hpp"
 #include "home/routes.hpp"
-#include "media/routes.hpp"
 #include "pages/routes.hpp"
 
 #include <ecom/platform/http/static_route.hpp>
+#include <ecom/storage/media_route.hpp>
 #include <ecom/storage/storage.hpp>
 
 #include <algorithm>
@@ -97,8 +97,8 @@ http::Router make_router(const Settings& settings, std::shared_ptr<const http::S
                                   files->asset_url("storefront/app.css"), files->asset_url("storefront/app.js")},
                       std::move(templates), catalog_service);
   }
-  if (settings.assets_base_url == media::kLocalBaseUrl) {
-    media::add_routes(router, settings.media_root);
+  if (settings.assets_base_url == storage::kLocalMediaUrl) {
+    storage::mount_media(router, settings.media_root, std::string(storage::kLocalMediaUrl));
   }
   http::mount_static(router, std::move(files), settings.static_prefix);
   return router;

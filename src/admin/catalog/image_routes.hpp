@@ -33,6 +33,8 @@ class ImageRoutes {
  public:
   ImageRoutes(const config::Config& config, db::Database& db, cache::Cache& cache);
   void add_to(http::Router& router);
+  // The service the routes use, for the admin pages.
+  [[nodiscard]] ecom::catalog::ImageService& service() noexcept { return service_; }
 
  private:
   storage::StorageOptions options_;

@@ -5,6 +5,7 @@
 
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/problem.hpp>
+#include <ecom/storage/media_route.hpp>
 #include <ecom/storage/storage.hpp>
 
 #include <boost/json.hpp>
@@ -34,7 +35,6 @@ struct Context {
   std::shared_ptr<const web::Templates> templates;
   CatalogAdmin& catalog;
   ecom::catalog::ImageService& images;
-  std::shared_ptr<const void> owned;  // what the routes own themselves (the config overload's image service)
 };
 using ContextPtr = std::shared_ptr<const Context>;
 
@@ -600,30 +600,14 @@ void add_import_routes(http::Router& router, const ContextPtr& ctx) {
 
 void add_all(http::Router& router, Settings settings, const std::shared_ptr<const http::StaticFiles>& files,
              std::shared_ptr<const web::Templates> templates, CatalogAdmin& catalog,
-             ecom::catalog::ImageService& images, std::shared_ptr<const void> owned) {
+             ecom::catalog::ImageService& images) {
   Layout layout{files->asset_url("admin/app.css"), files->asset_url("admin/app.js")};
   auto ctx = std::make_shared<const Context>(
-      Context{std::move(settings), std::move(layout), std::move(templates), catalog, images, std::move(owned)});
+      Context{std::move(settings), std::move(layout), std::move(templates), catalog, images});
   add_product_routes(router, ctx);
   add_variant_routes(router, ctx);
   add_category_routes(router, ctx);
   add_import_routes(router, ctx);
-}
-
-std::string image_type(std::string_view key) {
-  if (key.ends_with(".png")) {
-    return "image/png";
-  }
-  if (key.ends_with(".jpg") || key.ends_with(".jpeg")) {
-    return "image/jpeg";
-  }
-  if (key.ends_with(".gif")) {
-    return "image/gif";
-  }
-  if (key.ends_with(".webp")) {
-    return "image/webp";
-  }
-  return "application/octet-stream";
 }
 
 }  // namespace
@@ -648,12 +632,12 @@ bool cross_site_post(const http::Request& request) {
 void add_routes(http::Router& router, Settings settings, const std::shared_ptr<const http::StaticFiles>& files,
                 std::shared_ptr<const web::Templates> templates, CatalogAdmin& catalog,
                 ecom::catalog::ImageService& images) {
-  add_all(router, std::move(settings), files, std::move(templates), catalog, images, nullptr);
+  add_all(router, std::move(settings), files, std::move(templates), catalog, images);
 }
 
 void add_routes(http::Router& router, const config::Config& config,
-                const std::shared_ptr<const http::StaticFiles>& files, CatalogAdmin& catalog, db::Database& db,
-                cache::Cache& cache) {
+                const std::shared_ptr<const http::StaticFiles>& files, CatalogAdmin& catalog,
+                ecom::catalog::ImageService& images) {
   Settings settings;
   settings.assets_base_url = config.string("assets.base_url");
   if (settings.assets_base_url.empty() || settings.assets_base_url.ends_with('/')) {
@@ -663,35 +647,13 @@ void add_routes(http::Router& router, const config::Config& config,
         settings.assets_base_url + "\"");
   }
   auto templates = web::Templates::load(std::filesystem::path(config.string("static.root")) / "admin" / "templates");
-  // The image service is a thin layer over the database and the file store: the pages keep their
-  // own, alive as long as the routes are.
-  struct Owned {
-    explicit Owned(const storage::StorageOptions& options, db::Database& database, cache::Cache& shared_cache)
-        : storage(options.root),
-          images(database, shared_cache, storage,
-                 storage::ImageLimits{options.max_image_bytes, options.max_image_pixels}) {}
-    storage::LocalDiskStorage storage;
-    ecom::catalog::ImageService images;
-  };
-  auto owned = std::make_shared<Owned>(storage::options_from(config), db, cache);
   if (settings.assets_base_url.starts_with('/')) {
     // A path on this host: nothing else serves the stored images to the admin, so its thumbnails
     // come from here. (An http(s) base URL names a CDN or the storefront instead.)
-    router.get(settings.assets_base_url + "/{path...}",
-               [owned](http::Request& request) {
-                 auto bytes = owned->storage.get(request.param("path"));  // nullopt also for an invalid key
-                 if (!bytes) {
-                   return http::error_response(Error(ErrorCode::not_found, "No such image."), request);
-                 }
-                 auto response = http::Response::text(200, std::move(*bytes), image_type(request.param("path")));
-                 // The key names the bytes (a hash), so a file never changes.
-                 response.headers.set("Cache-Control", "public, max-age=31536000, immutable");
-                 response.headers.set("X-Content-Type-Options", "nosniff");
-                 return response;
-               },
-               {.execution = http::Execution::blocking, .permission = std::string(kRead)});
+    storage::mount_media(router, storage::options_from(config).root, settings.assets_base_url,
+                         {.execution = http::Execution::blocking, .permission = std::string(kRead)});
   }
-  add_all(router, std::move(settings), files, std::move(templates), catalog, owned->images, owned);
+  add_all(router, std::move(settings), files, std::move(templates), catalog, images);
 }
 
 }  // namespace ecom::admin::pages

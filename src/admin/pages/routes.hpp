@@ -37,12 +37,13 @@ void add_routes(http::Router& router, Settings settings, const std::shared_ptr<c
                 std::shared_ptr<const web::Templates> templates, ecom::catalog::CatalogAdmin& catalog,
                 ecom::catalog::ImageService& images);
 
-// For main(), from what the admin already declares: the templates in <static.root>/admin/templates,
-// assets.base_url, and an ImageService over storage.* (admin::catalog::declare_image_config), owned
-// by the routes. Throws web::TemplateError naming a broken template, config::ConfigError for a bad
-// assets.base_url.
+// For main(), from what the admin already declares: the templates in <static.root>/admin/templates
+// and assets.base_url (admin::catalog::declare_image_config); when that is a path, the stored
+// images are served there too (storage::mount_media over storage.root), for the thumbnails. images
+// (the image API's service) must outlive the router. Throws web::TemplateError naming a broken
+// template, config::ConfigError for a bad assets.base_url.
 void add_routes(http::Router& router, const config::Config& config,
                 const std::shared_ptr<const http::StaticFiles>& files, ecom::catalog::CatalogAdmin& catalog,
-                db::Database& db, cache::Cache& cache);
+                ecom::catalog::ImageService& images);
 
 }  // namespace ecom::admin::pages

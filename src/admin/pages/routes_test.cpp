@@ -509,15 +509,16 @@ TEST_CASE("admin pages: main() wires them from the admin's configuration", "[adm
                                       R"(/web"},"storage":{"root":")" + media + R"("},"assets":{"base_url":"/media"}})",
                                   "test.json", env);
   const auto files = ecom::http::StaticFiles::load(ECOM_SOURCE_DIR "/web", "/static");
+  // The image API's service over storage.root, as main() passes it.
+  ecom::storage::LocalDiskStorage store(media);
+  ecom::catalog::ImageService images(*portal.db, portal.cache, store);
   ecom::http::Router router;
-  ecom::admin::pages::add_routes(router, config, files, *portal.admin, *portal.db, portal.cache);
+  ecom::admin::pages::add_routes(router, config, files, *portal.admin, images);
   ecom::test::TestServer server(std::move(router));
   auto list = ecom::test::fetch(server.port(), "GET", "/products?q=evil");
   REQUIRE(list.status == 200);
   CHECK(count(list.body, kRow) == 1);
-  // Its own image service over storage.root: an image uploaded there shows on the editor.
-  ecom::storage::LocalDiskStorage store(media);
-  ecom::catalog::ImageService images(*portal.db, portal.cache, store);
+  // An image uploaded through that service shows on the editor.
   const auto image = images.add_image(
       portal.evil_id, ecom::storage::placeholder_png(8, 8, ecom::storage::Rgb{1, 1, 1}, ecom::storage::Rgb{2, 2, 2}),
       "");
@@ -539,6 +540,6 @@ TEST_CASE("admin pages: main() wires them from the admin's configuration", "[adm
 
   auto bad = ecom::config::Config::parse(schema, R"({"assets":{"base_url":"/media/"}})", "test.json", env);
   ecom::http::Router other;
-  CHECK_THROWS_WITH(ecom::admin::pages::add_routes(other, bad, files, *portal.admin, *portal.db, portal.cache),
+  CHECK_THROWS_WITH(ecom::admin::pages::add_routes(other, bad, files, *portal.admin, images),
                     Contains("assets.base_url"));
 }

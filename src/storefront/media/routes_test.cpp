@@ -1,13 +1,12 @@
 // /media over HTTP: images from a temporary storage root with their type, caching headers, ETag and
 // 304; missing files, non-image names and traversal attempts are 404. make_router mounts the route
 // only while assets.base_url is the local "/media".
-#include "media/routes.hpp"
-
 #include "app.hpp"
 #include "catalog/test_catalog.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
 
+#include <ecom/storage/media_route.hpp>
 #include <ecom/storage/placeholder.hpp>
 #include <ecom/storage/storage.hpp>
 
@@ -31,7 +30,7 @@ struct Media {
     store.put("notes/readme.html", "<script>alert(1)</script>");
     std::ofstream(dir.path() / "secret.png") << "outside the root";
     http::Router router;
-    storefront::media::add_routes(router, dir.path() / "media");
+    storage::mount_media(router, dir.path() / "media", "/media");
     server = std::make_unique<test::TestServer>(std::move(router));
   }
   db::test::TempDir dir;

@@ -1,7 +1,6 @@
-#include "media/routes.hpp"
-
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/etag.hpp>
+#include <ecom/storage/media_route.hpp>
 #include <ecom/storage/storage.hpp>
 
 #include <algorithm>
@@ -11,7 +10,7 @@
 #include <string>
 #include <utility>
 
-namespace ecom::storefront::media {
+namespace ecom::storage {
 namespace {
 
 constexpr std::size_t kHashDigits = 32;  // ImageService's keys: products/<id>/<32 hex digits>.<ext>
@@ -47,27 +46,31 @@ bool content_addressed(std::string_view key) {
 
 }  // namespace
 
-void add_routes(http::Router& router, const std::filesystem::path& root) {
-  auto store = std::make_shared<const storage::LocalDiskStorage>(root);
-  router.get(std::string(kLocalBaseUrl) + "/{path...}", [store](http::Request& request) {
-    const auto key = request.param("path");
-    const auto type = image_type(key);
-    // Unsafe keys, non-image names and missing files all look the same to the client.
-    if (!storage::valid_key(key) || !type) {
-      throw core::Error(core::ErrorCode::not_found, "No such file.");
-    }
-    auto bytes = store->get(key);
-    if (!bytes) {
-      throw core::Error(core::ErrorCode::not_found, "No such file.");
-    }
-    http::Response response;
-    response.status = 200;
-    response.headers.set("Content-Type", std::string(*type));
-    response.headers.set("Cache-Control", content_addressed(key) ? kImmutable : kRevalidate);
-    response.headers.set("X-Content-Type-Options", "nosniff");
-    response.body = std::move(*bytes);
-    return http::with_etag(request, std::move(response));
-  });
+void mount_media(http::Router& router, const std::filesystem::path& root, const std::string& url_prefix,
+                 http::RouteOptions options) {
+  auto store = std::make_shared<const LocalDiskStorage>(root);
+  router.get(
+      url_prefix + "/{path...}",
+      [store](http::Request& request) {
+        const auto key = request.param("path");
+        const auto type = image_type(key);
+        // Unsafe keys, non-image names and missing files all look the same to the client.
+        if (!valid_key(key) || !type) {
+          throw core::Error(core::ErrorCode::not_found, "No such file.");
+        }
+        auto bytes = store->get(key);
+        if (!bytes) {
+          throw core::Error(core::ErrorCode::not_found, "No such file.");
+        }
+        http::Response response;
+        response.status = 200;
+        response.headers.set("Content-Type", std::string(*type));
+        response.headers.set("Cache-Control", content_addressed(key) ? kImmutable : kRevalidate);
+        response.headers.set("X-Content-Type-Options", "nosniff");
+        response.body = std::move(*bytes);
+        return http::with_etag(request, std::move(response));
+      },
+      std::move(options));
 }
 
-}  // namespace ecom::storefront::media
+}  // namespace ecom::storage

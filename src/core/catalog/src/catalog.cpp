@@ -2,6 +2,7 @@
 #include "cursor.hpp"
 #include "internal.hpp"
 #include "page_codec.hpp"
+#include "search_index.hpp"
 
 #include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/catalog.hpp>
@@ -516,6 +517,10 @@ void declare_config(config::Schema& schema) {
   schema.integer("catalog.listing_ttl_ms", 60'000, 0, 86'400'000,
                  "how long a listing page (with its facets) stays cached, in ms; every catalog change invalidates "
                  "them all anyway; 0: listings are not cached");
+  schema.string("catalog.search_index", "background",
+                "in-process search and facet index for listings on PostgreSQL: background (rebuilt on a thread "
+                "after catalog changes, SQL answers meanwhile) or off (every listing is SQL)",
+                {"background", "off"});
 }
 
 std::optional<ListSort> parse_sort(std::string_view text) {
@@ -533,6 +538,8 @@ CatalogOptions options_from(const config::Config& config) {
   CatalogOptions options;
   options.cursor_secret = config.string("catalog.cursor_secret");
   options.listing_ttl = std::chrono::milliseconds(config.integer("catalog.listing_ttl_ms"));
+  options.search_index =
+      config.string("catalog.search_index") == "off" ? SearchIndexMode::off : SearchIndexMode::background;
   return options;
 }
 
@@ -544,6 +551,17 @@ CatalogService::CatalogService(db::Database& db, cache::Cache& cache, CatalogOpt
         "survive a restart or work across processes; set ECOM_CATALOG_CURSOR_SECRET");
     cursor_key_ = detail::random_key();
   }
+  // The index takes its stems and lexemes from PostgreSQL's text search; SQLite's FTS5 (the
+  // embedded default, small shops) stays on SQL.
+  if (options_.search_index != SearchIndexMode::off && db_.backend() == db::Backend::postgresql) {
+    search_index_ = std::make_unique<detail::SearchIndexHolder>(db_, cache_, options_.search_index);
+  }
+}
+
+CatalogService::~CatalogService() = default;
+
+bool CatalogService::search_index_ready() {
+  return search_index_ && search_index_->ready();
 }
 
 std::int64_t CatalogService::product_id(std::string_view slug, std::string_view client) {
@@ -670,6 +688,32 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
     }
   }
 
+  // A page of limit + 1 rows becomes limit rows and the cursor after the last.
+  const auto finish_page = [&](ProductPage& page) {
+    if (page.items.size() > static_cast<std::size_t>(query.limit)) {
+      page.items.pop_back();
+      const auto& last = page.items.back();
+      long long last_key = last.created_at_us;
+      if (sort == ListSort::price_asc) {
+        last_key = last.price_from ? last.price_from->amount : kNoPriceAsc;
+      } else if (sort == ListSort::price_desc) {
+        last_key = last.price_from ? last.price_from->amount : kNoPriceDesc;
+      } else if (sort == ListSort::name) {
+        last_key = 0;  // the title is read back by id
+      }
+      const long long shown = (after ? after->offset : 0) + query.limit;
+      page.next_cursor = detail::encode_cursor(cursor_key_, {last_key, last.id, shown}, scope);
+    }
+  };
+  // The index answers exactly what SQL would, from memory, or declines (stale, or a query it
+  // cannot answer exactly); it needs no listing cache in front of it.
+  if (search_index_) {
+    if (auto page = search_index_->query(query, sort, words, after)) {
+      finish_page(*page);
+      return std::move(*page);
+    }
+  }
+
   const auto load = [&] {
     return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
       if (query.category && !find_id(sql, kSelectCategoryIdBySlug, bindings.category)) {
@@ -677,20 +721,7 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
       }
       ProductPage page = fetch_page(sql, filtered + kListTail + kListPriceFilter + " AND " + page_sql(sort), bindings,
                                     query, sort, after);
-      if (page.items.size() > static_cast<std::size_t>(query.limit)) {
-        page.items.pop_back();
-        const auto& last = page.items.back();
-        long long last_key = last.created_at_us;
-        if (sort == ListSort::price_asc) {
-          last_key = last.price_from ? last.price_from->amount : kNoPriceAsc;
-        } else if (sort == ListSort::price_desc) {
-          last_key = last.price_from ? last.price_from->amount : kNoPriceDesc;
-        } else if (sort == ListSort::name) {
-          last_key = 0;  // the title is read back by id
-        }
-        const long long shown = (after ? after->offset : 0) + query.limit;
-        page.next_cursor = detail::encode_cursor(cursor_key_, {last_key, last.id, shown}, scope);
-      }
+      finish_page(page);
       if (query.facets) {
         page.facets =
             count_facets(sql, filtered + kFacetMatched + kListPriceFilter, bindings, query, facet_scope, postgres);

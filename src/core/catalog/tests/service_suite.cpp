@@ -23,8 +23,13 @@ using core::ErrorCode;
 constexpr const char* kSecret = "test-cursor-secret";
 
 struct Fixture {
-  explicit Fixture(db::Database& database)
-      : db(database), cache(no_guard()), service(db, cache, CatalogOptions{kSecret, {}}) {}
+  explicit Fixture(db::Database& database, SearchIndexMode index = SearchIndexMode::off)
+      : db(database), cache(no_guard()), service(db, cache, options(index)) {}
+  static CatalogOptions options(SearchIndexMode index) {
+    CatalogOptions options{kSecret, {}};
+    options.search_index = index;
+    return options;
+  }
   // Without the invalidation guard a value is cached again at once after a write, so the tests
   // see that invalidation, not the guard, keeps stale values away.
   static cache::LocalCacheOptions no_guard() {
@@ -150,8 +155,8 @@ void check_create_and_read_back(db::Database& db) {
   CHECK(code_of([&] { (void)f.service.get_product("Bad Slug!"); }) == ErrorCode::not_found);
 }
 
-void check_drafts_invisible(db::Database& db) {
-  Fixture f(db);
+void check_drafts_invisible(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   NewProduct draft = active("draft-one");
   draft.status = ProductStatus::draft;
   const auto draft_id = f.service.create_product(draft);
@@ -169,8 +174,8 @@ void check_drafts_invisible(db::Database& db) {
   CHECK(code_of([&] { f.service.set_product_status(987654, ProductStatus::active); }) == ErrorCode::not_found);
 }
 
-void check_categories(db::Database& db) {
-  Fixture f(db);
+void check_categories(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   CHECK(f.service.category_tree().empty());  // cached empty, then invalidated by the writes below
   f.service.create_category({"men", "Men", std::nullopt, 2});
   f.service.create_category({"women", "Women", std::nullopt, 1});
@@ -207,8 +212,8 @@ void check_categories(db::Database& db) {
   CHECK(walk(f.service, ListQuery{}).size() == 4);
 }
 
-void check_pagination(db::Database& db) {
-  Fixture f(db);
+void check_pagination(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   constexpr int kProducts = 57;
   for (int i = 0; i < kProducts; ++i) {
     const auto id = f.service.create_product(active("p-" + std::to_string(i)));
@@ -248,8 +253,8 @@ void check_pagination(db::Database& db) {
   }
 }
 
-void check_bad_queries(db::Database& db) {
-  Fixture f(db);
+void check_bad_queries(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   for (int i = 0; i < 3; ++i) {
     f.service.create_product(active("item-" + std::to_string(i)));
   }
@@ -277,8 +282,8 @@ void check_bad_queries(db::Database& db) {
   CHECK(bad_parameter_of([&] { (void)f.service.list_products(list_query(10, "nowhere")); }) == "category");
 }
 
-void check_search(db::Database& db) {
-  Fixture f(db);
+void check_search(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   const auto product = [&](std::string slug, std::string title, std::string description,
                            ProductStatus status = ProductStatus::active) {
     NewProduct p = active(std::move(slug));
@@ -346,8 +351,8 @@ void check_search(db::Database& db) {
   CHECK(bad_parameter_of([&] { (void)f.service.list_products(other); }) == "cursor");
 }
 
-void check_sorts(db::Database& db) {
-  Fixture f(db);
+void check_sorts(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   // Prices with ties (so the id decides) and a product without variants (last either way).
   const std::vector<std::pair<std::string, std::int64_t>> priced = {{"delta", 300},   {"alpha", 100}, {"echo", 300},
                                                                     {"charlie", 200}, {"bravo", 500}, {"foxtrot", 100}};
@@ -399,8 +404,8 @@ void check_sorts(db::Database& db) {
   CHECK_FALSE(parse_sort(""));
 }
 
-void check_filters(db::Database& db) {
-  Fixture f(db);
+void check_filters(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   struct Row {
     std::string slug;
     std::int64_t price;  // < 0: no variant
@@ -533,8 +538,8 @@ void check_write_rules(db::Database& db) {
   CHECK(code_of([&] { (void)f.service.get_product("orphan"); }) == ErrorCode::not_found);
 }
 
-void check_facets(db::Database& db) {
-  Fixture f(db);
+void check_facets(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   f.service.create_category({"clothing", "Clothing", std::nullopt, 0});
   f.service.create_category({"shirts", "Shirts", "clothing", 0});
   f.service.create_category({"shoes", "Shoes", "clothing", 1});
@@ -691,8 +696,8 @@ void check_listing_cache(db::Database& db) {
   CHECK(uncached.list_products(query).items.size() == 3);
 }
 
-void check_card_images(db::Database& db) {
-  Fixture f(db);
+void check_card_images(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   const auto with = f.service.create_product(active("with-images"));
   f.service.create_product(active("without-images"));
   const long long pid = with;
@@ -732,8 +737,8 @@ void check_card_images(db::Database& db) {
   CHECK(product.images[1].alt == "Back");
 }
 
-void check_listing_columns_follow_variants(db::Database& db) {
-  Fixture f(db);
+void check_listing_columns_follow_variants(db::Database& db, SearchIndexMode index) {
+  Fixture f(db, index);
   CatalogAdmin admin(db, f.cache);
   const auto id = f.service.create_product(active("lamp"));
   NewVariant dear = variant("LAMP-DEAR", 500);

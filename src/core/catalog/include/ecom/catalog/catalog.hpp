@@ -25,12 +25,23 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ecom::catalog {
+
+namespace detail {
+class SearchIndexHolder;
+}
+
+// The in-process search and facet index (PostgreSQL only; see src/search_index.hpp). off: every
+// listing is SQL. background: listings come from the index while it is fresh; after a catalog
+// write a fresh one is built on a thread of its own and SQL answers meanwhile. synchronous: the
+// request that finds the index stale rebuilds it (tests, tools).
+enum class SearchIndexMode { off, background, synchronous };
 
 struct CatalogOptions {
   // Key for signing listing cursors (catalog.cursor_secret, from ECOM_CATALOG_CURSOR_SECRET only).
@@ -40,9 +51,12 @@ struct CatalogOptions {
   // Listing pages (catalog.listing_ttl_ms); zero: not cached. Any catalog write invalidates every
   // cached listing (tag "listings"), so the TTL only bounds memory and a missed invalidation.
   std::chrono::milliseconds listing_ttl{std::chrono::minutes(1)};
+  // catalog.search_index ("background" or "off"); off here so that tests and tools choose it.
+  SearchIndexMode search_index = SearchIndexMode::off;
 };
 
-// Declares catalog.cursor_secret (a secret) and catalog.listing_ttl_ms, and reads them back.
+// Declares catalog.cursor_secret (a secret), catalog.listing_ttl_ms and catalog.search_index, and
+// reads them back.
 void declare_config(config::Schema& schema);
 [[nodiscard]] CatalogOptions options_from(const config::Config& config);
 
@@ -113,6 +127,9 @@ class CatalogService {
  public:
   // db and cache must outlive the service. Logs a warning when options has no cursor secret.
   CatalogService(db::Database& db, cache::Cache& cache, CatalogOptions options = {});
+  ~CatalogService();
+  CatalogService(const CatalogService&) = delete;
+  CatalogService& operator=(const CatalogService&) = delete;
 
   // An active product with its variants, categories and attributes. not_found when the slug is
   // unknown or the product is not active.
@@ -137,6 +154,10 @@ class CatalogService {
   // values.
   [[nodiscard]] ProductPage list_products(const ListQuery& query, std::string_view client = "");
 
+  // True while an in-process search index is fresh and answers listings (never without one); for
+  // tests and operators.
+  [[nodiscard]] bool search_index_ready();
+
   // Writes (admin, tests). unprocessable naming the field for a bad value or an unknown reference;
   // a duplicate slug or SKU is conflict.
   Category create_category(const NewCategory& category, std::string_view client = "");
@@ -156,6 +177,7 @@ class CatalogService {
   cache::Cache& cache_;
   CatalogOptions options_;
   std::string cursor_key_;
+  std::unique_ptr<detail::SearchIndexHolder> search_index_;  // null: off, or not PostgreSQL
 };
 
 }  // namespace ecom::catalog

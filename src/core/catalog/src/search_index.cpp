@@ -1,0 +1,850 @@
+#include "search_index.hpp"
+
+#include "internal.hpp"
+
+#include <ecom/platform/log.hpp>
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+
+namespace ecom::catalog::detail {
+namespace {
+
+// The same fragments as the SQL path's (catalog.cpp): active products in (title, id) order, so
+// that a document's position is its place in the name sort in the database's own collation.
+constexpr const char* kLoadProducts =
+    "SELECT id, slug, title, created_at, price_min, price_currency, in_stock, search::text FROM products "
+    "WHERE status = 'active' ORDER BY title, id";
+constexpr const char* kLoadCategories =
+    "SELECT pc.product_id, pc.category_id FROM product_categories pc JOIN products p ON p.id = pc.product_id "
+    "WHERE p.status = 'active'";
+// Ordered as the facet statements order values, so ordinals follow the database's collation.
+constexpr const char* kLoadAttributes =
+    "SELECT a.product_id, a.name, a.value FROM product_attributes a JOIN products p ON p.id = a.product_id "
+    "WHERE p.status = 'active' ORDER BY a.name, a.value";
+// A card's image is the first by position, then id (ImageQuery's order).
+constexpr const char* kLoadFirstImages =
+    "SELECT DISTINCT ON (i.product_id) i.product_id, i.id, i.path, i.alt, i.width, i.height, i.position "
+    "FROM product_images i JOIN products p ON p.id = i.product_id WHERE p.status = 'active' "
+    "ORDER BY i.product_id, i.position, i.id";
+// One word's stem as the search statement stems it (catalog.cpp's to_tsquery): "'shoe'" for
+// "shoes", "" for a stop word.
+constexpr const char* kStemWord = "SELECT to_tsquery('english'::regconfig, :word)::text";
+
+constexpr std::size_t kMaxFacetRows = 2000;  // kFacetAttributes' LIMIT
+constexpr std::size_t kMaxFacetValues = 50;  // per attribute, as count_facets keeps
+constexpr std::size_t kMaxCachedStems = 10'000;
+constexpr auto kMarkerTtl = std::chrono::hours(1);
+
+// ts_rank's weights for D, C, B and A (PostgreSQL's tsrank.c), and its calc_rank_or share of one
+// lexeme in one document: positions in order, each weighed and damped by the square of its rank,
+// the heaviest one counted whole. Computed in float as PostgreSQL does, so ties stay ties.
+constexpr float kWeights[4] = {0.1F, 0.2F, 0.4F, 1.0F};
+
+float lexeme_score(const std::vector<int>& weights) {
+  float wjm = -1.0F;
+  int jm = 0;
+  float resj = 0.0F;
+  for (std::size_t j = 0; j < weights.size(); ++j) {
+    const float w = kWeights[weights[j]];
+    const int rank = static_cast<int>(j) + 1;
+    resj = resj + w / static_cast<float>(rank * rank);
+    if (w > wjm) {
+      wjm = w;
+      jm = static_cast<int>(j);
+    }
+  }
+  const int top = (jm + 1) * (jm + 1);
+  return static_cast<float>(static_cast<double>(wjm + resj - wjm / static_cast<float>(top)) / 1.64493406685);
+}
+
+// Reads tsvector_out's text: 'lexeme':1A,2B 'other':3 ... Quotes and backslashes inside a lexeme
+// are doubled; a position without a letter has weight D. Calls add(lexeme, weights) per lexeme.
+template <typename Add>
+void parse_tsvector(std::string_view text, Add add) {
+  std::size_t i = 0;
+  std::string lexeme;
+  std::vector<int> weights;
+  while (i < text.size()) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    if (text[i] != '\'') {
+      throw std::runtime_error("unexpected tsvector text");
+    }
+    ++i;
+    lexeme.clear();
+    while (true) {
+      if (i >= text.size()) {
+        throw std::runtime_error("unterminated tsvector lexeme");
+      }
+      const char c = text[i];
+      if ((c == '\'' || c == '\\') && i + 1 < text.size() && text[i + 1] == c) {
+        lexeme.push_back(c);
+        i += 2;
+      } else if (c == '\'') {
+        ++i;
+        break;
+      } else {
+        lexeme.push_back(c);
+        ++i;
+      }
+    }
+    weights.clear();
+    if (i < text.size() && text[i] == ':') {
+      ++i;
+      while (i < text.size() && text[i] != ' ') {
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+          ++i;
+        }
+        int weight = 0;
+        if (i < text.size() && text[i] >= 'A' && text[i] <= 'D') {
+          weight = 3 - (text[i] - 'A');
+          ++i;
+        }
+        weights.push_back(weight);
+        if (i < text.size() && text[i] == ',') {
+          ++i;
+        }
+      }
+    }
+    if (weights.empty()) {
+      weights.push_back(0);  // no positions: ts_rank's POSNULL, weight D
+    }
+    add(lexeme, weights);
+  }
+}
+
+// to_tsquery's text for one word: "" (a stop word) or one quoted lexeme. nullopt for anything
+// else (a word PostgreSQL splits), which the index leaves to SQL.
+std::optional<std::optional<std::string>> parse_stem(std::string_view text) {
+  if (text.empty()) {
+    return std::optional<std::string>{};
+  }
+  if (text.size() < 2 || text.front() != '\'' || text.back() != '\'') {
+    return std::nullopt;
+  }
+  std::string lexeme;
+  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+    if (text[i] == '\'' || text[i] == '\\') {
+      if (i + 2 >= text.size() || text[i + 1] != text[i]) {
+        return std::nullopt;
+      }
+      ++i;
+    }
+    lexeme.push_back(text[i]);
+  }
+  return std::optional<std::string>(std::move(lexeme));
+}
+
+// Flat per-document lists from (document, value) pairs.
+void to_offsets(std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, std::size_t docs,
+                std::vector<std::uint32_t>& offsets, std::vector<std::uint32_t>& list) {
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  offsets.assign(docs + 1, 0);
+  list.clear();
+  list.reserve(pairs.size());
+  std::size_t p = 0;
+  for (std::size_t d = 0; d < docs; ++d) {
+    offsets[d] = static_cast<std::uint32_t>(list.size());
+    while (p < pairs.size() && pairs[p].first == d) {
+      list.push_back(pairs[p].second);
+      ++p;
+    }
+  }
+  offsets[docs] = static_cast<std::uint32_t>(list.size());
+}
+
+// Per-thread scratch for the text match, reused across queries: a generation stamp per document
+// saves clearing arrays of the catalog's size for every search.
+struct Scratch {
+  std::vector<std::uint32_t> stamp;
+  std::vector<std::uint8_t> hits;
+  std::vector<float> score;
+  std::uint32_t generation = 0;
+  void prepare(std::size_t docs) {
+    if (stamp.size() != docs || generation == std::numeric_limits<std::uint32_t>::max()) {
+      stamp.assign(docs, 0);
+      hits.assign(docs, 0);
+      score.assign(docs, 0.0F);
+      generation = 0;
+    }
+    ++generation;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
+  auto index = std::make_shared<SearchIndex>();
+  SearchIndex& x = *index;
+
+  // The category tree, flattened: children in tree order, each knowing its parent.
+  const auto tree = load_tree(sql);
+  std::unordered_map<std::int64_t, std::uint32_t> category_by_id;
+  const auto flatten = [&](const auto& self, const std::vector<Category>& nodes,
+                           std::optional<std::uint32_t> parent) -> void {
+    for (const auto& node : nodes) {
+      const auto at = static_cast<std::uint32_t>(x.categories_.size());
+      x.categories_.push_back(CategoryNode{node.id, node.slug, node.name, parent, {}});
+      category_by_id.emplace(node.id, at);
+      if (parent) {
+        x.categories_[*parent].children.push_back(at);
+      } else {
+        x.roots_.push_back(at);
+      }
+      self(self, node.children, at);
+    }
+  };
+  flatten(flatten, tree, std::nullopt);
+
+  std::unordered_map<std::string, Term> terms;
+  {
+    long long id = 0;
+    std::string slug;
+    std::string title;
+    long long created_at = 0;
+    long long price = 0;
+    soci::indicator price_ind = soci::i_null;
+    std::string currency;
+    soci::indicator currency_ind = soci::i_null;
+    int in_stock = 0;
+    std::string search;
+    soci::indicator search_ind = soci::i_null;
+    soci::statement st = (sql.prepare << kLoadProducts, soci::into(id), soci::into(slug), soci::into(title),
+                          soci::into(created_at), soci::into(price, price_ind), soci::into(currency, currency_ind),
+                          soci::into(in_stock), soci::into(search, search_ind));
+    st.execute();
+    while (st.fetch()) {
+      const auto doc = static_cast<std::uint32_t>(x.docs_.size());
+      Doc d;
+      d.id = id;
+      d.slug = slug;
+      d.title = title;
+      d.created_at_us = created_at;
+      d.has_price = price_ind == soci::i_ok;
+      d.price = d.has_price ? price : 0;
+      d.currency = currency_ind == soci::i_ok ? currency : std::string();
+      d.in_stock = in_stock != 0;
+      x.docs_.push_back(std::move(d));
+      x.doc_by_id_.emplace(id, doc);
+      if (search_ind == soci::i_ok) {
+        parse_tsvector(search, [&](const std::string& lexeme, const std::vector<int>& weights) {
+          auto& term = terms[lexeme];
+          term.docs.push_back(doc);
+          term.scores.push_back(lexeme_score(weights));
+        });
+      }
+    }
+  }
+  x.terms_.reserve(terms.size());
+  for (auto& [lexeme, term] : terms) {
+    term.lexeme = lexeme;
+    term.docs.shrink_to_fit();
+    term.scores.shrink_to_fit();
+    x.terms_.push_back(std::move(term));
+  }
+  std::sort(x.terms_.begin(), x.terms_.end(), [](const Term& a, const Term& b) { return a.lexeme < b.lexeme; });
+
+  const auto doc_of = [&](long long product_id) -> std::optional<std::uint32_t> {
+    const auto it = x.doc_by_id_.find(product_id);
+    if (it == x.doc_by_id_.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  };
+  {
+    long long product_id = 0;
+    long long category_id = 0;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    soci::statement st = (sql.prepare << kLoadCategories, soci::into(product_id), soci::into(category_id));
+    st.execute();
+    while (st.fetch()) {
+      const auto doc = doc_of(product_id);
+      const auto category = category_by_id.find(category_id);
+      if (doc && category != category_by_id.end()) {
+        pairs.emplace_back(*doc, category->second);
+      }
+    }
+    to_offsets(pairs, x.docs_.size(), x.category_offsets_, x.category_list_);
+  }
+  {
+    long long product_id = 0;
+    std::string name;
+    std::string value;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    soci::statement st = (sql.prepare << kLoadAttributes, soci::into(product_id), soci::into(name), soci::into(value));
+    st.execute();
+    while (st.fetch()) {
+      if (x.values_.empty() || x.values_.back().name != name || x.values_.back().value != value) {
+        x.values_.push_back(AttributeValue{name, value});
+      }
+      if (const auto doc = doc_of(product_id)) {
+        pairs.emplace_back(*doc, static_cast<std::uint32_t>(x.values_.size() - 1));
+      }
+    }
+    to_offsets(pairs, x.docs_.size(), x.attribute_offsets_, x.attribute_list_);
+  }
+  {
+    long long product_id = 0;
+    Image image;
+    long long image_id = 0;
+    long long width = 0;
+    long long height = 0;
+    long long position = 0;
+    soci::statement st =
+        (sql.prepare << kLoadFirstImages, soci::into(product_id), soci::into(image_id), soci::into(image.path),
+         soci::into(image.alt), soci::into(width), soci::into(height), soci::into(position));
+    st.execute();
+    while (st.fetch()) {
+      if (const auto doc = doc_of(product_id)) {
+        x.docs_[*doc].image = Image{image_id, image.path, image.alt, width, height, position};
+      }
+    }
+  }
+  return index;
+}
+
+std::size_t SearchIndex::postings() const noexcept {
+  std::size_t total = 0;
+  for (const auto& term : terms_) {
+    total += term.docs.size();
+  }
+  return total;
+}
+
+std::optional<std::uint32_t> SearchIndex::category_index(std::string_view slug) const {
+  for (std::size_t i = 0; i < categories_.size(); ++i) {
+    if (categories_[i].slug == slug) {
+      return static_cast<std::uint32_t>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort sort,
+                                              const std::vector<SearchItem>* items,
+                                              const std::optional<CursorPosition>& after) const {
+  const std::size_t n = docs_.size();
+
+  // The listing's category with its sub-categories.
+  std::optional<std::uint32_t> category;
+  std::vector<char> in_scope;
+  if (query.category) {
+    category = category_index(*query.category);
+    if (!category) {
+      return std::nullopt;  // SQL names the parameter
+    }
+    in_scope.assign(categories_.size(), 0);
+    std::vector<std::uint32_t> stack{*category};
+    while (!stack.empty()) {
+      const auto c = stack.back();
+      stack.pop_back();
+      in_scope[c] = 1;
+      stack.insert(stack.end(), categories_[c].children.begin(), categories_[c].children.end());
+    }
+  }
+  // The name sort's cursor is the last product's id: its place in the title order.
+  std::optional<std::uint32_t> name_after;
+  if (after && sort == ListSort::name) {
+    const auto it = doc_by_id_.find(after->id);
+    if (it == doc_by_id_.end()) {
+      return std::nullopt;  // no longer active: SQL reads its title back
+    }
+    name_after = it->second;
+  }
+
+  // Each attribute filter as the ordinals of its name and of its chosen values.
+  struct Filter {
+    std::string name;
+    std::vector<char> chosen;        // per ordinal
+    std::vector<std::uint32_t> own;  // every ordinal of this name, in order
+  };
+  std::vector<Filter> filters;
+  filters.reserve(query.attributes.size());
+  for (const auto& [name, values] : query.attributes) {
+    Filter f{name, std::vector<char>(values_.size(), 0), {}};
+    for (std::size_t v = 0; v < values_.size(); ++v) {
+      if (values_[v].name == name) {
+        f.own.push_back(static_cast<std::uint32_t>(v));
+        if (std::find(values.begin(), values.end(), values_[v].value) != values.end()) {
+          f.chosen[v] = 1;
+        }
+      }
+    }
+    filters.push_back(std::move(f));
+  }
+
+  // The text match: candidates are the first item's documents; a document matches when it has
+  // every item (a prefix item: any lexeme it begins). Its score is ts_rank's calc_rank_or.
+  static thread_local Scratch scratch;
+  std::vector<std::uint32_t> candidates;
+  std::size_t item_count = 0;
+  if (items != nullptr) {
+    item_count = items->size();
+    scratch.prepare(n);
+    const auto generation = scratch.generation;
+    for (std::size_t k = 0; k < items->size(); ++k) {
+      const auto& item = (*items)[k];
+      auto first = std::lower_bound(terms_.begin(), terms_.end(), item.lexeme,
+                                    [](const Term& t, const std::string& l) { return t.lexeme < l; });
+      auto last = first;
+      if (item.prefix) {
+        while (last != terms_.end() && std::string_view(last->lexeme).starts_with(item.lexeme)) {
+          ++last;
+        }
+      } else if (last != terms_.end() && last->lexeme == item.lexeme) {
+        ++last;
+      }
+      for (auto term = first; term != last; ++term) {
+        for (std::size_t p = 0; p < term->docs.size(); ++p) {
+          const auto d = term->docs[p];
+          if (k == 0 && scratch.stamp[d] != generation) {
+            scratch.stamp[d] = generation;
+            scratch.hits[d] = 0;
+            scratch.score[d] = 0.0F;
+            candidates.push_back(d);
+          }
+          if (scratch.stamp[d] != generation) {
+            continue;
+          }
+          if (scratch.hits[d] == k) {
+            scratch.hits[d] = static_cast<std::uint8_t>(k + 1);
+          }
+          if (scratch.hits[d] == k + 1) {
+            scratch.score[d] += term->scores[p];
+          }
+        }
+      }
+    }
+  }
+
+  Facets facets;
+  std::vector<std::int64_t> counts(query.facets ? values_.size() : 0, 0);
+  std::vector<std::vector<std::int64_t>> own_counts(query.facets ? filters.size() : 0);
+  for (auto& c : own_counts) {
+    c.assign(values_.size(), 0);
+  }
+  // The category facet: each category below the scope maps to the scope's child it sits under.
+  const auto& facet_children = category ? categories_[*category].children : roots_;
+  std::vector<std::int32_t> facet_child;
+  std::vector<std::int64_t> child_counts;
+  std::vector<std::uint32_t> child_seen;
+  if (query.facets) {
+    facet_child.assign(categories_.size(), -1);
+    for (std::size_t i = 0; i < facet_children.size(); ++i) {
+      std::vector<std::uint32_t> stack{facet_children[i]};
+      while (!stack.empty()) {
+        const auto c = stack.back();
+        stack.pop_back();
+        facet_child[c] = static_cast<std::int32_t>(i);
+        stack.insert(stack.end(), categories_[c].children.begin(), categories_[c].children.end());
+      }
+    }
+    child_counts.assign(facet_children.size(), 0);
+    child_seen.assign(facet_children.size(), std::numeric_limits<std::uint32_t>::max());
+  }
+  bool any_price = false;
+  std::int64_t min_price = 0;
+  std::int64_t max_price = 0;
+  std::string min_currency;
+
+  std::vector<std::uint32_t> matched;
+  const auto visit = [&](std::uint32_t d) {
+    const Doc& doc = docs_[d];
+    if (items != nullptr && scratch.hits[d] != item_count) {
+      return;
+    }
+    if (category) {
+      bool inside = false;
+      for (auto i = category_offsets_[d]; i < category_offsets_[d + 1] && !inside; ++i) {
+        inside = in_scope[category_list_[i]] != 0;
+      }
+      if (!inside) {
+        return;
+      }
+    }
+    if (query.in_stock && *query.in_stock != doc.in_stock) {
+      return;
+    }
+    if (query.min_price && (!doc.has_price || doc.price < *query.min_price)) {
+      return;
+    }
+    if (query.max_price && (!doc.has_price || doc.price > *query.max_price)) {
+      return;
+    }
+    const auto attributes_begin = attribute_offsets_[d];
+    const auto attributes_end = attribute_offsets_[d + 1];
+    std::size_t failed = 0;
+    std::size_t failed_at = 0;
+    for (std::size_t f = 0; f < filters.size(); ++f) {
+      bool has = false;
+      for (auto i = attributes_begin; i < attributes_end && !has; ++i) {
+        has = filters[f].chosen[attribute_list_[i]] != 0;
+      }
+      if (!has) {
+        ++failed;
+        failed_at = f;
+      }
+    }
+    if (query.facets && failed <= 1) {
+      // A filtered attribute counts its values over the products every other filter lets through.
+      for (std::size_t f = 0; f < filters.size(); ++f) {
+        if (failed == 0 || failed_at == f) {
+          for (auto i = attributes_begin; i < attributes_end; ++i) {
+            if (values_[attribute_list_[i]].name == filters[f].name) {
+              ++own_counts[f][attribute_list_[i]];
+            }
+          }
+        }
+      }
+    }
+    if (failed > 0) {
+      return;
+    }
+    matched.push_back(d);
+    if (!query.facets) {
+      return;
+    }
+    facets.in_stock += doc.in_stock ? 1 : 0;
+    if (doc.has_price) {
+      min_price = any_price ? std::min(min_price, doc.price) : doc.price;
+      max_price = any_price ? std::max(max_price, doc.price) : doc.price;
+      any_price = true;
+    }
+    if (!doc.currency.empty() && (min_currency.empty() || doc.currency < min_currency)) {
+      min_currency = doc.currency;
+    }
+    for (auto i = attributes_begin; i < attributes_end; ++i) {
+      ++counts[attribute_list_[i]];
+    }
+    for (auto i = category_offsets_[d]; i < category_offsets_[d + 1]; ++i) {
+      const auto child = facet_child[category_list_[i]];
+      if (child >= 0 && child_seen[static_cast<std::size_t>(child)] != d) {
+        child_seen[static_cast<std::size_t>(child)] = d;
+        ++child_counts[static_cast<std::size_t>(child)];
+      }
+    }
+  };
+  if (items != nullptr) {
+    for (const auto d : candidates) {
+      visit(d);
+    }
+  } else {
+    for (std::uint32_t d = 0; d < n; ++d) {
+      visit(d);
+    }
+  }
+
+  // The page: rows after the cursor in the sort's order (relevance: after its offset), one more
+  // than the limit when another page follows.
+  const auto by_newest = [&](std::uint32_t a, std::uint32_t b) {
+    const auto& x = docs_[a];
+    const auto& y = docs_[b];
+    return x.created_at_us != y.created_at_us ? x.created_at_us > y.created_at_us : x.id > y.id;
+  };
+  const auto price_key = [&](std::uint32_t d, bool ascending) -> std::int64_t {
+    if (docs_[d].has_price) {
+      return docs_[d].price;
+    }
+    return ascending ? std::numeric_limits<std::int64_t>::max() : -1;
+  };
+  // rows: the matches after the cursor, their first `wanted` in the sort's order (a partial sort:
+  // a page of 24 out of 100,000 matches costs one pass, not a full sort).
+  std::vector<std::uint32_t> rows;
+  std::size_t skip = 0;
+  const auto select = [&](auto before, auto after_cursor) {
+    rows.reserve(matched.size());
+    for (const auto d : matched) {
+      if (after_cursor(d)) {
+        rows.push_back(d);
+      }
+    }
+    const std::size_t wanted = std::min(rows.size(), skip + static_cast<std::size_t>(query.limit) + 1);
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(wanted), rows.end(), before);
+    rows.resize(wanted);
+  };
+  const auto all = [](std::uint32_t) { return true; };
+  switch (sort) {
+    case ListSort::relevance:
+      skip = after ? static_cast<std::size_t>(std::max<std::int64_t>(after->offset, 0)) : 0;
+      select(
+          [&](std::uint32_t a, std::uint32_t b) {
+            const float sa = scratch.score[a] / static_cast<float>(item_count);
+            const float sb = scratch.score[b] / static_cast<float>(item_count);
+            return sa != sb ? sa > sb : by_newest(a, b);
+          },
+          all);
+      break;
+    case ListSort::newest:
+      select(by_newest, [&](std::uint32_t d) {
+        const auto& x = docs_[d];
+        return !after || x.created_at_us < after->key || (x.created_at_us == after->key && x.id < after->id);
+      });
+      break;
+    case ListSort::price_asc:
+      select(
+          [&](std::uint32_t a, std::uint32_t b) {
+            const auto ka = price_key(a, true);
+            const auto kb = price_key(b, true);
+            return ka != kb ? ka < kb : docs_[a].id < docs_[b].id;
+          },
+          [&](std::uint32_t d) {
+            const auto k = price_key(d, true);
+            return !after || k > after->key || (k == after->key && docs_[d].id > after->id);
+          });
+      break;
+    case ListSort::price_desc:
+      select(
+          [&](std::uint32_t a, std::uint32_t b) {
+            const auto ka = price_key(a, false);
+            const auto kb = price_key(b, false);
+            return ka != kb ? ka > kb : docs_[a].id > docs_[b].id;
+          },
+          [&](std::uint32_t d) {
+            const auto k = price_key(d, false);
+            return !after || k < after->key || (k == after->key && docs_[d].id < after->id);
+          });
+      break;
+    case ListSort::name:
+      select([](std::uint32_t a, std::uint32_t b) { return a < b; },
+             [&](std::uint32_t d) { return !name_after || d > *name_after; });
+      break;
+  }
+
+  ProductPage page;
+  for (std::size_t i = skip; i < rows.size(); ++i) {
+    const Doc& doc = docs_[rows[i]];
+    ProductSummary s{doc.id, doc.slug, doc.title, doc.created_at_us, std::nullopt, doc.image};
+    if (doc.has_price && !doc.currency.empty()) {
+      s.price_from = Money{doc.price, doc.currency};
+    }
+    page.items.push_back(std::move(s));
+  }
+
+  if (query.facets) {
+    facets.total = static_cast<std::int64_t>(matched.size());
+    if (any_price && !min_currency.empty()) {
+      facets.min_price = Money{min_price, min_currency};
+      facets.max_price = Money{max_price, min_currency};
+    }
+    for (std::size_t i = 0; i < facet_children.size(); ++i) {
+      if (child_counts[i] > 0) {
+        const auto& node = categories_[facet_children[i]];
+        facets.categories.push_back(FacetValue{node.slug, node.name, child_counts[i]});
+      }
+    }
+    std::size_t rows_seen = 0;
+    for (std::size_t v = 0; v < values_.size() && rows_seen < kMaxFacetRows; ++v) {
+      if (counts[v] == 0) {
+        continue;
+      }
+      ++rows_seen;
+      if (facets.attributes.empty() || facets.attributes.back().first != values_[v].name) {
+        facets.attributes.emplace_back(values_[v].name, std::vector<FacetValue>{});
+      }
+      auto& list = facets.attributes.back().second;
+      if (list.size() < kMaxFacetValues) {
+        list.push_back(FacetValue{values_[v].value, values_[v].value, counts[v]});
+      }
+    }
+    for (std::size_t f = 0; f < filters.size(); ++f) {
+      std::vector<FacetValue> list;
+      for (const auto v : filters[f].own) {
+        if (own_counts[f][v] > 0 && list.size() < kMaxFacetValues) {
+          list.push_back(FacetValue{values_[v].value, values_[v].value, own_counts[f][v]});
+        }
+      }
+      const auto& name = filters[f].name;
+      auto it = std::find_if(facets.attributes.begin(), facets.attributes.end(),
+                             [&](const auto& attribute) { return attribute.first == name; });
+      if (it == facets.attributes.end()) {
+        it = facets.attributes.emplace(
+            std::lower_bound(facets.attributes.begin(), facets.attributes.end(), name,
+                             [](const auto& attribute, const std::string& key) { return attribute.first < key; }),
+            name, std::vector<FacetValue>{});
+      }
+      it->second = std::move(list);
+    }
+    page.facets = std::move(facets);
+  }
+  return page;
+}
+
+SearchIndexHolder::SearchIndexHolder(db::Database& db, cache::Cache& cache, SearchIndexMode mode,
+                                     std::chrono::milliseconds retry_after)
+    : db_(db),
+      cache_(cache),
+      mode_(mode),
+      retry_after_(retry_after),
+      marker_key_("catalog:search-index:" + base64url_encode(random_key().substr(0, 12))) {
+  // A process that just started builds its index at once rather than on its first listing.
+  if (mode_ == SearchIndexMode::background) {
+    start_background_rebuild();
+  }
+}
+
+SearchIndexHolder::~SearchIndexHolder() {
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
+  idle_.wait(lock, [&] { return !building_; });
+  lock.unlock();
+  if (builder_.joinable()) {
+    builder_.join();
+  }
+}
+
+bool SearchIndexHolder::rebuild() {
+  // The marker first: a write that commits after it is set deletes it, so an index loaded after
+  // this point and found with its marker intact saw every write before its check.
+  const std::string token = base64url_encode(random_key().substr(0, 12));
+  cache_.set(marker_key_, token, kMarkerTtl, {kListingsTag, kCategoriesTag});
+  if (cache_.get(marker_key_) != token) {
+    return false;  // refused within an invalidation's guard window, or the cache is down
+  }
+  auto index = db_.read("", db::Consistency::strong, [](soci::session& sql) { return SearchIndex::load(sql); });
+  if (cache_.get(marker_key_) != token) {
+    return false;
+  }
+  log::info("catalog search index built", {{"products", static_cast<std::int64_t>(index->products())},
+                                           {"lexemes", static_cast<std::int64_t>(index->lexemes())},
+                                           {"postings", static_cast<std::int64_t>(index->postings())}});
+  std::lock_guard lock(mutex_);
+  index_ = std::move(index);
+  token_ = token;
+  return true;
+}
+
+bool SearchIndexHolder::ready() {
+  std::string token;
+  {
+    std::lock_guard lock(mutex_);
+    if (!index_) {
+      return false;
+    }
+    token = token_;
+  }
+  return cache_.get(marker_key_) == token;
+}
+
+std::shared_ptr<const SearchIndex> SearchIndexHolder::fresh() {
+  std::shared_ptr<const SearchIndex> index;
+  std::string token;
+  {
+    std::lock_guard lock(mutex_);
+    index = index_;
+    token = token_;
+  }
+  if (index && cache_.get(marker_key_) == token) {
+    return index;
+  }
+  if (index) {
+    // Stale: let its memory go now rather than when the next one is ready.
+    std::lock_guard lock(mutex_);
+    if (token_ == token) {
+      index_.reset();
+    }
+  }
+  if (mode_ == SearchIndexMode::synchronous) {
+    if (rebuild()) {
+      std::lock_guard lock(mutex_);
+      return index_;
+    }
+    return nullptr;
+  }
+  start_background_rebuild();
+  return nullptr;
+}
+
+void SearchIndexHolder::start_background_rebuild() {
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (building_ || stopping_ || now < next_attempt_) {
+    return;
+  }
+  building_ = true;
+  if (builder_.joinable()) {
+    builder_.join();  // finished: building_ was false
+  }
+  builder_ = std::thread([this] {
+    bool built = false;
+    try {
+      built = rebuild();
+    } catch (const std::exception& e) {
+      log::warn("catalog search index: build failed; listings use SQL meanwhile", {{"error", e.what()}});
+    }
+    std::lock_guard done(mutex_);
+    building_ = false;
+    if (!built) {
+      next_attempt_ = std::chrono::steady_clock::now() + retry_after_;
+    }
+    idle_.notify_all();
+  });
+}
+
+std::optional<std::vector<SearchItem>> SearchIndexHolder::items_of(const std::vector<std::string>& words) {
+  std::vector<SearchItem> items;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::optional<std::string> stem;
+    bool known = false;
+    {
+      std::lock_guard lock(stems_mutex_);
+      if (const auto it = stems_.find(words[i]); it != stems_.end()) {
+        stem = it->second;
+        known = true;
+      }
+    }
+    if (!known) {
+      const auto parsed = db_.read("", db::Consistency::any, [&](soci::session& sql) {
+        std::string text;
+        soci::indicator ind = soci::i_null;
+        sql << kStemWord, soci::use(words[i], "word"), soci::into(text, ind);
+        return parse_stem(ind == soci::i_ok ? text : std::string());
+      });
+      if (!parsed) {
+        return std::nullopt;
+      }
+      stem = *parsed;
+      std::lock_guard lock(stems_mutex_);
+      if (stems_.size() >= kMaxCachedStems) {
+        stems_.clear();
+      }
+      stems_.emplace(words[i], stem);
+    }
+    if (!stem) {
+      continue;  // a stop word: to_tsquery drops it
+    }
+    SearchItem item{*stem, i + 1 == words.size()};
+    if (std::find(items.begin(), items.end(), item) == items.end()) {
+      items.push_back(std::move(item));
+    }
+  }
+  return items;
+}
+
+std::optional<ProductPage> SearchIndexHolder::query(const ListQuery& query, ListSort sort,
+                                                    const std::vector<std::string>& words,
+                                                    const std::optional<CursorPosition>& after) {
+  const auto index = fresh();
+  if (!index) {
+    return std::nullopt;
+  }
+  if (words.empty()) {
+    return index->query(query, sort, nullptr, after);
+  }
+  const auto items = items_of(words);
+  if (!items) {
+    return std::nullopt;
+  }
+  return index->query(query, sort, &*items, after);
+}
+
+}  // namespace ecom::catalog::detail

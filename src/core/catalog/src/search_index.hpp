@@ -1,0 +1,163 @@
+// The in-process search and facet index (PostgreSQL): every active product's listing data, its
+// full-text lexemes with their weights, its categories and attribute values, held in memory so
+// that a faceted search is set work in this process instead of four SQL statements.
+//
+// Why: counting facets in SQL over thousands of matches costs ~100 ms of database time a request
+// (docs/performance.md); here a search with facets over 100,000 products costs about a millisecond.
+//
+// Exactness: the index answers a listing exactly as the SQL path does (the same matches, facet
+// counts, orders and cursors), or not at all (std::nullopt, and the caller uses SQL). It takes
+// from PostgreSQL whatever depends on the database's configuration: the documents' lexemes (the
+// stored tsvector), the search words' stems (to_tsquery, cached per word), the title order and the
+// attribute value order (ORDER BY in the database's collation). Relevance is ts_rank's formula for
+// one search word (calc_rank_or); for several words PostgreSQL also weighs how close the words
+// stand, which the index does not, so multi-word searches may order their matches differently.
+//
+// Freshness: SearchIndexHolder keeps a marker under the listings and categories cache tags, which
+// every catalog write invalidates. An index is used only while its marker is in the cache, so a
+// change stops it being used at once; a fresh one is then built (in the background, or in the
+// request for tests) and the SQL path answers meanwhile.
+#pragma once
+
+#include "cursor.hpp"
+
+#include <ecom/cache/cache.hpp>
+#include <ecom/catalog/catalog.hpp>
+#include <ecom/db/database.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace soci {
+class session;
+}
+
+namespace ecom::catalog::detail {
+
+// One item of a search: a stemmed lexeme, and whether it matches every lexeme it begins (the
+// search's last word).
+struct SearchItem {
+  std::string lexeme;
+  bool prefix = false;
+  friend bool operator==(const SearchItem&, const SearchItem&) = default;
+};
+
+class SearchIndex {
+ public:
+  // Reads every active product; the statements run on sql as given (the caller picks the
+  // connection and the transaction).
+  static std::shared_ptr<const SearchIndex> load(soci::session& sql);
+
+  // The page (up to limit + 1 rows, as the SQL path fetches) and, when asked, the facets.
+  // items: the search's items (nullptr: no search; empty: a search of stop words only, which
+  // matches nothing). nullopt when the index cannot answer exactly: an unknown category, or a
+  // name cursor whose product it does not hold.
+  [[nodiscard]] std::optional<ProductPage> query(const ListQuery& query, ListSort sort,
+                                                 const std::vector<SearchItem>* items,
+                                                 const std::optional<CursorPosition>& after) const;
+
+  [[nodiscard]] std::size_t products() const noexcept { return docs_.size(); }
+  [[nodiscard]] std::size_t lexemes() const noexcept { return terms_.size(); }
+  [[nodiscard]] std::size_t postings() const noexcept;
+
+ private:
+  struct Doc {
+    std::int64_t id = 0;
+    std::int64_t created_at_us = 0;
+    std::int64_t price = 0;  // valid when has_price
+    bool has_price = false;
+    bool in_stock = false;
+    std::string slug;
+    std::string title;
+    std::string currency;
+    std::optional<Image> image;
+  };
+  struct Term {
+    std::string lexeme;
+    std::vector<std::uint32_t> docs;  // ascending
+    std::vector<float> scores;        // ts_rank's share of this lexeme in each document
+  };
+  struct CategoryNode {
+    std::int64_t id = 0;
+    std::string slug;
+    std::string name;
+    std::optional<std::uint32_t> parent;
+    std::vector<std::uint32_t> children;  // in tree order
+  };
+  struct AttributeValue {
+    std::string name;
+    std::string value;
+  };
+
+  [[nodiscard]] std::optional<std::uint32_t> category_index(std::string_view slug) const;
+
+  std::vector<Doc> docs_;  // in (title, id) order of the database's collation
+  std::unordered_map<std::int64_t, std::uint32_t> doc_by_id_;
+  std::vector<Term> terms_;  // by lexeme, bytewise
+  std::vector<CategoryNode> categories_;
+  std::vector<std::uint32_t> roots_;  // in tree order
+  // Per document, its direct categories and its attribute values (ordinals into values_), as
+  // offsets into flat arrays: two allocations for the whole catalog instead of two per product.
+  std::vector<std::uint32_t> category_offsets_;
+  std::vector<std::uint32_t> category_list_;
+  std::vector<std::uint32_t> attribute_offsets_;
+  std::vector<std::uint32_t> attribute_list_;
+  std::vector<AttributeValue> values_;  // in (name, value) order of the database's collation
+};
+
+// One process's index and what keeps it fresh. Thread-safe.
+class SearchIndexHolder {
+ public:
+  SearchIndexHolder(db::Database& db, cache::Cache& cache, SearchIndexMode mode,
+                    std::chrono::milliseconds retry_after = std::chrono::seconds(1));
+  ~SearchIndexHolder();
+  SearchIndexHolder(const SearchIndexHolder&) = delete;
+  SearchIndexHolder& operator=(const SearchIndexHolder&) = delete;
+
+  // The listing from the index, or nullopt when there is no fresh index (one is then being
+  // built) or it cannot answer this query exactly. words: the search words (empty: no search).
+  [[nodiscard]] std::optional<ProductPage> query(const ListQuery& query, ListSort sort,
+                                                 const std::vector<std::string>& words,
+                                                 const std::optional<CursorPosition>& after);
+
+  // Builds a fresh index now, in this thread; false when a write meanwhile made it stale already.
+  bool rebuild();
+  // True while a fresh index is held (starts nothing); for tests and operators.
+  [[nodiscard]] bool ready();
+
+ private:
+  std::shared_ptr<const SearchIndex> fresh();
+  void start_background_rebuild();
+  // The search's items: each word's stem from PostgreSQL (cached); nullopt when a word has no
+  // single stem (the index then leaves the search to SQL).
+  std::optional<std::vector<SearchItem>> items_of(const std::vector<std::string>& words);
+
+  db::Database& db_;
+  cache::Cache& cache_;
+  SearchIndexMode mode_;
+  std::chrono::milliseconds retry_after_;
+  std::string marker_key_;
+
+  std::mutex mutex_;
+  std::shared_ptr<const SearchIndex> index_;
+  std::string token_;  // the marker's value when index_ was built
+  std::chrono::steady_clock::time_point next_attempt_{};
+  bool building_ = false;
+  bool stopping_ = false;
+  std::condition_variable idle_;
+  std::thread builder_;
+
+  std::mutex stems_mutex_;
+  std::unordered_map<std::string, std::optional<std::string>> stems_;  // word -> lexeme (none: a stop word)
+};
+
+}  // namespace ecom::catalog::detail

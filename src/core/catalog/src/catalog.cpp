@@ -669,25 +669,6 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
   if (query.category && !valid_slug(*query.category)) {
     throw Error::bad_parameter("category", "no such category");
   }
-  const bool postgres = db_.backend() == db::Backend::postgresql;
-  // The search and filters, shared by the page and the facet statements.
-  const std::string filtered = filtered_sql(query, !words.empty(), postgres);
-  const ListBindings bindings = bindings_for(query, words, postgres);
-  // The facets' sub-categories come from the (cached) tree: their names and order, and the id of
-  // the listing's category.
-  std::optional<Category> facet_scope;
-  if (query.facets) {
-    const auto tree = category_tree(client);
-    if (query.category) {
-      if (const auto* node = find_category(tree, *query.category)) {
-        facet_scope = *node;
-      }
-    } else {
-      facet_scope = Category{};
-      facet_scope->children = tree;
-    }
-  }
-
   // A page of limit + 1 rows becomes limit rows and the cursor after the last.
   const auto finish_page = [&](ProductPage& page) {
     if (page.items.size() > static_cast<std::size_t>(query.limit)) {
@@ -711,6 +692,25 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
     if (auto page = search_index_->query(query, sort, words, after)) {
       finish_page(*page);
       return std::move(*page);
+    }
+  }
+
+  const bool postgres = db_.backend() == db::Backend::postgresql;
+  // The search and filters, shared by the page and the facet statements.
+  const std::string filtered = filtered_sql(query, !words.empty(), postgres);
+  const ListBindings bindings = bindings_for(query, words, postgres);
+  // The facets' sub-categories come from the (cached) tree: their names and order, and the id of
+  // the listing's category.
+  std::optional<Category> facet_scope;
+  if (query.facets) {
+    const auto tree = category_tree(client);
+    if (query.category) {
+      if (const auto* node = find_category(tree, *query.category)) {
+        facet_scope = *node;
+      }
+    } else {
+      facet_scope = Category{};
+      facet_scope->children = tree;
     }
   }
 

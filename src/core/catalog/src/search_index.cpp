@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
@@ -42,17 +43,28 @@ constexpr std::size_t kMaxFacetValues = 50;  // per attribute, as count_facets k
 constexpr std::size_t kMaxCachedStems = 10'000;
 constexpr auto kMarkerTtl = std::chrono::hours(1);
 
-// ts_rank's weights for D, C, B and A (PostgreSQL's tsrank.c), and its calc_rank_or share of one
-// lexeme in one document: positions in order, each weighed and damped by the square of its rank,
-// the heaviest one counted whole. Computed in float as PostgreSQL does, so ties stay ties.
+// ts_rank (PostgreSQL's tsrank.c), reproduced so that the index ranks as the database does: the
+// weights of D, C, B and A, and positions stored as PostgreSQL stores them, weight << 14 | position.
+// Computed in float where PostgreSQL computes in float, so that ties stay ties.
 constexpr float kWeights[4] = {0.1F, 0.2F, 0.4F, 1.0F};
+constexpr int kMaxPosition = 16383;
 
-float lexeme_score(const std::vector<int>& weights) {
+float weight_of(std::uint16_t position) {
+  return kWeights[position >> 14];
+}
+
+int position_of(std::uint16_t position) {
+  return position & 0x3FFF;
+}
+
+// calc_rank_or's share of one lexeme in one document: positions in order, each weighed and damped
+// by the square of its rank, the heaviest one counted whole.
+float lexeme_score(const std::vector<std::uint16_t>& positions) {
   float wjm = -1.0F;
   int jm = 0;
   float resj = 0.0F;
-  for (std::size_t j = 0; j < weights.size(); ++j) {
-    const float w = kWeights[weights[j]];
+  for (std::size_t j = 0; j < positions.size(); ++j) {
+    const float w = weight_of(positions[j]);
     const int rank = static_cast<int>(j) + 1;
     resj = resj + w / static_cast<float>(rank * rank);
     if (w > wjm) {
@@ -64,13 +76,22 @@ float lexeme_score(const std::vector<int>& weights) {
   return static_cast<float>(static_cast<double>(wjm + resj - wjm / static_cast<float>(top)) / 1.64493406685);
 }
 
+// calc_rank_and's weight of two words standing distance apart.
+float word_distance(int distance) {
+  if (distance > 100) {
+    return 1e-30F;
+  }
+  return static_cast<float>(1.0 /
+                            (1.005 + 0.05 * std::exp(static_cast<double>(static_cast<float>(distance)) / 1.5 - 2)));
+}
+
 // Reads tsvector_out's text: 'lexeme':1A,2B 'other':3 ... Quotes and backslashes inside a lexeme
-// are doubled; a position without a letter has weight D. Calls add(lexeme, weights) per lexeme.
+// are doubled; a position without a letter has weight D. Calls add(lexeme, positions) per lexeme.
 template <typename Add>
 void parse_tsvector(std::string_view text, Add add) {
   std::size_t i = 0;
   std::string lexeme;
-  std::vector<int> weights;
+  std::vector<std::uint16_t> positions;
   while (i < text.size()) {
     if (text[i] == ' ') {
       ++i;
@@ -97,11 +118,13 @@ void parse_tsvector(std::string_view text, Add add) {
         ++i;
       }
     }
-    weights.clear();
+    positions.clear();
     if (i < text.size() && text[i] == ':') {
       ++i;
       while (i < text.size() && text[i] != ' ') {
+        int position = 0;
         while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+          position = std::min(position * 10 + (text[i] - '0'), kMaxPosition);
           ++i;
         }
         int weight = 0;
@@ -109,16 +132,16 @@ void parse_tsvector(std::string_view text, Add add) {
           weight = 3 - (text[i] - 'A');
           ++i;
         }
-        weights.push_back(weight);
+        positions.push_back(static_cast<std::uint16_t>((weight << 14) | position));
         if (i < text.size() && text[i] == ',') {
           ++i;
         }
       }
     }
-    if (weights.empty()) {
-      weights.push_back(0);  // no positions: ts_rank's POSNULL, weight D
+    if (positions.empty()) {
+      positions.push_back(static_cast<std::uint16_t>(kMaxPosition));  // ts_rank's POSNULL: weight D
     }
-    add(lexeme, weights);
+    add(lexeme, positions);
   }
 }
 
@@ -237,10 +260,12 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
       x.docs_.push_back(std::move(d));
       x.doc_by_id_.emplace(id, doc);
       if (search_ind == soci::i_ok) {
-        parse_tsvector(search, [&](const std::string& lexeme, const std::vector<int>& weights) {
+        parse_tsvector(search, [&](const std::string& lexeme, const std::vector<std::uint16_t>& positions) {
           auto& term = terms[lexeme];
           term.docs.push_back(doc);
-          term.scores.push_back(lexeme_score(weights));
+          term.scores.push_back(lexeme_score(positions));
+          term.positions.insert(term.positions.end(), positions.begin(), positions.end());
+          term.position_begin.push_back(static_cast<std::uint32_t>(term.positions.size()));
         });
       }
     }
@@ -250,6 +275,8 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
     term.lexeme = lexeme;
     term.docs.shrink_to_fit();
     term.scores.shrink_to_fit();
+    term.position_begin.shrink_to_fit();
+    term.positions.shrink_to_fit();
     x.terms_.push_back(std::move(term));
   }
   std::sort(x.terms_.begin(), x.terms_.end(), [](const Term& a, const Term& b) { return a.lexeme < b.lexeme; });
@@ -311,6 +338,48 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
     }
   }
   return index;
+}
+
+std::pair<const std::uint16_t*, std::size_t> SearchIndex::Term::positions_of(std::uint32_t doc) const {
+  const auto it = std::lower_bound(docs.begin(), docs.end(), doc);
+  if (it == docs.end() || *it != doc) {
+    return {nullptr, 0};
+  }
+  const auto i = static_cast<std::size_t>(it - docs.begin());
+  return {positions.data() + position_begin[i], position_begin[i + 1] - position_begin[i]};
+}
+
+float SearchIndex::rank_and(std::uint32_t doc, const std::vector<std::pair<std::size_t, std::size_t>>& ranges) const {
+  // As calc_rank_and: items by lexeme; every position of each lexeme of an item against the
+  // positions of the last lexeme found of each earlier item, closer pairs weighing more.
+  float res = -1.0F;
+  std::vector<std::pair<const std::uint16_t*, std::size_t>> seen(ranges.size(), {nullptr, 0});
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    for (auto t = ranges[i].first; t < ranges[i].second; ++t) {
+      const auto mine = terms_[t].positions_of(doc);
+      if (mine.first == nullptr) {
+        continue;
+      }
+      seen[i] = mine;
+      for (std::size_t k = 0; k < i; ++k) {
+        const auto theirs = seen[k];
+        for (std::size_t l = 0; l < mine.second; ++l) {
+          for (std::size_t p = 0; p < theirs.second; ++p) {
+            const int distance = std::abs(position_of(mine.first[l]) - position_of(theirs.first[p]));
+            if (distance == 0) {
+              continue;
+            }
+            const float curw = static_cast<float>(std::sqrt(
+                static_cast<double>(weight_of(mine.first[l]) * weight_of(theirs.first[p]) * word_distance(distance))));
+            res = res < 0.0F
+                      ? curw
+                      : static_cast<float>(1.0 - (1.0 - static_cast<double>(res)) * (1.0 - static_cast<double>(curw)));
+          }
+        }
+      }
+    }
+  }
+  return res < 0.0F ? 1e-20F : res;
 }
 
 std::size_t SearchIndex::postings() const noexcept {
@@ -384,10 +453,12 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
   }
 
   // The text match: candidates are the first item's documents; a document matches when it has
-  // every item (a prefix item: any lexeme it begins). Its score is ts_rank's calc_rank_or.
+  // every item (a prefix item: any lexeme it begins). Its score is ts_rank's calc_rank_or, which
+  // is ts_rank for one item; for more, relevance is computed below for the matches only.
   static thread_local Scratch scratch;
   std::vector<std::uint32_t> candidates;
   std::size_t item_count = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;  // per item, its lexemes in terms_
   if (items != nullptr) {
     item_count = items->size();
     scratch.prepare(n);
@@ -404,6 +475,8 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
       } else if (last != terms_.end() && last->lexeme == item.lexeme) {
         ++last;
       }
+      ranges.emplace_back(static_cast<std::size_t>(first - terms_.begin()),
+                          static_cast<std::size_t>(last - terms_.begin()));
       for (auto term = first; term != last; ++term) {
         for (std::size_t p = 0; p < term->docs.size(); ++p) {
           const auto d = term->docs[p];
@@ -573,13 +646,31 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
     rows.resize(wanted);
   };
   const auto all = [](std::uint32_t) { return true; };
+  if (sort == ListSort::relevance && ranges.size() >= 2) {
+    // ts_rank of an AND of several lexemes weighs how close they stand (calc_rank_and), walking
+    // the items in lexeme order.
+    std::vector<std::size_t> order(ranges.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      order[k] = k;
+    }
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return (*items)[a].lexeme < (*items)[b].lexeme; });
+    std::vector<std::pair<std::size_t, std::size_t>> by_lexeme;
+    by_lexeme.reserve(order.size());
+    for (const auto k : order) {
+      by_lexeme.push_back(ranges[k]);
+    }
+    for (const auto d : matched) {
+      scratch.score[d] = rank_and(d, by_lexeme);
+    }
+  }
   switch (sort) {
     case ListSort::relevance:
       skip = after ? static_cast<std::size_t>(std::max<std::int64_t>(after->offset, 0)) : 0;
       select(
           [&](std::uint32_t a, std::uint32_t b) {
-            const float sa = scratch.score[a] / static_cast<float>(item_count);
-            const float sb = scratch.score[b] / static_cast<float>(item_count);
+            const float sa = scratch.score[a];
+            const float sb = scratch.score[b];
             return sa != sb ? sa > sb : by_newest(a, b);
           },
           all);
@@ -823,8 +914,13 @@ std::optional<std::vector<SearchItem>> SearchIndexHolder::items_of(const std::ve
       continue;  // a stop word: to_tsquery drops it
     }
     SearchItem item{*stem, i + 1 == words.size()};
-    if (std::find(items.begin(), items.end(), item) == items.end()) {
+    const auto same =
+        std::find_if(items.begin(), items.end(), [&](const auto& it) { return it.lexeme == item.lexeme; });
+    if (same == items.end()) {
       items.push_back(std::move(item));
+    } else if (same->prefix != item.prefix) {
+      // ts_rank keeps one of the two (an unstable sort decides which): only SQL can rank this.
+      return std::nullopt;
     }
   }
   return items;

@@ -9,9 +9,8 @@
 // counts, orders and cursors), or not at all (std::nullopt, and the caller uses SQL). It takes
 // from PostgreSQL whatever depends on the database's configuration: the documents' lexemes (the
 // stored tsvector), the search words' stems (to_tsquery, cached per word), the title order and the
-// attribute value order (ORDER BY in the database's collation). Relevance is ts_rank's formula for
-// one search word (calc_rank_or); for several words PostgreSQL also weighs how close the words
-// stand, which the index does not, so multi-word searches may order their matches differently.
+// attribute value order (ORDER BY in the database's collation), and relevance is ts_rank's own
+// formula over the stored positions and weights.
 //
 // Freshness: SearchIndexHolder keeps a marker under the listings and categories cache tags, which
 // every catalog write invalidates. An index is used only while its marker is in the cache, so a
@@ -84,8 +83,16 @@ class SearchIndex {
   struct Term {
     std::string lexeme;
     std::vector<std::uint32_t> docs;  // ascending
-    std::vector<float> scores;        // ts_rank's share of this lexeme in each document
+    std::vector<float> scores;        // calc_rank_or's share of this lexeme in each document
+    // Each document's positions as PostgreSQL stores them (weight << 14 | position), for
+    // calc_rank_and: positions[position_begin[i] .. position_begin[i + 1]) belong to docs[i].
+    std::vector<std::uint32_t> position_begin{0};
+    std::vector<std::uint16_t> positions;
+    // The positions of doc, or an empty span when this lexeme is not in it.
+    [[nodiscard]] std::pair<const std::uint16_t*, std::size_t> positions_of(std::uint32_t doc) const;
   };
+  // ts_rank of a document for a search of two or more lexemes (calc_rank_and); items by lexeme.
+  [[nodiscard]] float rank_and(std::uint32_t doc, const std::vector<std::pair<std::size_t, std::size_t>>& ranges) const;
   struct CategoryNode {
     std::int64_t id = 0;
     std::string slug;

@@ -68,31 +68,15 @@ std::vector<std::string> words_of(const std::string& text) {
   return words;
 }
 
-// Every page of query from both services; they must agree page by page (items, cursors, facets).
-// ordered: false compares each page's products as a set (multi-word relevance, which the index
-// ranks without PostgreSQL's proximity weighting), and then only the whole walk.
-void compare_walk(CatalogService& sql, CatalogService& index, ListQuery query, bool ordered = true) {
+// Every page of query from both services; they must agree page by page: the same products in the
+// same order, the same cursors and the same facets.
+void compare_walk(CatalogService& sql, CatalogService& index, ListQuery query) {
   INFO("q=" << query.q.value_or("") << " category=" << query.category.value_or("") << " limit=" << query.limit);
-  std::multiset<std::int64_t> sql_ids;
-  std::multiset<std::int64_t> index_ids;
   for (int pages = 0; pages < 200; ++pages) {
     const auto expected = sql.list_products(query);
     const auto actual = index.list_products(query);
-    if (ordered) {
-      REQUIRE(page_text(actual) == page_text(expected));
-    } else {
-      REQUIRE(actual.items.size() == expected.items.size());
-      CHECK(boost::json::serialize(to_json(*actual.facets)) == boost::json::serialize(to_json(*expected.facets)));
-    }
-    for (const auto& item : expected.items) {
-      sql_ids.insert(item.id);
-    }
-    for (const auto& item : actual.items) {
-      index_ids.insert(item.id);
-    }
+    REQUIRE(page_text(actual) == page_text(expected));
     if (!expected.next_cursor) {
-      REQUIRE_FALSE(actual.next_cursor);
-      CHECK(index_ids == sql_ids);
       return;
     }
     query.cursor = expected.next_cursor;
@@ -226,8 +210,8 @@ TEST_CASE("postgresql index: a seeded catalog lists, searches and counts facets 
     query.attributes.push_back({attributes[1].first, {attributes[1].second, "no-such-value"}});
     compare_walk(sql, index, query);
   }
-  // Searches: whole title words and prefixes, alone (ranked exactly as ts_rank ranks), under
-  // other sorts and filters, and two-word searches (the same matches).
+  // Searches: whole title words and prefixes, alone and in pairs (ranked as ts_rank ranks), under
+  // other sorts and filters.
   for (std::size_t i = 0; i < title_words.size(); i += 3) {
     std::string word = title_words[i];
     for (auto& ch : word) {
@@ -244,7 +228,9 @@ TEST_CASE("postgresql index: a seeded catalog lists, searches and counts facets 
     query.sort.reset();
     query.category.reset();
     query.q = word + " " + title_words[(i + 1) % title_words.size()];
-    compare_walk(sql, index, query, false);
+    compare_walk(sql, index, query);
+    query.q = word + " " + title_words[(i + 2) % title_words.size()].substr(0, 2);
+    compare_walk(sql, index, query);
     query.sort = ListSort::name;
     compare_walk(sql, index, query);
   }

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <malloc.h>
 #include <map>
 #include <stdexcept>
 #include <string_view>
@@ -186,38 +187,79 @@ void to_offsets(std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs, std
   offsets[docs] = static_cast<std::uint32_t>(list.size());
 }
 
-// Per-thread scratch for the text match, reused across queries: a generation stamp per document
-// saves clearing arrays of the catalog's size for every search.
+// Per-thread scratch, reused across queries: a generation stamp per document saves clearing
+// arrays of the catalog's size for every search, and the match lists keep their capacity.
 struct Scratch {
-  std::vector<std::uint32_t> stamp;
-  std::vector<std::uint8_t> hits;
-  std::vector<float> score;
+  // One record per document: a posting touches one cache line, not three.
+  struct Slot {
+    std::uint32_t stamp = 0;
+    float score = 0.0F;
+    std::uint32_t hits = 0;
+  };
+  std::vector<Slot> slots;
   std::uint32_t generation = 0;
+  std::vector<std::uint32_t> candidates;
+  std::vector<std::uint32_t> matched;
   void prepare(std::size_t docs) {
-    if (stamp.size() != docs || generation == std::numeric_limits<std::uint32_t>::max()) {
-      stamp.assign(docs, 0);
-      hits.assign(docs, 0);
-      score.assign(docs, 0.0F);
+    if (slots.size() != docs || generation == std::numeric_limits<std::uint32_t>::max()) {
+      slots.assign(docs, Slot{});
       generation = 0;
     }
     ++generation;
   }
 };
 
+Scratch& scratch() {
+  static thread_local Scratch instance;
+  return instance;
+}
+
+// Marks a category and its whole sub-tree with value.
+template <typename Nodes, typename T>
+void mark_subtree(const Nodes& nodes, std::uint32_t root, std::vector<T>& marks, T value) {
+  std::vector<std::uint32_t> stack{root};
+  while (!stack.empty()) {
+    const auto c = stack.back();
+    stack.pop_back();
+    marks[c] = value;
+    stack.insert(stack.end(), nodes[c].children.begin(), nodes[c].children.end());
+  }
+}
+
 }  // namespace
+
+// An attribute filter as ordinals: its chosen values, and every value of its name in order.
+struct SearchIndex::Filter {
+  std::string name;
+  std::vector<char> chosen;        // per ordinal
+  std::vector<char> named;         // per ordinal: of this name
+  std::vector<std::uint32_t> own;  // every ordinal of this name
+};
+
+// What the facets count while the matches are visited.
+struct SearchIndex::Counts {
+  std::int64_t in_stock = 0;
+  bool any_price = false;
+  std::int64_t min_price = 0;
+  std::int64_t max_price = 0;
+  std::uint16_t currency = 0;                         // the least code among the matches; 0: none
+  std::vector<std::int64_t> values;                   // per ordinal, under every filter
+  std::vector<std::vector<std::int64_t>> own_values;  // per filter, per ordinal, without that filter
+  std::vector<std::int64_t> children;                 // per facet child category
+};
 
 std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
   auto index = std::make_shared<SearchIndex>();
   SearchIndex& x = *index;
 
-  // The category tree, flattened: children in tree order, each knowing its parent.
+  // The category tree, flattened: children in tree order.
   const auto tree = load_tree(sql);
   std::unordered_map<std::int64_t, std::uint32_t> category_by_id;
   const auto flatten = [&](const auto& self, const std::vector<Category>& nodes,
                            std::optional<std::uint32_t> parent) -> void {
     for (const auto& node : nodes) {
       const auto at = static_cast<std::uint32_t>(x.categories_.size());
-      x.categories_.push_back(CategoryNode{node.id, node.slug, node.name, parent, {}});
+      x.categories_.push_back(CategoryNode{node.id, node.slug, node.name, {}});
       category_by_id.emplace(node.id, at);
       if (parent) {
         x.categories_[*parent].children.push_back(at);
@@ -230,6 +272,7 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
   flatten(flatten, tree, std::nullopt);
 
   std::unordered_map<std::string, Term> terms;
+  std::vector<std::string> currency_of_doc;
   {
     long long id = 0;
     std::string slug;
@@ -247,18 +290,21 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
                           soci::into(in_stock), soci::into(search, search_ind));
     st.execute();
     while (st.fetch()) {
-      const auto doc = static_cast<std::uint32_t>(x.docs_.size());
-      Doc d;
-      d.id = id;
-      d.slug = slug;
-      d.title = title;
-      d.created_at_us = created_at;
-      d.has_price = price_ind == soci::i_ok;
-      d.price = d.has_price ? price : 0;
-      d.currency = currency_ind == soci::i_ok ? currency : std::string();
-      d.in_stock = in_stock != 0;
-      x.docs_.push_back(std::move(d));
-      x.doc_by_id_.emplace(id, doc);
+      const auto doc = static_cast<std::uint32_t>(x.ids_.size());
+      const bool priced = price_ind == soci::i_ok;
+      x.ids_.push_back(id);
+      x.created_.push_back(created_at);
+      x.prices_.push_back(price_ind == soci::i_ok ? price : 0);
+      x.flags_.push_back(static_cast<std::uint8_t>((in_stock != 0 ? kInStock : 0) | (priced ? kPriced : 0)));
+      currency_of_doc.push_back(currency_ind == soci::i_ok ? currency : std::string());
+      Card card;
+      card.slug = static_cast<std::uint32_t>(x.text_.size());
+      x.text_ += slug;
+      card.title = static_cast<std::uint32_t>(x.text_.size());
+      x.text_ += title;
+      card.title_end = card.path = card.alt = card.end = static_cast<std::uint32_t>(x.text_.size());
+      x.cards_.push_back(card);
+      x.by_id_.emplace_back(id, doc);
       if (search_ind == soci::i_ok) {
         parse_tsvector(search, [&](const std::string& lexeme, const std::vector<std::uint16_t>& positions) {
           auto& term = terms[lexeme];
@@ -270,6 +316,24 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
       }
     }
   }
+  std::sort(x.by_id_.begin(), x.by_id_.end());
+  // Currencies as small numbers in byte order ("" first: none), so MIN(currency) is a minimum.
+  x.currency_codes_ = currency_of_doc;
+  std::sort(x.currency_codes_.begin(), x.currency_codes_.end());
+  x.currency_codes_.erase(std::unique(x.currency_codes_.begin(), x.currency_codes_.end()), x.currency_codes_.end());
+  if (x.currency_codes_.empty() || !x.currency_codes_.front().empty()) {
+    x.currency_codes_.insert(x.currency_codes_.begin(), std::string());
+  }
+  x.currencies_.reserve(currency_of_doc.size());
+  for (const auto& code : currency_of_doc) {
+    const auto at = std::lower_bound(x.currency_codes_.begin(), x.currency_codes_.end(), code);
+    x.currencies_.push_back(static_cast<std::uint16_t>(at - x.currency_codes_.begin()));
+  }
+
+  std::vector<std::uint32_t> category_offsets;
+  std::vector<std::uint32_t> category_list;
+  std::vector<std::uint32_t> attribute_offsets;
+  std::vector<std::uint32_t> attribute_list;
   x.terms_.reserve(terms.size());
   for (auto& [lexeme, term] : terms) {
     term.lexeme = lexeme;
@@ -279,15 +343,9 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
     term.positions.shrink_to_fit();
     x.terms_.push_back(std::move(term));
   }
+  terms.clear();
   std::sort(x.terms_.begin(), x.terms_.end(), [](const Term& a, const Term& b) { return a.lexeme < b.lexeme; });
 
-  const auto doc_of = [&](long long product_id) -> std::optional<std::uint32_t> {
-    const auto it = x.doc_by_id_.find(product_id);
-    if (it == x.doc_by_id_.end()) {
-      return std::nullopt;
-    }
-    return it->second;
-  };
   {
     long long product_id = 0;
     long long category_id = 0;
@@ -295,13 +353,13 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
     soci::statement st = (sql.prepare << kLoadCategories, soci::into(product_id), soci::into(category_id));
     st.execute();
     while (st.fetch()) {
-      const auto doc = doc_of(product_id);
+      const auto doc = x.doc_of(product_id);
       const auto category = category_by_id.find(category_id);
       if (doc && category != category_by_id.end()) {
         pairs.emplace_back(*doc, category->second);
       }
     }
-    to_offsets(pairs, x.docs_.size(), x.category_offsets_, x.category_list_);
+    to_offsets(pairs, x.ids_.size(), category_offsets, category_list);
   }
   {
     long long product_id = 0;
@@ -314,30 +372,66 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
       if (x.values_.empty() || x.values_.back().name != name || x.values_.back().value != value) {
         x.values_.push_back(AttributeValue{name, value});
       }
-      if (const auto doc = doc_of(product_id)) {
+      if (const auto doc = x.doc_of(product_id)) {
         pairs.emplace_back(*doc, static_cast<std::uint32_t>(x.values_.size() - 1));
       }
     }
-    to_offsets(pairs, x.docs_.size(), x.attribute_offsets_, x.attribute_list_);
+    to_offsets(pairs, x.ids_.size(), attribute_offsets, attribute_list);
   }
   {
+    // The cards' images go after every title in text_: each card's path, alt and end are moved
+    // to the image's text.
     long long product_id = 0;
-    Image image;
     long long image_id = 0;
+    std::string path;
+    std::string alt;
     long long width = 0;
     long long height = 0;
     long long position = 0;
     soci::statement st =
-        (sql.prepare << kLoadFirstImages, soci::into(product_id), soci::into(image_id), soci::into(image.path),
-         soci::into(image.alt), soci::into(width), soci::into(height), soci::into(position));
+        (sql.prepare << kLoadFirstImages, soci::into(product_id), soci::into(image_id), soci::into(path),
+         soci::into(alt), soci::into(width), soci::into(height), soci::into(position));
     st.execute();
     while (st.fetch()) {
-      if (const auto doc = doc_of(product_id)) {
-        x.docs_[*doc].image = Image{image_id, image.path, image.alt, width, height, position};
+      if (const auto doc = x.doc_of(product_id)) {
+        Card& card = x.cards_[*doc];
+        card.path = static_cast<std::uint32_t>(x.text_.size());
+        x.text_ += path;
+        card.alt = static_cast<std::uint32_t>(x.text_.size());
+        x.text_ += alt;
+        card.end = static_cast<std::uint32_t>(x.text_.size());
+        card.image_id = image_id;
+        card.width = static_cast<std::int32_t>(width);
+        card.height = static_cast<std::int32_t>(height);
+        card.position = static_cast<std::int32_t>(position);
       }
     }
   }
+  x.text_.shrink_to_fit();
+  x.hot_.resize(x.ids_.size());
+  x.lists_.reserve(category_list.size() + attribute_list.size());
+  for (std::size_t d = 0; d < x.ids_.size(); ++d) {
+    Hot& hot = x.hot_[d];
+    hot.price = x.prices_[d];
+    hot.flags = x.flags_[d];
+    hot.currency = x.currencies_[d];
+    hot.list = static_cast<std::uint32_t>(x.lists_.size());
+    hot.categories = static_cast<std::uint16_t>(category_offsets[d + 1] - category_offsets[d]);
+    hot.attributes = static_cast<std::uint16_t>(attribute_offsets[d + 1] - attribute_offsets[d]);
+    x.lists_.insert(x.lists_.end(), category_list.begin() + category_offsets[d],
+                    category_list.begin() + category_offsets[d] + hot.categories);
+    x.lists_.insert(x.lists_.end(), attribute_list.begin() + attribute_offsets[d],
+                    attribute_list.begin() + attribute_offsets[d] + hot.attributes);
+  }
   return index;
+}
+
+std::optional<std::uint32_t> SearchIndex::doc_of(std::int64_t id) const {
+  const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), std::pair<std::int64_t, std::uint32_t>{id, 0});
+  if (it == by_id_.end() || it->first != id) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 std::pair<const std::uint16_t*, std::size_t> SearchIndex::Term::positions_of(std::uint32_t doc) const {
@@ -390,6 +484,19 @@ std::size_t SearchIndex::postings() const noexcept {
   return total;
 }
 
+std::size_t SearchIndex::bytes() const noexcept {
+  std::size_t total = ids_.capacity() * sizeof(std::int64_t) * 3 + currencies_.capacity() * sizeof(std::uint16_t) +
+                      flags_.capacity() + cards_.capacity() * sizeof(Card) + text_.capacity() +
+                      by_id_.capacity() * sizeof(by_id_.front()) + hot_.capacity() * sizeof(Hot) +
+                      lists_.capacity() * sizeof(std::uint32_t);
+  for (const auto& term : terms_) {
+    total += sizeof(Term) + term.lexeme.capacity() + term.docs.capacity() * sizeof(std::uint32_t) +
+             term.scores.capacity() * sizeof(float) + term.position_begin.capacity() * sizeof(std::uint32_t) +
+             term.positions.capacity() * sizeof(std::uint16_t);
+  }
+  return total;
+}
+
 std::optional<std::uint32_t> SearchIndex::category_index(std::string_view slug) const {
   for (std::size_t i = 0; i < categories_.size(); ++i) {
     if (categories_[i].slug == slug) {
@@ -399,11 +506,198 @@ std::optional<std::uint32_t> SearchIndex::category_index(std::string_view slug) 
   return std::nullopt;
 }
 
+void SearchIndex::match_text(const std::vector<SearchItem>& items, std::vector<std::uint32_t>& candidates,
+                             std::vector<std::pair<std::size_t, std::size_t>>& ranges) const {
+  // Candidates are the first item's documents; each later item advances the hit count of the
+  // documents that had every item before it, so a document matches when its count is the number
+  // of items. Scores add each matching lexeme's calc_rank_or share, in lexeme order.
+  Scratch& s = scratch();
+  s.prepare(ids_.size());
+  const auto generation = s.generation;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const auto& item = items[k];
+    auto first = std::lower_bound(terms_.begin(), terms_.end(), item.lexeme,
+                                  [](const Term& t, const std::string& l) { return t.lexeme < l; });
+    auto last = first;
+    if (item.prefix) {
+      while (last != terms_.end() && std::string_view(last->lexeme).starts_with(item.lexeme)) {
+        ++last;
+      }
+    } else if (last != terms_.end() && last->lexeme == item.lexeme) {
+      ++last;
+    }
+    ranges.emplace_back(static_cast<std::size_t>(first - terms_.begin()),
+                        static_cast<std::size_t>(last - terms_.begin()));
+    for (auto term = first; term != last; ++term) {
+      for (std::size_t p = 0; p < term->docs.size(); ++p) {
+        const auto d = term->docs[p];
+        auto& slot = s.slots[d];
+        if (k == 0 && slot.stamp != generation) {
+          slot = Scratch::Slot{generation, 0.0F, 0};
+          candidates.push_back(d);
+        }
+        if (slot.stamp != generation) {
+          continue;
+        }
+        if (slot.hits == k) {
+          slot.hits = static_cast<std::uint32_t>(k + 1);
+        }
+        if (slot.hits == k + 1) {
+          slot.score += term->scores[p];
+        }
+      }
+    }
+  }
+}
+
+std::vector<std::uint32_t> SearchIndex::select_rows(std::vector<std::uint32_t>& matched, ListSort sort, int limit,
+                                                    const std::optional<CursorPosition>& after,
+                                                    std::optional<std::uint32_t> name_after) const {
+  // The rows after the cursor, their first limit + 1 in the sort's order (relevance: after its
+  // offset): a partial sort, so a page out of 100,000 matches costs one pass, not a full sort.
+  std::size_t skip = 0;
+  std::vector<std::uint32_t> rows;
+  const auto select = [&](auto before, auto after_cursor) {
+    auto end = std::partition(matched.begin(), matched.end(), after_cursor);
+    const auto count = static_cast<std::size_t>(end - matched.begin());
+    const std::size_t wanted = std::min(count, skip + static_cast<std::size_t>(limit) + 1);
+    const auto middle = matched.begin() + static_cast<std::ptrdiff_t>(wanted);
+    std::partial_sort(matched.begin(), middle, end, before);
+    if (skip < wanted) {
+      rows.assign(matched.begin() + static_cast<std::ptrdiff_t>(skip), middle);
+    }
+  };
+  const auto by_newest = [&](std::uint32_t a, std::uint32_t b) {
+    return created_[a] != created_[b] ? created_[a] > created_[b] : ids_[a] > ids_[b];
+  };
+  // Products without a price sort after every priced one, both ways (the SQL path's sentinels).
+  const auto price_key = [&](std::uint32_t d, bool ascending) -> std::int64_t {
+    if ((flags_[d] & kPriced) != 0) {
+      return prices_[d];
+    }
+    return ascending ? std::numeric_limits<std::int64_t>::max() : -1;
+  };
+  switch (sort) {
+    case ListSort::relevance: {
+      skip = after ? static_cast<std::size_t>(std::max<std::int64_t>(after->offset, 0)) : 0;
+      const auto& slots = scratch().slots;
+      select(
+          [&](std::uint32_t a, std::uint32_t b) {
+            return slots[a].score != slots[b].score ? slots[a].score > slots[b].score : by_newest(a, b);
+          },
+          [](std::uint32_t) { return true; });
+      break;
+    }
+    case ListSort::newest:
+      select(by_newest, [&](std::uint32_t d) {
+        return !after || created_[d] < after->key || (created_[d] == after->key && ids_[d] < after->id);
+      });
+      break;
+    case ListSort::price_asc:
+      select(
+          [&](std::uint32_t a, std::uint32_t b) {
+            const auto ka = price_key(a, true);
+            const auto kb = price_key(b, true);
+            return ka != kb ? ka < kb : ids_[a] < ids_[b];
+          },
+          [&](std::uint32_t d) {
+            const auto k = price_key(d, true);
+            return !after || k > after->key || (k == after->key && ids_[d] > after->id);
+          });
+      break;
+    case ListSort::price_desc:
+      select(
+          [&](std::uint32_t a, std::uint32_t b) {
+            const auto ka = price_key(a, false);
+            const auto kb = price_key(b, false);
+            return ka != kb ? ka > kb : ids_[a] > ids_[b];
+          },
+          [&](std::uint32_t d) {
+            const auto k = price_key(d, false);
+            return !after || k < after->key || (k == after->key && ids_[d] < after->id);
+          });
+      break;
+    case ListSort::name:
+      // Documents are in (title, id) order: the name sort is the document order.
+      select([](std::uint32_t a, std::uint32_t b) { return a < b; },
+             [&](std::uint32_t d) { return !name_after || d > *name_after; });
+      break;
+  }
+  return rows;
+}
+
+ProductSummary SearchIndex::summary_of(std::uint32_t doc) const {
+  const Card& card = cards_[doc];
+  const auto text = [&](std::uint32_t from, std::uint32_t to) { return text_.substr(from, to - from); };
+  ProductSummary s{
+      ids_[doc],   text(card.slug, card.title), text(card.title, card.title_end), created_[doc], std::nullopt,
+      std::nullopt};
+  if ((flags_[doc] & kPriced) != 0 && currencies_[doc] != 0) {
+    s.price_from = Money{prices_[doc], currency_codes_[currencies_[doc]]};
+  }
+  if (card.alt > card.path) {
+    s.image = Image{card.image_id, text(card.path, card.alt), text(card.alt, card.end), card.width, card.height,
+                    card.position};
+  }
+  return s;
+}
+
+Facets SearchIndex::facets_of(const Counts& counts, const std::vector<std::uint32_t>& facet_children,
+                              const std::vector<Filter>& filters, std::size_t total) const {
+  Facets facets;
+  facets.total = static_cast<std::int64_t>(total);
+  facets.in_stock = counts.in_stock;
+  if (counts.any_price && counts.currency != 0) {
+    facets.min_price = Money{counts.min_price, currency_codes_[counts.currency]};
+    facets.max_price = Money{counts.max_price, currency_codes_[counts.currency]};
+  }
+  for (std::size_t i = 0; i < facet_children.size(); ++i) {
+    if (counts.children[i] > 0) {
+      const auto& node = categories_[facet_children[i]];
+      facets.categories.push_back(FacetValue{node.slug, node.name, counts.children[i]});
+    }
+  }
+  // As kFacetAttributes: (name, value) rows in order, at most kMaxFacetRows, and count_facets'
+  // kMaxFacetValues per name.
+  std::size_t rows = 0;
+  for (std::size_t v = 0; v < values_.size() && rows < kMaxFacetRows; ++v) {
+    if (counts.values[v] == 0) {
+      continue;
+    }
+    ++rows;
+    if (facets.attributes.empty() || facets.attributes.back().first != values_[v].name) {
+      facets.attributes.emplace_back(values_[v].name, std::vector<FacetValue>{});
+    }
+    auto& list = facets.attributes.back().second;
+    if (list.size() < kMaxFacetValues) {
+      list.push_back(FacetValue{values_[v].value, values_[v].value, counts.values[v]});
+    }
+  }
+  // A filtered attribute lists its own values counted without its own filter (kFacetOneAttribute).
+  for (std::size_t f = 0; f < filters.size(); ++f) {
+    std::vector<FacetValue> list;
+    for (const auto v : filters[f].own) {
+      if (counts.own_values[f][v] > 0 && list.size() < kMaxFacetValues) {
+        list.push_back(FacetValue{values_[v].value, values_[v].value, counts.own_values[f][v]});
+      }
+    }
+    const auto& name = filters[f].name;
+    auto it = std::find_if(facets.attributes.begin(), facets.attributes.end(),
+                           [&](const auto& attribute) { return attribute.first == name; });
+    if (it == facets.attributes.end()) {
+      it = facets.attributes.emplace(
+          std::lower_bound(facets.attributes.begin(), facets.attributes.end(), name,
+                           [](const auto& attribute, const std::string& key) { return attribute.first < key; }),
+          name, std::vector<FacetValue>{});
+    }
+    it->second = std::move(list);
+  }
+  return facets;
+}
+
 std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort sort,
                                               const std::vector<SearchItem>* items,
                                               const std::optional<CursorPosition>& after) const {
-  const std::size_t n = docs_.size();
-
   // The listing's category with its sub-categories.
   std::optional<std::uint32_t> category;
   std::vector<char> in_scope;
@@ -413,36 +707,23 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
       return std::nullopt;  // SQL names the parameter
     }
     in_scope.assign(categories_.size(), 0);
-    std::vector<std::uint32_t> stack{*category};
-    while (!stack.empty()) {
-      const auto c = stack.back();
-      stack.pop_back();
-      in_scope[c] = 1;
-      stack.insert(stack.end(), categories_[c].children.begin(), categories_[c].children.end());
-    }
+    mark_subtree(categories_, *category, in_scope, char{1});
   }
   // The name sort's cursor is the last product's id: its place in the title order.
   std::optional<std::uint32_t> name_after;
   if (after && sort == ListSort::name) {
-    const auto it = doc_by_id_.find(after->id);
-    if (it == doc_by_id_.end()) {
+    name_after = doc_of(after->id);
+    if (!name_after) {
       return std::nullopt;  // no longer active: SQL reads its title back
     }
-    name_after = it->second;
   }
-
-  // Each attribute filter as the ordinals of its name and of its chosen values.
-  struct Filter {
-    std::string name;
-    std::vector<char> chosen;        // per ordinal
-    std::vector<std::uint32_t> own;  // every ordinal of this name, in order
-  };
   std::vector<Filter> filters;
   filters.reserve(query.attributes.size());
   for (const auto& [name, values] : query.attributes) {
-    Filter f{name, std::vector<char>(values_.size(), 0), {}};
+    Filter f{name, std::vector<char>(values_.size(), 0), std::vector<char>(values_.size(), 0), {}};
     for (std::size_t v = 0; v < values_.size(); ++v) {
       if (values_[v].name == name) {
+        f.named[v] = 1;
         f.own.push_back(static_cast<std::uint32_t>(v));
         if (std::find(values.begin(), values.end(), values_[v].value) != values.end()) {
           f.chosen[v] = 1;
@@ -452,116 +733,58 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
     filters.push_back(std::move(f));
   }
 
-  // The text match: candidates are the first item's documents; a document matches when it has
-  // every item (a prefix item: any lexeme it begins). Its score is ts_rank's calc_rank_or, which
-  // is ts_rank for one item; for more, relevance is computed below for the matches only.
-  static thread_local Scratch scratch;
-  std::vector<std::uint32_t> candidates;
-  std::size_t item_count = 0;
+  Scratch& s = scratch();
+  s.candidates.clear();
+  s.matched.clear();
   std::vector<std::pair<std::size_t, std::size_t>> ranges;  // per item, its lexemes in terms_
   if (items != nullptr) {
-    item_count = items->size();
-    scratch.prepare(n);
-    const auto generation = scratch.generation;
-    for (std::size_t k = 0; k < items->size(); ++k) {
-      const auto& item = (*items)[k];
-      auto first = std::lower_bound(terms_.begin(), terms_.end(), item.lexeme,
-                                    [](const Term& t, const std::string& l) { return t.lexeme < l; });
-      auto last = first;
-      if (item.prefix) {
-        while (last != terms_.end() && std::string_view(last->lexeme).starts_with(item.lexeme)) {
-          ++last;
-        }
-      } else if (last != terms_.end() && last->lexeme == item.lexeme) {
-        ++last;
-      }
-      ranges.emplace_back(static_cast<std::size_t>(first - terms_.begin()),
-                          static_cast<std::size_t>(last - terms_.begin()));
-      for (auto term = first; term != last; ++term) {
-        for (std::size_t p = 0; p < term->docs.size(); ++p) {
-          const auto d = term->docs[p];
-          if (k == 0 && scratch.stamp[d] != generation) {
-            scratch.stamp[d] = generation;
-            scratch.hits[d] = 0;
-            scratch.score[d] = 0.0F;
-            candidates.push_back(d);
-          }
-          if (scratch.stamp[d] != generation) {
-            continue;
-          }
-          if (scratch.hits[d] == k) {
-            scratch.hits[d] = static_cast<std::uint8_t>(k + 1);
-          }
-          if (scratch.hits[d] == k + 1) {
-            scratch.score[d] += term->scores[p];
-          }
-        }
-      }
-    }
+    match_text(*items, s.candidates, ranges);
   }
 
-  Facets facets;
-  std::vector<std::int64_t> counts(query.facets ? values_.size() : 0, 0);
-  std::vector<std::vector<std::int64_t>> own_counts(query.facets ? filters.size() : 0);
-  for (auto& c : own_counts) {
-    c.assign(values_.size(), 0);
-  }
   // The category facet: each category below the scope maps to the scope's child it sits under.
   const auto& facet_children = category ? categories_[*category].children : roots_;
+  Counts counts;
   std::vector<std::int32_t> facet_child;
-  std::vector<std::int64_t> child_counts;
   std::vector<std::uint32_t> child_seen;
   if (query.facets) {
+    counts.values.assign(values_.size(), 0);
+    counts.own_values.assign(filters.size(), std::vector<std::int64_t>(values_.size(), 0));
+    counts.children.assign(facet_children.size(), 0);
     facet_child.assign(categories_.size(), -1);
     for (std::size_t i = 0; i < facet_children.size(); ++i) {
-      std::vector<std::uint32_t> stack{facet_children[i]};
-      while (!stack.empty()) {
-        const auto c = stack.back();
-        stack.pop_back();
-        facet_child[c] = static_cast<std::int32_t>(i);
-        stack.insert(stack.end(), categories_[c].children.begin(), categories_[c].children.end());
-      }
+      mark_subtree(categories_, facet_children[i], facet_child, static_cast<std::int32_t>(i));
     }
-    child_counts.assign(facet_children.size(), 0);
     child_seen.assign(facet_children.size(), std::numeric_limits<std::uint32_t>::max());
   }
-  bool any_price = false;
-  std::int64_t min_price = 0;
-  std::int64_t max_price = 0;
-  std::string min_currency;
 
-  std::vector<std::uint32_t> matched;
+  const std::uint8_t wanted_stock = query.in_stock ? (*query.in_stock ? kInStock : 0) : 0;
   const auto visit = [&](std::uint32_t d) {
-    const Doc& doc = docs_[d];
-    if (items != nullptr && scratch.hits[d] != item_count) {
+    const Hot& hot = hot_[d];
+    if (query.in_stock && (hot.flags & kInStock) != wanted_stock) {
       return;
     }
+    if ((query.min_price || query.max_price) &&
+        ((hot.flags & kPriced) == 0 || (query.min_price && hot.price < *query.min_price) ||
+         (query.max_price && hot.price > *query.max_price))) {
+      return;
+    }
+    const std::uint32_t* const categories = lists_.data() + hot.list;
+    const std::uint32_t* const attributes = categories + hot.categories;
     if (category) {
       bool inside = false;
-      for (auto i = category_offsets_[d]; i < category_offsets_[d + 1] && !inside; ++i) {
-        inside = in_scope[category_list_[i]] != 0;
+      for (std::uint16_t i = 0; i < hot.categories && !inside; ++i) {
+        inside = in_scope[categories[i]] != 0;
       }
       if (!inside) {
         return;
       }
     }
-    if (query.in_stock && *query.in_stock != doc.in_stock) {
-      return;
-    }
-    if (query.min_price && (!doc.has_price || doc.price < *query.min_price)) {
-      return;
-    }
-    if (query.max_price && (!doc.has_price || doc.price > *query.max_price)) {
-      return;
-    }
-    const auto attributes_begin = attribute_offsets_[d];
-    const auto attributes_end = attribute_offsets_[d + 1];
     std::size_t failed = 0;
     std::size_t failed_at = 0;
     for (std::size_t f = 0; f < filters.size(); ++f) {
       bool has = false;
-      for (auto i = attributes_begin; i < attributes_end && !has; ++i) {
-        has = filters[f].chosen[attribute_list_[i]] != 0;
+      for (std::uint16_t i = 0; i < hot.attributes && !has; ++i) {
+        has = filters[f].chosen[attributes[i]] != 0;
       }
       if (!has) {
         ++failed;
@@ -572,9 +795,9 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
       // A filtered attribute counts its values over the products every other filter lets through.
       for (std::size_t f = 0; f < filters.size(); ++f) {
         if (failed == 0 || failed_at == f) {
-          for (auto i = attributes_begin; i < attributes_end; ++i) {
-            if (values_[attribute_list_[i]].name == filters[f].name) {
-              ++own_counts[f][attribute_list_[i]];
+          for (std::uint16_t i = 0; i < hot.attributes; ++i) {
+            if (filters[f].named[attributes[i]] != 0) {
+              ++counts.own_values[f][attributes[i]];
             }
           }
         }
@@ -583,72 +806,47 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
     if (failed > 0) {
       return;
     }
-    matched.push_back(d);
+    s.matched.push_back(d);
     if (!query.facets) {
       return;
     }
-    facets.in_stock += doc.in_stock ? 1 : 0;
-    if (doc.has_price) {
-      min_price = any_price ? std::min(min_price, doc.price) : doc.price;
-      max_price = any_price ? std::max(max_price, doc.price) : doc.price;
-      any_price = true;
+    counts.in_stock += hot.flags & kInStock;
+    if ((hot.flags & kPriced) != 0) {
+      counts.min_price = counts.any_price ? std::min(counts.min_price, hot.price) : hot.price;
+      counts.max_price = counts.any_price ? std::max(counts.max_price, hot.price) : hot.price;
+      counts.any_price = true;
     }
-    if (!doc.currency.empty() && (min_currency.empty() || doc.currency < min_currency)) {
-      min_currency = doc.currency;
+    if (hot.currency != 0 && (counts.currency == 0 || hot.currency < counts.currency)) {
+      counts.currency = hot.currency;
     }
-    for (auto i = attributes_begin; i < attributes_end; ++i) {
-      ++counts[attribute_list_[i]];
+    for (std::uint16_t i = 0; i < hot.attributes; ++i) {
+      ++counts.values[attributes[i]];
     }
-    for (auto i = category_offsets_[d]; i < category_offsets_[d + 1]; ++i) {
-      const auto child = facet_child[category_list_[i]];
+    for (std::uint16_t i = 0; i < hot.categories; ++i) {
+      const auto child = facet_child[categories[i]];
       if (child >= 0 && child_seen[static_cast<std::size_t>(child)] != d) {
         child_seen[static_cast<std::size_t>(child)] = d;
-        ++child_counts[static_cast<std::size_t>(child)];
+        ++counts.children[static_cast<std::size_t>(child)];
       }
     }
   };
   if (items != nullptr) {
-    for (const auto d : candidates) {
-      visit(d);
+    const auto item_count = items->size();
+    for (const auto d : s.candidates) {
+      if (s.slots[d].hits == item_count) {
+        visit(d);
+      }
     }
   } else {
-    for (std::uint32_t d = 0; d < n; ++d) {
+    for (std::uint32_t d = 0; d < ids_.size(); ++d) {
       visit(d);
     }
   }
+  const std::size_t total = s.matched.size();
 
-  // The page: rows after the cursor in the sort's order (relevance: after its offset), one more
-  // than the limit when another page follows.
-  const auto by_newest = [&](std::uint32_t a, std::uint32_t b) {
-    const auto& x = docs_[a];
-    const auto& y = docs_[b];
-    return x.created_at_us != y.created_at_us ? x.created_at_us > y.created_at_us : x.id > y.id;
-  };
-  const auto price_key = [&](std::uint32_t d, bool ascending) -> std::int64_t {
-    if (docs_[d].has_price) {
-      return docs_[d].price;
-    }
-    return ascending ? std::numeric_limits<std::int64_t>::max() : -1;
-  };
-  // rows: the matches after the cursor, their first `wanted` in the sort's order (a partial sort:
-  // a page of 24 out of 100,000 matches costs one pass, not a full sort).
-  std::vector<std::uint32_t> rows;
-  std::size_t skip = 0;
-  const auto select = [&](auto before, auto after_cursor) {
-    rows.reserve(matched.size());
-    for (const auto d : matched) {
-      if (after_cursor(d)) {
-        rows.push_back(d);
-      }
-    }
-    const std::size_t wanted = std::min(rows.size(), skip + static_cast<std::size_t>(query.limit) + 1);
-    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(wanted), rows.end(), before);
-    rows.resize(wanted);
-  };
-  const auto all = [](std::uint32_t) { return true; };
   if (sort == ListSort::relevance && ranges.size() >= 2) {
     // ts_rank of an AND of several lexemes weighs how close they stand (calc_rank_and), walking
-    // the items in lexeme order.
+    // the items in lexeme order; only the matches need it.
     std::vector<std::size_t> order(ranges.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
       order[k] = k;
@@ -660,112 +858,17 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
     for (const auto k : order) {
       by_lexeme.push_back(ranges[k]);
     }
-    for (const auto d : matched) {
-      scratch.score[d] = rank_and(d, by_lexeme);
+    for (const auto d : s.matched) {
+      s.slots[d].score = rank_and(d, by_lexeme);
     }
-  }
-  switch (sort) {
-    case ListSort::relevance:
-      skip = after ? static_cast<std::size_t>(std::max<std::int64_t>(after->offset, 0)) : 0;
-      select(
-          [&](std::uint32_t a, std::uint32_t b) {
-            const float sa = scratch.score[a];
-            const float sb = scratch.score[b];
-            return sa != sb ? sa > sb : by_newest(a, b);
-          },
-          all);
-      break;
-    case ListSort::newest:
-      select(by_newest, [&](std::uint32_t d) {
-        const auto& x = docs_[d];
-        return !after || x.created_at_us < after->key || (x.created_at_us == after->key && x.id < after->id);
-      });
-      break;
-    case ListSort::price_asc:
-      select(
-          [&](std::uint32_t a, std::uint32_t b) {
-            const auto ka = price_key(a, true);
-            const auto kb = price_key(b, true);
-            return ka != kb ? ka < kb : docs_[a].id < docs_[b].id;
-          },
-          [&](std::uint32_t d) {
-            const auto k = price_key(d, true);
-            return !after || k > after->key || (k == after->key && docs_[d].id > after->id);
-          });
-      break;
-    case ListSort::price_desc:
-      select(
-          [&](std::uint32_t a, std::uint32_t b) {
-            const auto ka = price_key(a, false);
-            const auto kb = price_key(b, false);
-            return ka != kb ? ka > kb : docs_[a].id > docs_[b].id;
-          },
-          [&](std::uint32_t d) {
-            const auto k = price_key(d, false);
-            return !after || k < after->key || (k == after->key && docs_[d].id < after->id);
-          });
-      break;
-    case ListSort::name:
-      select([](std::uint32_t a, std::uint32_t b) { return a < b; },
-             [&](std::uint32_t d) { return !name_after || d > *name_after; });
-      break;
   }
 
   ProductPage page;
-  for (std::size_t i = skip; i < rows.size(); ++i) {
-    const Doc& doc = docs_[rows[i]];
-    ProductSummary s{doc.id, doc.slug, doc.title, doc.created_at_us, std::nullopt, doc.image};
-    if (doc.has_price && !doc.currency.empty()) {
-      s.price_from = Money{doc.price, doc.currency};
-    }
-    page.items.push_back(std::move(s));
+  for (const auto d : select_rows(s.matched, sort, query.limit, after, name_after)) {
+    page.items.push_back(summary_of(d));
   }
-
   if (query.facets) {
-    facets.total = static_cast<std::int64_t>(matched.size());
-    if (any_price && !min_currency.empty()) {
-      facets.min_price = Money{min_price, min_currency};
-      facets.max_price = Money{max_price, min_currency};
-    }
-    for (std::size_t i = 0; i < facet_children.size(); ++i) {
-      if (child_counts[i] > 0) {
-        const auto& node = categories_[facet_children[i]];
-        facets.categories.push_back(FacetValue{node.slug, node.name, child_counts[i]});
-      }
-    }
-    std::size_t rows_seen = 0;
-    for (std::size_t v = 0; v < values_.size() && rows_seen < kMaxFacetRows; ++v) {
-      if (counts[v] == 0) {
-        continue;
-      }
-      ++rows_seen;
-      if (facets.attributes.empty() || facets.attributes.back().first != values_[v].name) {
-        facets.attributes.emplace_back(values_[v].name, std::vector<FacetValue>{});
-      }
-      auto& list = facets.attributes.back().second;
-      if (list.size() < kMaxFacetValues) {
-        list.push_back(FacetValue{values_[v].value, values_[v].value, counts[v]});
-      }
-    }
-    for (std::size_t f = 0; f < filters.size(); ++f) {
-      std::vector<FacetValue> list;
-      for (const auto v : filters[f].own) {
-        if (own_counts[f][v] > 0 && list.size() < kMaxFacetValues) {
-          list.push_back(FacetValue{values_[v].value, values_[v].value, own_counts[f][v]});
-        }
-      }
-      const auto& name = filters[f].name;
-      auto it = std::find_if(facets.attributes.begin(), facets.attributes.end(),
-                             [&](const auto& attribute) { return attribute.first == name; });
-      if (it == facets.attributes.end()) {
-        it = facets.attributes.emplace(
-            std::lower_bound(facets.attributes.begin(), facets.attributes.end(), name,
-                             [](const auto& attribute, const std::string& key) { return attribute.first < key; }),
-            name, std::vector<FacetValue>{});
-      }
-      it->second = std::move(list);
-    }
-    page.facets = std::move(facets);
+    page.facets = facets_of(counts, facet_children, filters, total);
   }
   return page;
 }
@@ -802,10 +905,14 @@ bool SearchIndexHolder::rebuild() {
     return false;  // refused within an invalidation's guard window, or the cache is down
   }
   auto index = db_.read("", db::Consistency::strong, [](soci::session& sql) { return SearchIndex::load(sql); });
+  // The load's growing vectors and row buffers are freed by now; give the pages back to the system
+  // (glibc keeps them otherwise), so the process's size is the index's, not the load's peak.
+  malloc_trim(0);
   if (cache_.get(marker_key_) != token) {
     return false;
   }
   log::info("catalog search index built", {{"products", static_cast<std::int64_t>(index->products())},
+                                           {"bytes", static_cast<std::int64_t>(index->bytes())},
                                            {"lexemes", static_cast<std::int64_t>(index->lexemes())},
                                            {"postings", static_cast<std::int64_t>(index->postings())}});
   std::lock_guard lock(mutex_);

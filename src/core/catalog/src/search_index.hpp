@@ -34,6 +34,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace soci {
@@ -64,22 +65,13 @@ class SearchIndex {
                                                  const std::vector<SearchItem>* items,
                                                  const std::optional<CursorPosition>& after) const;
 
-  [[nodiscard]] std::size_t products() const noexcept { return docs_.size(); }
+  [[nodiscard]] std::size_t products() const noexcept { return ids_.size(); }
   [[nodiscard]] std::size_t lexemes() const noexcept { return terms_.size(); }
   [[nodiscard]] std::size_t postings() const noexcept;
+  // Bytes held by the index's arrays (capacity), for the build's log line.
+  [[nodiscard]] std::size_t bytes() const noexcept;
 
  private:
-  struct Doc {
-    std::int64_t id = 0;
-    std::int64_t created_at_us = 0;
-    std::int64_t price = 0;  // valid when has_price
-    bool has_price = false;
-    bool in_stock = false;
-    std::string slug;
-    std::string title;
-    std::string currency;
-    std::optional<Image> image;
-  };
   struct Term {
     std::string lexeme;
     std::vector<std::uint32_t> docs;  // ascending
@@ -91,33 +83,79 @@ class SearchIndex {
     // The positions of doc, or an empty span when this lexeme is not in it.
     [[nodiscard]] std::pair<const std::uint16_t*, std::size_t> positions_of(std::uint32_t doc) const;
   };
-  // ts_rank of a document for a search of two or more lexemes (calc_rank_and); items by lexeme.
-  [[nodiscard]] float rank_and(std::uint32_t doc, const std::vector<std::pair<std::size_t, std::size_t>>& ranges) const;
+  // What a product card shows, as offsets into text_ (slug up to title, title up to title_end,
+  // image path up to alt, image alt up to end), and its first image's numbers (none when the path
+  // is empty).
+  struct Card {
+    std::uint32_t slug = 0;
+    std::uint32_t title = 0;
+    std::uint32_t title_end = 0;
+    std::uint32_t path = 0;
+    std::uint32_t alt = 0;
+    std::uint32_t end = 0;
+    std::int64_t image_id = 0;
+    std::int32_t width = 0;
+    std::int32_t height = 0;
+    std::int32_t position = 0;
+  };
   struct CategoryNode {
     std::int64_t id = 0;
     std::string slug;
     std::string name;
-    std::optional<std::uint32_t> parent;
     std::vector<std::uint32_t> children;  // in tree order
   };
   struct AttributeValue {
     std::string name;
     std::string value;
   };
+  struct Filter;
+  struct Counts;
+
+  static constexpr std::uint8_t kInStock = 1;
+  static constexpr std::uint8_t kPriced = 2;  // price_min is not null
 
   [[nodiscard]] std::optional<std::uint32_t> category_index(std::string_view slug) const;
+  [[nodiscard]] std::optional<std::uint32_t> doc_of(std::int64_t id) const;
+  // ts_rank of a document for a search of two or more lexemes (calc_rank_and); items by lexeme.
+  [[nodiscard]] float rank_and(std::uint32_t doc, const std::vector<std::pair<std::size_t, std::size_t>>& ranges) const;
+  // The documents having every item, with their calc_rank_or in scores (indexed by document).
+  void match_text(const std::vector<SearchItem>& items, std::vector<std::uint32_t>& candidates,
+                  std::vector<std::pair<std::size_t, std::size_t>>& ranges) const;
+  // The page's rows of matched, in the sort's order after the cursor.
+  [[nodiscard]] std::vector<std::uint32_t> select_rows(std::vector<std::uint32_t>& matched, ListSort sort, int limit,
+                                                       const std::optional<CursorPosition>& after,
+                                                       std::optional<std::uint32_t> name_after) const;
+  [[nodiscard]] Facets facets_of(const Counts& counts, const std::vector<std::uint32_t>& facet_children,
+                                 const std::vector<Filter>& filters, std::size_t total) const;
+  [[nodiscard]] ProductSummary summary_of(std::uint32_t doc) const;
 
-  std::vector<Doc> docs_;  // in (title, id) order of the database's collation
-  std::unordered_map<std::int64_t, std::uint32_t> doc_by_id_;
-  std::vector<Term> terms_;  // by lexeme, bytewise
+  // Per document, in (title, id) order of the database's collation: hot arrays read for every
+  // match, cards only for the page's rows.
+  std::vector<std::int64_t> ids_;
+  std::vector<std::int64_t> created_;
+  std::vector<std::int64_t> prices_;
+  std::vector<std::uint16_t> currencies_;  // into currency_codes_
+  std::vector<std::uint8_t> flags_;        // kInStock | kPriced
+  std::vector<Card> cards_;
+  std::string text_;
+  std::vector<std::string> currency_codes_;                    // bytewise, so the least is MIN()
+  std::vector<std::pair<std::int64_t, std::uint32_t>> by_id_;  // (product id, document), by id
+  std::vector<Term> terms_;                                    // by lexeme, bytewise
   std::vector<CategoryNode> categories_;
   std::vector<std::uint32_t> roots_;  // in tree order
-  // Per document, its direct categories and its attribute values (ordinals into values_), as
-  // offsets into flat arrays: two allocations for the whole catalog instead of two per product.
-  std::vector<std::uint32_t> category_offsets_;
-  std::vector<std::uint32_t> category_list_;
-  std::vector<std::uint32_t> attribute_offsets_;
-  std::vector<std::uint32_t> attribute_list_;
+  // What the filters and facets read of every match, packed in one record per document so that a
+  // match costs one cache line plus its list: lists_[list, list + categories) are its direct
+  // categories, the attributes values (ordinals into values_) follow.
+  struct Hot {
+    std::int64_t price = 0;
+    std::uint32_t list = 0;
+    std::uint16_t categories = 0;
+    std::uint16_t attributes = 0;
+    std::uint16_t currency = 0;
+    std::uint8_t flags = 0;
+  };
+  std::vector<Hot> hot_;
+  std::vector<std::uint32_t> lists_;
   std::vector<AttributeValue> values_;  // in (name, value) order of the database's collation
 };
 

@@ -8,10 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
 #include <malloc.h>
-#include <map>
 #include <stdexcept>
 #include <string_view>
 

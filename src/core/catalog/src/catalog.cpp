@@ -496,15 +496,7 @@ Facets count_facets(soci::session& sql, const std::string& matched_text, const L
     while (st.fetch()) {
       values.push_back(FacetValue{value, value, count});
     }
-    auto it = std::find_if(facets.attributes.begin(), facets.attributes.end(),
-                           [&](const auto& attribute) { return attribute.first == name; });
-    if (it == facets.attributes.end()) {
-      it = facets.attributes.emplace(
-          std::lower_bound(facets.attributes.begin(), facets.attributes.end(), name,
-                           [](const auto& attribute, const std::string& n) { return attribute.first < n; }),
-          name, std::vector<FacetValue>{});
-    }
-    it->second = std::move(values);
+    detail::set_attribute_facet(facets, name, std::move(values));
   }
   return facets;
 }

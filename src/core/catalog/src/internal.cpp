@@ -274,4 +274,16 @@ bool is_unique_violation(const std::exception& error) {
           message.find("duplicate key value violates unique constraint") != std::string::npos);
 }
 
+void set_attribute_facet(Facets& facets, const std::string& name, std::vector<FacetValue> values) {
+  auto it = std::find_if(facets.attributes.begin(), facets.attributes.end(),
+                         [&](const auto& attribute) { return attribute.first == name; });
+  if (it == facets.attributes.end()) {
+    it = facets.attributes.emplace(
+        std::lower_bound(facets.attributes.begin(), facets.attributes.end(), name,
+                         [](const auto& attribute, const std::string& key) { return attribute.first < key; }),
+        name, std::vector<FacetValue>{});
+  }
+  it->second = std::move(values);
+}
+
 }  // namespace ecom::catalog::detail

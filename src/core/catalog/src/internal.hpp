@@ -70,6 +70,10 @@ class ImageQuery {
   soci::statement statement_;
 };
 
+// Puts a filtered attribute's own values (counted without its own filter) into facets, replacing
+// what the unfiltered count gave it, or adding the attribute in name order.
+void set_attribute_facet(Facets& facets, const std::string& name, std::vector<FacetValue> values);
+
 // The whole category tree, children by position, then name.
 [[nodiscard]] std::vector<Category> load_tree(soci::session& sql);
 // Depth-first search of a tree; nullptr when absent.

@@ -679,16 +679,7 @@ Facets SearchIndex::facets_of(const Counts& counts, const std::vector<std::uint3
         list.push_back(FacetValue{values_[v].value, values_[v].value, counts.own_values[f][v]});
       }
     }
-    const auto& name = filters[f].name;
-    auto it = std::find_if(facets.attributes.begin(), facets.attributes.end(),
-                           [&](const auto& attribute) { return attribute.first == name; });
-    if (it == facets.attributes.end()) {
-      it = facets.attributes.emplace(
-          std::lower_bound(facets.attributes.begin(), facets.attributes.end(), name,
-                           [](const auto& attribute, const std::string& key) { return attribute.first < key; }),
-          name, std::vector<FacetValue>{});
-    }
-    it->second = std::move(list);
+    set_attribute_facet(facets, filters[f].name, std::move(list));
   }
   return facets;
 }

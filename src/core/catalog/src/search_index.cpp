@@ -413,6 +413,11 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
     hot.price = x.prices_[d];
     hot.flags = x.flags_[d];
     hot.currency = x.currencies_[d];
+    if (category_offsets[d + 1] - category_offsets[d] > std::numeric_limits<std::uint16_t>::max() ||
+        attribute_offsets[d + 1] - attribute_offsets[d] > std::numeric_limits<std::uint16_t>::max()) {
+      // Not a catalog this index is laid out for: listings stay on SQL (the build fails, logged).
+      throw std::runtime_error("a product has more than 65535 categories or attribute values");
+    }
     hot.list = static_cast<std::uint32_t>(x.lists_.size());
     hot.categories = static_cast<std::uint16_t>(category_offsets[d + 1] - category_offsets[d]);
     hot.attributes = static_cast<std::uint16_t>(attribute_offsets[d + 1] - attribute_offsets[d]);

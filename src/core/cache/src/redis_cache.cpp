@@ -5,13 +5,20 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
+#include <fcntl.h>
 #include <mutex>
+#include <poll.h>
+#include <random>
 #include <stdexcept>
 #include <sys/time.h>
+#include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace ecom::cache {
@@ -23,6 +30,8 @@ const std::string kErrors = "cache_errors_total{backend=\"redis\"}";
 const std::string kRejected = "cache_breaker_rejections_total{backend=\"redis\"}";
 const std::string kPoolWaits = "cache_pool_timeouts_total{backend=\"redis\"}";
 const std::string kDeferred = "cache_invalidations_deferred_total{backend=\"redis\"}";
+const std::string kAckTimeouts = "cache_near_ack_timeouts_total{backend=\"redis\"}";
+const std::string kSubscribes = "cache_near_subscriptions_total{backend=\"redis\"}";
 
 // Refuses the write when the key or one of its tags was invalidated within the guard window (the
 // value may predate the change), then stores it and files it under each tag. A tag set's expiry
@@ -42,16 +51,25 @@ end
 return 1
 )lua";
 
-// The guard is written last and with pcall: a Redis at maxmemory refuses the SET but not the DEL,
-// and the deletion is what matters. KEYS: value, key guard. ARGV: guard in ms (0: none).
+// The invalidation scripts also tell the near caches, in the same atomic step as the deletion, so
+// no read can see the deletion in Redis and still find the old value near. The message is the
+// acknowledgement list's name, a newline, then each deleted value key as <length>:<bytes>, or "*"
+// for everything (see parse_near_message). They return how many subscribers received it.
+//
+// The key's message goes out even when DEL found nothing: a near copy may outlive an expired value
+// by the round trip that read it. The guard is written with pcall: a Redis at maxmemory refuses the
+// SET but not the DEL, and the deletion is what matters.
+// KEYS: value, key guard. ARGV: guard in ms (0: none), near channel, acknowledgement list.
 constexpr std::string_view kInvalidateKeyScript = R"lua(
 redis.call('DEL', KEYS[1])
 if tonumber(ARGV[1]) > 0 then redis.pcall('SET', KEYS[2], '1', 'PX', ARGV[1]) end
-return 1
+return redis.call('PUBLISH', ARGV[2], ARGV[3] .. '\n' .. #KEYS[1] .. ':' .. KEYS[1])
 )lua";
 
 // One script, so that a value stored under the tag meanwhile cannot slip between SMEMBERS and DEL.
-// KEYS: tag set, tag guard. ARGV: guard in ms (0: none).
+// A tag set that is gone took its members' lifetimes with it, so nothing near needs telling then.
+// KEYS: tag set, tag guard. ARGV: guard in ms (0: none), near channel, acknowledgement list, the
+// most keys one message names.
 constexpr std::string_view kInvalidateTagScript = R"lua(
 local members = redis.call('SMEMBERS', KEYS[1])
 for i = 1, #members, 500 do
@@ -59,8 +77,32 @@ for i = 1, #members, 500 do
 end
 redis.call('DEL', KEYS[1])
 if tonumber(ARGV[1]) > 0 then redis.pcall('SET', KEYS[2], '1', 'PX', ARGV[1]) end
-return #members
+if #members == 0 then return 0 end
+local parts = {ARGV[3], '\n'}
+if #members > tonumber(ARGV[4]) then
+  parts[3] = '*'
+else
+  for i = 1, #members do
+    parts[#parts + 1] = #members[i] .. ':' .. members[i]
+  end
+end
+return redis.call('PUBLISH', ARGV[2], table.concat(parts))
 )lua";
+
+// A near cache's acknowledgement; the list expires in case the writer stopped waiting.
+// KEYS: acknowledgement list. ARGV: its lifetime in ms.
+constexpr std::string_view kAckScript = R"lua(
+redis.call('RPUSH', KEYS[1], '1')
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+)lua";
+constexpr std::string_view kAckListLifetimeMs = "10000";
+
+// The subscriber PINGs its connection this often, and gives up on it when nothing came back for
+// kPongTimeout: a connection cut without a FIN would otherwise look alive until TCP keepalive.
+constexpr std::chrono::milliseconds kPingInterval{1000};
+constexpr std::chrono::milliseconds kPongTimeout{2000};
+constexpr std::chrono::milliseconds kMaxReconnectDelay{2000};
 
 // Invalidations kept while Redis is unreachable; beyond this the whole namespace is flushed.
 constexpr std::size_t kMaxPendingInvalidations = 10'000;
@@ -131,6 +173,85 @@ std::string glob_escape(std::string_view s) {
     out.push_back(c);
   }
   return out;
+}
+
+// One invalidation for the near caches, as the scripts above publish it.
+struct NearMessage {
+  std::string ack;  // list to acknowledge into
+  bool all = false;
+  std::vector<std::string> keys;  // cache keys (the value key without P k:)
+};
+
+// A message we cannot read drops everything: a near cache must never keep what it was told to drop.
+NearMessage parse_near_message(std::string_view payload, std::string_view value_prefix) {
+  NearMessage m;
+  const auto newline = payload.find('\n');
+  m.ack = std::string(payload.substr(0, newline));
+  if (newline == std::string_view::npos) {
+    m.all = true;
+    return m;
+  }
+  std::string_view rest = payload.substr(newline + 1);
+  if (rest == "*") {
+    m.all = true;
+    return m;
+  }
+  // Bounded by the payload: each pass consumes at least two characters.
+  while (!rest.empty()) {
+    const auto colon = rest.find(':');
+    std::size_t length = 0;
+    const auto [end, ec] =
+        std::from_chars(rest.data(), rest.data() + (colon == std::string_view::npos ? 0 : colon), length);
+    if (colon == std::string_view::npos || colon == 0 || ec != std::errc() || end != rest.data() + colon ||
+        length > rest.size() - colon - 1) {
+      m.all = true;
+      m.keys.clear();
+      return m;
+    }
+    const auto name = rest.substr(colon + 1, length);
+    if (name.starts_with(value_prefix)) {
+      m.keys.emplace_back(name.substr(value_prefix.size()));
+    }
+    rest.remove_prefix(colon + 1 + length);
+  }
+  return m;
+}
+
+std::string random_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string id(16, '0');
+  auto v = rng();
+  for (auto& c : id) {
+    c = kHex[v & 0xFU];
+    v >>= 4U;
+  }
+  return id;
+}
+
+// Sends the commands in one write and reads their replies in order; an empty result when the
+// connection failed (the context then says why).
+std::vector<Reply> pipeline(redisContext* c, const std::vector<std::vector<std::string_view>>& commands) {
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (auto a : args) {
+      argv.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data()) != REDIS_OK) {
+      return {};
+    }
+  }
+  std::vector<Reply> replies;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(c, &raw) != REDIS_OK || raw == nullptr) {
+      return {};
+    }
+    replies.emplace_back(static_cast<redisReply*>(raw));
+  }
+  return replies;
 }
 
 int parse_int(std::string_view text, std::string_view what) {
@@ -212,6 +333,9 @@ std::string RedisKeys::key_guard(std::string_view key) const {
 std::string RedisKeys::tag_guard(std::string_view tag) const {
   return prefix + "g:t:" + std::string(tag);
 }
+std::string RedisKeys::near_channel() const {
+  return prefix + "near";
+}
 
 struct RedisCache::Impl {
   RedisOptions options;
@@ -241,18 +365,55 @@ struct RedisCache::Impl {
 
   std::atomic<std::uint64_t> hits{0}, misses{0}, errors{0}, rejected{0}, pool_waits{0}, connects{0};
 
+  // The near cache and its subscriber thread (started by the first get_near).
+  NearCache near;
+  const std::string near_channel;
+  const std::string value_prefix;  // P k:, stripped from the keys a message names
+  const std::string max_keys_per_message = std::to_string(kNearMaxKeysPerMessage);
+  std::once_flag subscriber_started;
+  std::thread subscriber;
+  std::array<int, 2> wake_pipe{-1, -1};  // written once to stop the subscriber
+  std::atomic<bool> stopping{false};
+  // Touched by the subscriber thread only.
+  Context ack_connection;        // its own connection, for acknowledgements
+  bool outage_reported = false;  // the current loss of the subscription was logged
+  std::atomic<std::int64_t> near_client_id{0};
+  std::atomic<std::uint64_t> near_acks{0}, near_ack_timeouts{0}, near_subscribes{0};
+
   Impl(RedisOptions o, metrics::Registry& m)
       : options(std::move(o)),
         address(parse_redis_url(options.url)),
         keys{options.key_prefix},
         metrics(m),
         breaker(options.breaker_failures, options.breaker_open, options.clock),
-        guard_ms(std::to_string(std::max<std::int64_t>(options.invalidation_guard.count(), 0))) {
+        guard_ms(std::to_string(std::max<std::int64_t>(options.invalidation_guard.count(), 0))),
+        near(options.near),
+        near_channel(keys.near_channel()),
+        value_prefix(keys.value("")) {
     if (!options.password.empty()) {
       address.password = options.password;
     }
     idle.resize(std::max<std::size_t>(options.pool_size, 1));
   }
+
+  ~Impl() {
+    if (subscriber.joinable()) {
+      stopping.store(true);
+      const char byte = 1;
+      // The pipe is empty and non-blocking: the write succeeds, and the flag covers it if not.
+      [[maybe_unused]] const auto written = ::write(wake_pipe[1], &byte, 1);
+      subscriber.join();
+    }
+    for (int fd : wake_pipe) {
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  Impl(Impl&&) = delete;
+  Impl& operator=(Impl&&) = delete;
 
   void count_error() {
     errors.fetch_add(1, std::memory_order_relaxed);
@@ -263,12 +424,15 @@ struct RedisCache::Impl {
     Context context;    // null when Redis cannot be reached
     std::string error;  // why, then
   };
-  Connected connect() {
+  // pooled: counted in Stats::connects (the subscriber's connections are not).
+  Connected connect(bool pooled = true) {
     Context c(redisConnectWithTimeout(address.host.c_str(), address.port, to_timeval(options.connect_timeout)));
     if (!c || c->err != 0) {
       return {nullptr, c ? c->errstr : "cannot allocate a Redis context"};
     }
-    connects.fetch_add(1, std::memory_order_relaxed);
+    if (pooled) {
+      connects.fetch_add(1, std::memory_order_relaxed);
+    }
     redisSetTimeout(c.get(), to_timeval(options.command_timeout));
     redisEnableKeepAlive(c.get());
     std::string error;
@@ -398,11 +562,239 @@ struct RedisCache::Impl {
   }
 
   Result invalidate_on(redisContext* c, Kind kind, std::string_view name) {
-    if (kind == Kind::key) {
-      return classify(
-          command(c, {"EVAL", kInvalidateKeyScript, "2", keys.value(name), keys.key_guard(name), guard_ms}));
+    const std::string ack = keys.prefix + "near:ack:" + random_id();
+    Reply r = kind == Kind::key ? command(c, {"EVAL", kInvalidateKeyScript, "2", keys.value(name), keys.key_guard(name),
+                                              guard_ms, near_channel, ack})
+                                : command(c, {"EVAL", kInvalidateTagScript, "2", keys.tag(name), keys.tag_guard(name),
+                                              guard_ms, near_channel, ack, max_keys_per_message});
+    if (Result result = classify(r); result != Result::ok) {
+      return result;
     }
-    return classify(command(c, {"EVAL", kInvalidateTagScript, "2", keys.tag(name), keys.tag_guard(name), guard_ms}));
+    return await_acks(c, ack, r->type == REDIS_REPLY_INTEGER ? r->integer : 0, name);
+  }
+
+  // Tells every near cache to drop everything (after a namespace flush).
+  Result publish_clear_all(redisContext* c) {
+    const std::string ack = keys.prefix + "near:ack:" + random_id();
+    Reply r = command(c, {"PUBLISH", near_channel, ack + "\n*"});
+    if (Result result = classify(r); result != Result::ok) {
+      return result;
+    }
+    return await_acks(c, ack, r->type == REDIS_REPLY_INTEGER ? r->integer : 0, "*");
+  }
+
+  // Waits, at most near_ack_timeout, until `expected` near caches acknowledged an invalidation.
+  // One that does not in time is counted and logged, not an error: the deletion in Redis is done.
+  Result await_acks(redisContext* c, const std::string& list, long long expected, std::string_view name) {
+    if (expected <= 0) {
+      return Result::ok;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + options.near_ack_timeout;
+    // Each BLPOP stays well within the connection's read timeout.
+    const auto longest = std::max(options.command_timeout / 2, std::chrono::milliseconds(1));
+    long long received = 0;
+    // Bounded by expected acknowledgements and by the deadline.
+    while (received < expected) {
+      const auto remaining =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (remaining.count() <= 0) {
+        break;
+      }
+      const auto wait = std::min(remaining, longest);
+      Reply r = command(c, {"BLPOP", list, std::to_string(static_cast<double>(wait.count()) / 1000.0)});
+      if (Result result = classify(r); result != Result::ok) {
+        return result;
+      }
+      if (r->type == REDIS_REPLY_ARRAY) {
+        ++received;
+      }
+    }
+    near_acks.fetch_add(static_cast<std::uint64_t>(received), std::memory_order_relaxed);
+    if (received < expected) {
+      near_ack_timeouts.fetch_add(1, std::memory_order_relaxed);
+      metrics.increment(kAckTimeouts);
+      log::warn(
+          "near caches did not all acknowledge an invalidation in time; they may serve the old value "
+          "until they read it or their copy expires",
+          {{"name", name},
+           {"expected", static_cast<std::int64_t>(expected)},
+           {"received", static_cast<std::int64_t>(received)},
+           {"timeout_ms", static_cast<std::int64_t>(options.near_ack_timeout.count())}});
+    }
+    return Result::ok;
+  }
+
+  void start_subscriber() {
+    if (!near.enabled()) {
+      return;
+    }
+    std::call_once(subscriber_started, [this] {
+      if (::pipe2(wake_pipe.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
+        log::error("near cache disabled: no pipe for its subscriber", {{"errno", errno}});
+        return;
+      }
+      near.export_metrics(metrics);
+      subscriber = std::thread([this] { run_subscriber(); });
+    });
+  }
+
+  // Sleeps for delay, or until the cache is destroyed; false then.
+  bool pause(std::chrono::milliseconds delay) const {
+    pollfd wake{wake_pipe[0], POLLIN, 0};
+    (void)::poll(&wake, 1, static_cast<int>(delay.count()));
+    return !stopping.load();
+  }
+
+  void run_subscriber() {
+    auto delay = options.near_reconnect_delay;
+    // Ends when the cache is destroyed; every pass but the first waits at least `delay`.
+    while (!stopping.load()) {
+      const auto ended = listen();
+      near.set_live(false);
+      near_client_id.store(0);
+      if (stopping.load()) {
+        break;
+      }
+      if (!outage_reported) {
+        log::warn("near cache bypassed: its invalidation subscriber lost redis",
+                  {{"error", ended.error}, {"retry_ms", static_cast<std::int64_t>(delay.count())}});
+        outage_reported = true;
+      }
+      delay = ended.subscribed ? options.near_reconnect_delay : std::min(delay * 2, kMaxReconnectDelay);
+      if (!pause(delay)) {
+        break;
+      }
+    }
+  }
+
+  struct Ended {
+    bool subscribed = false;  // it got as far as subscribing
+    std::string error;
+  };
+
+  // One subscription: connects, subscribes, marks the near cache live, then applies messages until
+  // the connection fails or the cache is destroyed.
+  Ended listen() {
+    auto connected = connect(false);
+    if (!connected.context) {
+      return {false, connected.error};
+    }
+    redisContext* c = connected.context.get();
+    if (Reply id = command(c, {"CLIENT", "ID"}); id && id->type == REDIS_REPLY_INTEGER) {
+      near_client_id.store(id->integer);
+    }
+    Reply confirmed = command(c, {"SUBSCRIBE", near_channel});
+    if (!confirmed || confirmed->type != REDIS_REPLY_ARRAY) {
+      return {false, confirmed ? std::string("SUBSCRIBE refused") : std::string(c->errstr)};
+    }
+    near.set_live(true);
+    near_subscribes.fetch_add(1, std::memory_order_relaxed);
+    metrics.increment(kSubscribes);
+    if (outage_reported) {
+      log::info("near cache in use again: invalidation subscriber subscribed");
+      outage_reported = false;
+    }
+    auto now = std::chrono::steady_clock::now();
+    auto next_ping = now + kPingInterval;
+    // A PING is outstanding since ping_sent (not std::optional: GCC 12 warns it may be unset).
+    bool awaiting_pong = false;
+    auto ping_sent = now;
+    // Ends when the connection fails or the cache is destroyed.
+    for (;;) {
+      void* raw = nullptr;
+      // Every reply already read is applied before waiting again.
+      while (redisGetReplyFromReader(c, &raw) == REDIS_OK && raw != nullptr) {
+        Reply reply(static_cast<redisReply*>(raw));
+        raw = nullptr;
+        awaiting_pong = false;  // anything heard proves the connection
+        apply(*reply);
+      }
+      if (c->err != 0) {
+        return {true, c->errstr};
+      }
+      now = std::chrono::steady_clock::now();
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - now);
+      std::array<pollfd, 2> fds{pollfd{c->fd, POLLIN, 0}, pollfd{wake_pipe[0], POLLIN, 0}};
+      const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(wait.count(), 0)));
+      if (ready < 0 && errno != EINTR) {
+        return {true, "poll failed"};
+      }
+      if (stopping.load() || fds[1].revents != 0) {
+        return {true, "stopping"};
+      }
+      if (fds[0].revents != 0) {
+        if (redisBufferRead(c) != REDIS_OK) {
+          return {true, c->errstr};
+        }
+        continue;
+      }
+      now = std::chrono::steady_clock::now();
+      if (now < next_ping) {
+        continue;
+      }
+      if (awaiting_pong && now - ping_sent >= kPongTimeout) {
+        return {true, "no answer to PING"};
+      }
+      if (!awaiting_pong) {
+        if (!send_ping(c)) {
+          return {true, c->errstr};
+        }
+        awaiting_pong = true;
+        ping_sent = now;
+      }
+      next_ping = now + kPingInterval;
+    }
+  }
+
+  static bool send_ping(redisContext* c) {
+    if (redisAppendCommand(c, "PING") != REDIS_OK) {
+      return false;
+    }
+    int done = 0;
+    // A PING is a few bytes: one write, or a handful when the socket buffer is full.
+    for (int attempt = 0; attempt < 100 && done == 0; ++attempt) {
+      if (redisBufferWrite(c, &done) != REDIS_OK) {
+        return false;
+      }
+    }
+    return done != 0;
+  }
+
+  // A reply on the subscribed connection: a message to apply and acknowledge, or a PING's answer.
+  void apply(const redisReply& reply) {
+    if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 3 || reply.element[0]->type != REDIS_REPLY_STRING ||
+        std::string_view(reply.element[0]->str, reply.element[0]->len) != "message" ||
+        reply.element[2]->type != REDIS_REPLY_STRING) {
+      return;
+    }
+    const auto message =
+        parse_near_message(std::string_view(reply.element[2]->str, reply.element[2]->len), value_prefix);
+    if (message.all) {
+      near.clear();
+    } else {
+      near.drop(message.keys);
+    }
+    if (!message.ack.empty()) {
+      acknowledge(message.ack);
+    }
+  }
+
+  // After the drop: the writer returns once it has every acknowledgement. A failed one only makes
+  // the writer wait its timeout; one retry on a fresh connection covers a connection Redis closed.
+  void acknowledge(const std::string& list) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!ack_connection) {
+        ack_connection = connect(false).context;
+        if (!ack_connection) {
+          return;
+        }
+      }
+      Reply r = command(ack_connection.get(), {"EVAL", kAckScript, "1", list, kAckListLifetimeMs});
+      if (r && r->type != REDIS_REPLY_ERROR) {
+        return;
+      }
+      ack_connection.reset();
+    }
   }
 
   Result flush_namespace(redisContext* c) {
@@ -429,11 +821,11 @@ struct RedisCache::Impl {
       }
       if (cursor == "0") {
         log::warn("cache namespace flushed after too many deferred invalidations", {{"prefix", options.key_prefix}});
-        return Result::ok;
+        return publish_clear_all(c);
       }
     }
     log::error("cache namespace flush stopped before the end", {{"prefix", options.key_prefix}});
-    return Result::ok;
+    return publish_clear_all(c);
   }
 
   Result replay(redisContext* c) {
@@ -520,16 +912,94 @@ void RedisCache::set(std::string_view key, std::string_view value, std::chrono::
   impl_->use([&](redisContext* c) { return classify(command(c, args)); });
 }
 
+// A deferred invalidation clears this process's near cache at once: this process reads its own
+// change whatever Redis does (the others learn of it when the replay publishes it).
 void RedisCache::invalidate(std::string_view key) {
   if (!impl_->use([&](redisContext* c) { return impl_->invalidate_on(c, Impl::Kind::key, key); })) {
+    impl_->near.clear();
     impl_->defer(Impl::Kind::key, key);
   }
 }
 
 void RedisCache::invalidate_tag(std::string_view tag) {
   if (!impl_->use([&](redisContext* c) { return impl_->invalidate_on(c, Impl::Kind::tag, tag); })) {
+    impl_->near.clear();
     impl_->defer(Impl::Kind::tag, tag);
   }
+}
+
+std::optional<std::string> RedisCache::get_near(std::string_view key) {
+  auto& near = impl_->near;
+  if (!near.enabled()) {
+    return get(key);
+  }
+  impl_->start_subscriber();
+  // Before the read: an invalidation applied here after this point makes the fill below refuse.
+  const auto ticket = near.ticket();
+  const std::string name = impl_->keys.value(key);
+  std::optional<std::string> value;
+  long long pttl = -2;
+  std::chrono::steady_clock::time_point sent;
+  impl_->use([&](redisContext* c) {
+    // Measured from before the request: Redis counted the TTL from a later moment, so the copy
+    // expires no later than the original.
+    sent = near.options().clock();
+    auto replies = pipeline(c, {{"GET", name}, {"PTTL", name}});
+    if (replies.size() != 2) {
+      return Result::broken;
+    }
+    for (const auto& r : replies) {
+      if (Result result = classify(r); result != Result::ok) {
+        return result;
+      }
+    }
+    if (replies[0]->type == REDIS_REPLY_STRING) {
+      value.emplace(replies[0]->str, replies[0]->len);
+    }
+    if (replies[1]->type == REDIS_REPLY_INTEGER) {
+      pttl = replies[1]->integer;
+    }
+    return Result::ok;
+  });
+  if (!value) {
+    impl_->misses.fetch_add(1, std::memory_order_relaxed);
+    impl_->metrics.increment(kMisses);
+    return value;
+  }
+  impl_->hits.fetch_add(1, std::memory_order_relaxed);
+  impl_->metrics.increment(kHits);
+  if (pttl == -2) {
+    return value;  // expired between GET and PTTL
+  }
+  if (impl_->options.near_fill_hook) {
+    impl_->options.near_fill_hook();
+  }
+  auto ttl = near.options().ttl;
+  if (pttl >= 0) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(near.options().clock() - sent);
+    ttl = std::min(ttl, std::chrono::milliseconds(pttl) - elapsed);
+  }
+  near.fill(key, *value, ttl, ticket);
+  return value;
+}
+
+std::optional<std::string> RedisCache::peek(std::string_view key) {
+  if (!impl_->near.enabled()) {
+    return std::nullopt;
+  }
+  return impl_->near.get(key);
+}
+
+bool RedisCache::await_near_subscribed(std::chrono::milliseconds timeout) {
+  if (!impl_->near.enabled()) {
+    return false;
+  }
+  impl_->start_subscriber();
+  return impl_->near.wait_live(true, timeout);
+}
+
+NearCache::Stats RedisCache::near_stats() const {
+  return impl_->near.stats();
 }
 
 bool RedisCache::healthy() const {
@@ -549,6 +1019,10 @@ RedisCache::Stats RedisCache::stats() const {
     s.pending_invalidations = impl_->pending.size() + (impl_->flush_needed ? 1 : 0);
   }
   s.breaker = impl_->breaker.state();
+  s.near_acks = impl_->near_acks.load();
+  s.near_ack_timeouts = impl_->near_ack_timeouts.load();
+  s.near_subscribes = impl_->near_subscribes.load();
+  s.near_client_id = impl_->near_client_id.load();
   return s;
 }
 

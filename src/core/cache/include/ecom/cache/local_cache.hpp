@@ -37,6 +37,8 @@ class LocalCache final : public Cache {
   void invalidate(std::string_view key) override;
   void invalidate_tag(std::string_view tag) override;
   [[nodiscard]] bool healthy() const override { return true; }
+  // A map lookup under the mutex: already non-blocking.
+  [[nodiscard]] std::optional<std::string> peek(std::string_view key) override { return get(key); }
 
   // Drops every entry; used when invalidations may have been missed.
   void clear();

@@ -1,28 +1,32 @@
+#include "hiredis_client.hpp"
+#include "near_subscriber.hpp"
+
 #include <ecom/cache/redis_cache.hpp>
 #include <ecom/platform/log.hpp>
 #include <ecom/platform/metrics.hpp>
 
-#include <hiredis/hiredis.h>
-
 #include <algorithm>
-#include <array>
 #include <atomic>
-#include <cerrno>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
-#include <fcntl.h>
 #include <mutex>
-#include <poll.h>
+#include <optional>
 #include <random>
 #include <stdexcept>
-#include <sys/time.h>
-#include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace ecom::cache {
 namespace {
+
+using detail::classify;
+using detail::command;
+using detail::Connected;
+using detail::Context;
+using detail::pipeline;
+using detail::Reply;
+using detail::Result;
+using detail::to_timeval;
 
 const std::string kHits = "cache_hits_total{backend=\"redis\"}";
 const std::string kMisses = "cache_misses_total{backend=\"redis\"}";
@@ -31,7 +35,6 @@ const std::string kRejected = "cache_breaker_rejections_total{backend=\"redis\"}
 const std::string kPoolWaits = "cache_pool_timeouts_total{backend=\"redis\"}";
 const std::string kDeferred = "cache_invalidations_deferred_total{backend=\"redis\"}";
 const std::string kAckTimeouts = "cache_near_ack_timeouts_total{backend=\"redis\"}";
-const std::string kSubscribes = "cache_near_subscriptions_total{backend=\"redis\"}";
 
 // Refuses the write when the key or one of its tags was invalidated within the guard window (the
 // value may predate the change), then stores it and files it under each tag. A tag set's expiry
@@ -54,7 +57,7 @@ return 1
 // The invalidation scripts also tell the near caches, in the same atomic step as the deletion, so
 // no read can see the deletion in Redis and still find the old value near. The message is the
 // acknowledgement list's name, a newline, then each deleted value key as <length>:<bytes>, or "*"
-// for everything (see parse_near_message). They return how many subscribers received it.
+// for everything (detail::parse_near_message). They return how many subscribers received it.
 //
 // The key's message goes out even when DEL found nothing: a near copy may outlive an expired value
 // by the round trip that read it. The guard is written with pcall: a Redis at maxmemory refuses the
@@ -89,80 +92,10 @@ end
 return redis.call('PUBLISH', ARGV[2], table.concat(parts))
 )lua";
 
-// A near cache's acknowledgement; the list expires in case the writer stopped waiting.
-// KEYS: acknowledgement list. ARGV: its lifetime in ms.
-constexpr std::string_view kAckScript = R"lua(
-redis.call('RPUSH', KEYS[1], '1')
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 1
-)lua";
-constexpr std::string_view kAckListLifetimeMs = "10000";
-
-// The subscriber PINGs its connection this often, and gives up on it when nothing came back for
-// kPongTimeout: a connection cut without a FIN would otherwise look alive until TCP keepalive.
-constexpr std::chrono::milliseconds kPingInterval{1000};
-constexpr std::chrono::milliseconds kPongTimeout{2000};
-constexpr std::chrono::milliseconds kMaxReconnectDelay{2000};
-
 // Invalidations kept while Redis is unreachable; beyond this the whole namespace is flushed.
 constexpr std::size_t kMaxPendingInvalidations = 10'000;
 // SCAN rounds of a namespace flush (1000 keys each): bounds a flush to ten million keys.
 constexpr int kMaxFlushScans = 10'000;
-
-struct ReplyDeleter {
-  void operator()(redisReply* r) const noexcept { freeReplyObject(r); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-struct ContextDeleter {
-  void operator()(redisContext* c) const noexcept { redisFree(c); }
-};
-using Context = std::unique_ptr<redisContext, ContextDeleter>;
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  timeval tv{};
-  tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms.count() / 1000);
-  tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms.count() % 1000) * 1000);
-  return tv;
-}
-
-// What one use of a connection came to.
-enum class Result {
-  ok,
-  error_reply,  // Redis answered with an error: counted, but the server is there
-  broken,       // no answer (refused, timeout, EOF) or a server that cannot serve now
-};
-
-Reply command(redisContext* c, const std::vector<std::string_view>& args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (auto a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  return Reply(
-      static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data())));
-}
-
-Result classify(const Reply& reply) {
-  if (!reply) {
-    return Result::broken;
-  }
-  if (reply->type != REDIS_REPLY_ERROR) {
-    return Result::ok;
-  }
-  // A server still loading its data set, busy with a script, or cut off from its primary cannot
-  // serve anyone: treat it like an unreachable one so that the breaker opens.
-  std::string_view message(reply->str, reply->len);
-  for (std::string_view transient : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"}) {
-    if (message.starts_with(transient)) {
-      return Result::broken;
-    }
-  }
-  return Result::error_reply;
-}
 
 std::string glob_escape(std::string_view s) {
   std::string out;
@@ -175,48 +108,6 @@ std::string glob_escape(std::string_view s) {
   return out;
 }
 
-// One invalidation for the near caches, as the scripts above publish it.
-struct NearMessage {
-  std::string ack;  // list to acknowledge into
-  bool all = false;
-  std::vector<std::string> keys;  // cache keys (the value key without P k:)
-};
-
-// A message we cannot read drops everything: a near cache must never keep what it was told to drop.
-NearMessage parse_near_message(std::string_view payload, std::string_view value_prefix) {
-  NearMessage m;
-  const auto newline = payload.find('\n');
-  m.ack = std::string(payload.substr(0, newline));
-  if (newline == std::string_view::npos) {
-    m.all = true;
-    return m;
-  }
-  std::string_view rest = payload.substr(newline + 1);
-  if (rest == "*") {
-    m.all = true;
-    return m;
-  }
-  // Bounded by the payload: each pass consumes at least two characters.
-  while (!rest.empty()) {
-    const auto colon = rest.find(':');
-    std::size_t length = 0;
-    const auto [end, ec] =
-        std::from_chars(rest.data(), rest.data() + (colon == std::string_view::npos ? 0 : colon), length);
-    if (colon == std::string_view::npos || colon == 0 || ec != std::errc() || end != rest.data() + colon ||
-        length > rest.size() - colon - 1) {
-      m.all = true;
-      m.keys.clear();
-      return m;
-    }
-    const auto name = rest.substr(colon + 1, length);
-    if (name.starts_with(value_prefix)) {
-      m.keys.emplace_back(name.substr(value_prefix.size()));
-    }
-    rest.remove_prefix(colon + 1 + length);
-  }
-  return m;
-}
-
 std::string random_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   constexpr std::string_view kHex = "0123456789abcdef";
@@ -227,31 +118,6 @@ std::string random_id() {
     v >>= 4U;
   }
   return id;
-}
-
-// Sends the commands in one write and reads their replies in order; an empty result when the
-// connection failed (the context then says why).
-std::vector<Reply> pipeline(redisContext* c, const std::vector<std::vector<std::string_view>>& commands) {
-  for (const auto& args : commands) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (auto a : args) {
-      argv.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    if (redisAppendCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data()) != REDIS_OK) {
-      return {};
-    }
-  }
-  std::vector<Reply> replies;
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(c, &raw) != REDIS_OK || raw == nullptr) {
-      return {};
-    }
-    replies.emplace_back(static_cast<redisReply*>(raw));
-  }
-  return replies;
 }
 
 int parse_int(std::string_view text, std::string_view what) {
@@ -365,20 +231,13 @@ struct RedisCache::Impl {
 
   std::atomic<std::uint64_t> hits{0}, misses{0}, errors{0}, rejected{0}, pool_waits{0}, connects{0};
 
-  // The near cache and its subscriber thread (started by the first get_near).
+  // The near cache; its subscriber thread starts with the first get_near.
   NearCache near;
   const std::string near_channel;
-  const std::string value_prefix;  // P k:, stripped from the keys a message names
   const std::string max_keys_per_message = std::to_string(kNearMaxKeysPerMessage);
-  std::once_flag subscriber_started;
-  std::thread subscriber;
-  std::array<int, 2> wake_pipe{-1, -1};  // written once to stop the subscriber
-  std::atomic<bool> stopping{false};
-  // Touched by the subscriber thread only.
-  Context ack_connection;        // its own connection, for acknowledgements
-  bool outage_reported = false;  // the current loss of the subscription was logged
-  std::atomic<std::int64_t> near_client_id{0};
-  std::atomic<std::uint64_t> near_acks{0}, near_ack_timeouts{0}, near_subscribes{0};
+  std::atomic<std::uint64_t> near_acks{0}, near_ack_timeouts{0};
+  // Last: it is stopped first, while everything it uses is still there.
+  std::optional<detail::NearSubscriber> subscriber;
 
   Impl(RedisOptions o, metrics::Registry& m)
       : options(std::move(o)),
@@ -388,42 +247,23 @@ struct RedisCache::Impl {
         breaker(options.breaker_failures, options.breaker_open, options.clock),
         guard_ms(std::to_string(std::max<std::int64_t>(options.invalidation_guard.count(), 0))),
         near(options.near),
-        near_channel(keys.near_channel()),
-        value_prefix(keys.value("")) {
+        near_channel(keys.near_channel()) {
     if (!options.password.empty()) {
       address.password = options.password;
     }
     idle.resize(std::max<std::size_t>(options.pool_size, 1));
-  }
-
-  ~Impl() {
-    if (subscriber.joinable()) {
-      stopping.store(true);
-      const char byte = 1;
-      // The pipe is empty and non-blocking: the write succeeds, and the flag covers it if not.
-      [[maybe_unused]] const auto written = ::write(wake_pipe[1], &byte, 1);
-      subscriber.join();
-    }
-    for (int fd : wake_pipe) {
-      if (fd >= 0) {
-        ::close(fd);
-      }
+    if (near.enabled()) {
+      subscriber.emplace(
+          near, [this] { return connect(false); },
+          detail::NearSubscriber::Options{near_channel, keys.value(""), options.near_reconnect_delay}, metrics);
     }
   }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-  Impl(Impl&&) = delete;
-  Impl& operator=(Impl&&) = delete;
 
   void count_error() {
     errors.fetch_add(1, std::memory_order_relaxed);
     metrics.increment(kErrors);
   }
 
-  struct Connected {
-    Context context;    // null when Redis cannot be reached
-    std::string error;  // why, then
-  };
   // pooled: counted in Stats::connects (the subscriber's connections are not).
   Connected connect(bool pooled = true) {
     Context c(redisConnectWithTimeout(address.host.c_str(), address.port, to_timeval(options.connect_timeout)));
@@ -625,175 +465,8 @@ struct RedisCache::Impl {
   }
 
   void start_subscriber() {
-    if (!near.enabled()) {
-      return;
-    }
-    std::call_once(subscriber_started, [this] {
-      if (::pipe2(wake_pipe.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
-        log::error("near cache disabled: no pipe for its subscriber", {{"errno", errno}});
-        return;
-      }
-      near.export_metrics(metrics);
-      subscriber = std::thread([this] { run_subscriber(); });
-    });
-  }
-
-  // Sleeps for delay, or until the cache is destroyed; false then.
-  bool pause(std::chrono::milliseconds delay) const {
-    pollfd wake{wake_pipe[0], POLLIN, 0};
-    (void)::poll(&wake, 1, static_cast<int>(delay.count()));
-    return !stopping.load();
-  }
-
-  void run_subscriber() {
-    auto delay = options.near_reconnect_delay;
-    // Ends when the cache is destroyed; every pass but the first waits at least `delay`.
-    while (!stopping.load()) {
-      const auto ended = listen();
-      near.set_live(false);
-      near_client_id.store(0);
-      if (stopping.load()) {
-        break;
-      }
-      if (!outage_reported) {
-        log::warn("near cache bypassed: its invalidation subscriber lost redis",
-                  {{"error", ended.error}, {"retry_ms", static_cast<std::int64_t>(delay.count())}});
-        outage_reported = true;
-      }
-      delay = ended.subscribed ? options.near_reconnect_delay : std::min(delay * 2, kMaxReconnectDelay);
-      if (!pause(delay)) {
-        break;
-      }
-    }
-  }
-
-  struct Ended {
-    bool subscribed = false;  // it got as far as subscribing
-    std::string error;
-  };
-
-  // One subscription: connects, subscribes, marks the near cache live, then applies messages until
-  // the connection fails or the cache is destroyed.
-  Ended listen() {
-    auto connected = connect(false);
-    if (!connected.context) {
-      return {false, connected.error};
-    }
-    redisContext* c = connected.context.get();
-    if (Reply id = command(c, {"CLIENT", "ID"}); id && id->type == REDIS_REPLY_INTEGER) {
-      near_client_id.store(id->integer);
-    }
-    Reply confirmed = command(c, {"SUBSCRIBE", near_channel});
-    if (!confirmed || confirmed->type != REDIS_REPLY_ARRAY) {
-      return {false, confirmed ? std::string("SUBSCRIBE refused") : std::string(c->errstr)};
-    }
-    near.set_live(true);
-    near_subscribes.fetch_add(1, std::memory_order_relaxed);
-    metrics.increment(kSubscribes);
-    if (outage_reported) {
-      log::info("near cache in use again: invalidation subscriber subscribed");
-      outage_reported = false;
-    }
-    auto now = std::chrono::steady_clock::now();
-    auto next_ping = now + kPingInterval;
-    // A PING is outstanding since ping_sent (not std::optional: GCC 12 warns it may be unset).
-    bool awaiting_pong = false;
-    auto ping_sent = now;
-    // Ends when the connection fails or the cache is destroyed.
-    for (;;) {
-      void* raw = nullptr;
-      // Every reply already read is applied before waiting again.
-      while (redisGetReplyFromReader(c, &raw) == REDIS_OK && raw != nullptr) {
-        Reply reply(static_cast<redisReply*>(raw));
-        raw = nullptr;
-        awaiting_pong = false;  // anything heard proves the connection
-        apply(*reply);
-      }
-      if (c->err != 0) {
-        return {true, c->errstr};
-      }
-      now = std::chrono::steady_clock::now();
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ping - now);
-      std::array<pollfd, 2> fds{pollfd{c->fd, POLLIN, 0}, pollfd{wake_pipe[0], POLLIN, 0}};
-      const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(wait.count(), 0)));
-      if (ready < 0 && errno != EINTR) {
-        return {true, "poll failed"};
-      }
-      if (stopping.load() || fds[1].revents != 0) {
-        return {true, "stopping"};
-      }
-      if (fds[0].revents != 0) {
-        if (redisBufferRead(c) != REDIS_OK) {
-          return {true, c->errstr};
-        }
-        continue;
-      }
-      now = std::chrono::steady_clock::now();
-      if (now < next_ping) {
-        continue;
-      }
-      if (awaiting_pong && now - ping_sent >= kPongTimeout) {
-        return {true, "no answer to PING"};
-      }
-      if (!awaiting_pong) {
-        if (!send_ping(c)) {
-          return {true, c->errstr};
-        }
-        awaiting_pong = true;
-        ping_sent = now;
-      }
-      next_ping = now + kPingInterval;
-    }
-  }
-
-  static bool send_ping(redisContext* c) {
-    if (redisAppendCommand(c, "PING") != REDIS_OK) {
-      return false;
-    }
-    int done = 0;
-    // A PING is a few bytes: one write, or a handful when the socket buffer is full.
-    for (int attempt = 0; attempt < 100 && done == 0; ++attempt) {
-      if (redisBufferWrite(c, &done) != REDIS_OK) {
-        return false;
-      }
-    }
-    return done != 0;
-  }
-
-  // A reply on the subscribed connection: a message to apply and acknowledge, or a PING's answer.
-  void apply(const redisReply& reply) {
-    if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 3 || reply.element[0]->type != REDIS_REPLY_STRING ||
-        std::string_view(reply.element[0]->str, reply.element[0]->len) != "message" ||
-        reply.element[2]->type != REDIS_REPLY_STRING) {
-      return;
-    }
-    const auto message =
-        parse_near_message(std::string_view(reply.element[2]->str, reply.element[2]->len), value_prefix);
-    if (message.all) {
-      near.clear();
-    } else {
-      near.drop(message.keys);
-    }
-    if (!message.ack.empty()) {
-      acknowledge(message.ack);
-    }
-  }
-
-  // After the drop: the writer returns once it has every acknowledgement. A failed one only makes
-  // the writer wait its timeout; one retry on a fresh connection covers a connection Redis closed.
-  void acknowledge(const std::string& list) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (!ack_connection) {
-        ack_connection = connect(false).context;
-        if (!ack_connection) {
-          return;
-        }
-      }
-      Reply r = command(ack_connection.get(), {"EVAL", kAckScript, "1", list, kAckListLifetimeMs});
-      if (r && r->type != REDIS_REPLY_ERROR) {
-        return;
-      }
-      ack_connection.reset();
+    if (subscriber) {
+      subscriber->start();
     }
   }
 
@@ -1021,8 +694,8 @@ RedisCache::Stats RedisCache::stats() const {
   s.breaker = impl_->breaker.state();
   s.near_acks = impl_->near_acks.load();
   s.near_ack_timeouts = impl_->near_ack_timeouts.load();
-  s.near_subscribes = impl_->near_subscribes.load();
-  s.near_client_id = impl_->near_client_id.load();
+  s.near_subscribes = impl_->subscriber ? impl_->subscriber->subscriptions() : 0;
+  s.near_client_id = impl_->subscriber ? impl_->subscriber->client_id() : 0;
   return s;
 }
 

@@ -178,3 +178,27 @@ TEST_CASE_METHOD(Fixture, "without a near cache get_near is get and peek always 
   CHECK(cache.stats().near_acks == 0);
   CHECK(cache.stats().near_ack_timeouts == 0);
 }
+
+TEST_CASE_METHOD(Fixture, "an invalidation waits a bounded time for a near cache that does not acknowledge",
+                 "[cache][redis][near][integration]") {
+  auto o = options();
+  o.near_ack_timeout = 300ms;
+  RedisCache writer(o, metrics_a);
+  // A subscriber that receives the messages and never acknowledges: a stalled process.
+  RawRedis stalled;
+  const auto subscribed = stalled.command({"SUBSCRIBE", RedisKeys{prefix}.near_channel()});
+  REQUIRE(subscribed->type == REDIS_REPLY_ARRAY);
+
+  writer.set("k", "v", 60s);
+  const auto start = std::chrono::steady_clock::now();
+  writer.invalidate("k");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= 300ms);
+  CHECK(waited < 3s);
+  CHECK_FALSE(writer.get("k"));  // the deletion itself is done
+  const auto s = writer.stats();
+  CHECK(s.near_ack_timeouts == 1);
+  CHECK(s.near_acks == 0);
+  CHECK(s.errors == 0);
+  CHECK_THAT(metrics_a.render(), Catch::Contains("cache_near_ack_timeouts_total{backend=\"redis\"} 1"));
+}

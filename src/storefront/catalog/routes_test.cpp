@@ -345,3 +345,40 @@ TEST_CASE("a price change shows in the API at once, with a new ETag", "[storefro
   auto doc = boost::json::parse(after.body).as_object();
   CHECK(doc.at("variants").as_array().at(0).as_object().at("price").as_object().at("amount").as_int64() == 1499);
 }
+
+TEST_CASE("a product read before is answered from memory, with the same ETag and 304", "[storefront][catalog]") {
+  Shop shop;
+  const auto& cache = shop.catalog.cache();
+  auto first = shop.get("/api/v1/products/linen-shirt");  // a miss: the handler loads and caches it
+  REQUIRE(first.status == 200);
+  CHECK(cache.peek_hits() == 0);
+  const auto etag = first.header("ETag");
+  REQUIRE(etag);
+
+  auto second = shop.get("/api/v1/products/linen-shirt");
+  CHECK(cache.peek_hits() == 1);  // the fast path answered
+  CHECK(second.status == 200);
+  CHECK(second.body == first.body);
+  CHECK(second.header("ETag") == etag);
+  CHECK(second.header("Content-Type") == first.header("Content-Type"));
+  CHECK(second.header("X-Content-Type-Options") == "nosniff");
+
+  auto not_modified = shop.get("/api/v1/products/linen-shirt", {{"If-None-Match", *etag}});
+  CHECK(cache.peek_hits() == 2);
+  CHECK(not_modified.status == 304);
+  CHECK(not_modified.header("ETag") == etag);
+  CHECK(not_modified.body.empty());
+
+  // Parameters are never answered from memory: the handler refuses them as before.
+  check_bad_parameter(shop, "/api/v1/products/linen-shirt?fields=title", "fields");
+  CHECK(shop.get("/api/v1/products/no-such-product").status == 404);
+  CHECK(shop.get("/api/v1/products/Not%20A%20Slug").status == 404);
+  CHECK(cache.peek_hits() == 2);
+
+  // A change reaches the next request on the fast path too.
+  const auto product = shop.catalog.service().get_product("linen-shirt");
+  shop.catalog.service().set_variant_price(product.variants.at(0).id, Money{1499, "EUR"}, std::nullopt);
+  auto after = shop.get("/api/v1/products/linen-shirt", {{"If-None-Match", *etag}});
+  REQUIRE(after.status == 200);
+  CHECK(after.header("ETag") != etag);
+}

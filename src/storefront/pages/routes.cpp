@@ -52,7 +52,10 @@ http::Handler html_page(std::shared_ptr<const Context> ctx, Body body) {
   };
 }
 
-std::optional<std::int64_t> variant_param(const http::Request& request) {
+constexpr std::int64_t kNotAVariant = -1;
+
+// The ?variant= id: nullopt when absent or empty, kNotAVariant when it is not a positive id.
+std::optional<std::int64_t> variant_in(const http::Request& request) {
   auto text = request.query_param("variant");
   if (!text || text->empty()) {
     return std::nullopt;
@@ -61,9 +64,22 @@ std::optional<std::int64_t> variant_param(const http::Request& request) {
   const auto* end = text->data() + text->size();
   auto [ptr, ec] = std::from_chars(text->data(), end, id);
   if (ec != std::errc() || ptr != end || id <= 0) {
-    throw core::Error::bad_parameter("variant", "must be a variant id");
+    return kNotAVariant;
   }
   return id;
+}
+
+std::optional<std::int64_t> variant_param(const http::Request& request) {
+  const auto variant = variant_in(request);
+  if (variant == kNotAVariant) {
+    throw core::Error::bad_parameter("variant", "must be a variant id");
+  }
+  return variant;
+}
+
+// The product_view name of a product page.
+std::string page_view(std::optional<std::int64_t> variant) {
+  return "page:" + (variant ? std::to_string(*variant) : std::string("-"));
 }
 
 bool names(const core::Error& e, std::string_view parameter) {
@@ -117,16 +133,29 @@ void add_routes(http::Router& router, Site site, std::shared_ptr<const web::Temp
 
   // The rendered page is cached with the product (catalog product_view): a view costs one cache
   // read for the slug and one for the page, and no rendering, until the product or the tree
-  // changes. Only variants the product has render, so ?variant= cannot fill the cache.
-  router.get("/p/{slug}", html_page(ctx, [](const Context& c, http::Request& request) {
-               const auto variant = variant_param(request);
-               const std::string view = "page:" + (variant ? std::to_string(*variant) : std::string("-"));
-               auto body = c.service.product_view(request.param("slug"), view, [&](const auto& product) {
-                 return c.templates->render("product",
-                                            product_model(c.site, c.service.category_tree(), product, variant));
-               });
-               return page(request, 200, std::move(body));
-             }));
+  // changes. Only variants the product has render, so ?variant= cannot fill the cache. A page this
+  // process read from the cache before is answered on the I/O thread from its near copy; anything
+  // else (a miss, a bad variant, an unknown product) goes to the pool, where the one answer is made.
+  router.get_with_fast_path(
+      "/p/{slug}",
+      [ctx](http::Request& request) -> std::optional<http::Response> {
+        const auto variant = variant_in(request);
+        if (variant == kNotAVariant) {
+          return std::nullopt;
+        }
+        auto body = ctx->service.cached_product_view(request.param("slug"), page_view(variant));
+        if (!body) {
+          return std::nullopt;
+        }
+        return page(request, 200, std::move(*body));
+      },
+      html_page(ctx, [](const Context& c, http::Request& request) {
+        const auto variant = variant_param(request);
+        auto body = c.service.product_view(request.param("slug"), page_view(variant), [&](const auto& product) {
+          return c.templates->render("product", product_model(c.site, c.service.category_tree(), product, variant));
+        });
+        return page(request, 200, std::move(body));
+      }));
 
   router.get("/sitemap.xml", [ctx](http::Request& request) {
     std::vector<std::string> slugs;

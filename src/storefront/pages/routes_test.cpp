@@ -353,3 +353,33 @@ TEST_CASE("pages carry an ETag and answer 304 to a matching If-None-Match", "[pa
   }
   CHECK(shop.get("/p/evil").header("Cache-Control") == "no-cache");
 }
+
+TEST_CASE("a product page read before is answered from memory, variants included", "[pages]") {
+  Shop shop;
+  const auto first = shop.get("/p/evil");
+  REQUIRE(first.status == 200);
+  CHECK(shop.cache().peek_hits() == 0);
+  const auto again = shop.get("/p/evil");
+  CHECK(shop.cache().peek_hits() == 1);
+  CHECK(again.body == first.body);
+  CHECK(again.header("ETag") == first.header("ETag"));
+  CHECK(again.header("Cache-Control") == "no-cache");
+  CHECK(again.header("Content-Type") == "text/html; charset=utf-8");
+  CHECK(shop.get("/p/evil", {{"If-None-Match", *first.header("ETag")}}).status == 304);
+  CHECK(shop.cache().peek_hits() == 2);
+
+  // A variant is its own view: cached by the handler first, then answered from memory.
+  const auto variant = "/p/evil?variant=" + std::to_string(shop.evil_variant(1));
+  const auto large = shop.get(variant);
+  REQUIRE(large.status == 200);
+  CHECK(large.body != first.body);
+  CHECK(shop.cache().peek_hits() == 2);
+  CHECK(shop.get(variant).body == large.body);
+  CHECK(shop.cache().peek_hits() == 3);
+
+  // What is not a plain hit keeps its answer from the handler.
+  CHECK(shop.get("/p/evil?variant=abc").status == 400);
+  CHECK(shop.get("/p/evil?variant=999999").status == 404);
+  CHECK(shop.get("/p/no-such-thing").status == 404);
+  CHECK(shop.cache().peek_hits() == 3);
+}

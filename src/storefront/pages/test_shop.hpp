@@ -37,6 +37,7 @@ class Shop {
                                             std::vector<std::pair<std::string, std::string>> headers = {}) {
     return ecom::test::fetch(server_.port(), "GET", target, headers);
   }
+  [[nodiscard]] const CountingCache& cache() const noexcept { return catalog_.cache(); }
   [[nodiscard]] std::int64_t evil_variant(int index) const {
     return evil_variants_.at(static_cast<std::size_t>(index));
   }

@@ -26,7 +26,14 @@ void declare_config(config::Schema& schema) {
                "how often the in-process cache reads invalidations made by other processes")
       .integer("cache.invalidation_guard_ms", ms(d.redis.invalidation_guard), 0, 60'000,
                "after an invalidation, how long values for that key or tag are not stored (a load that "
-               "started before the change may finish after it)");
+               "started before the change may finish after it)")
+      .integer("cache.near_max_bytes", sz(d.redis.near.max_bytes), 0, std::int64_t{1} << 40,
+               "with Redis: bytes of the near cache, the in-process copy of hot entries (product pages) "
+               "answered without a Redis round trip; 0 disables it")
+      .integer("cache.near_ttl_ms", ms(d.redis.near.ttl), 1, 3'600'000,
+               "longest time a near-cache copy is served (never longer than the entry lives in Redis)")
+      .integer("cache.near_ack_timeout_ms", ms(d.redis.near_ack_timeout), 0, 10'000,
+               "how long an invalidation waits for every process's near cache to confirm it dropped the entry");
 }
 
 CacheOptions options_from(const config::Config& config) {
@@ -42,6 +49,9 @@ CacheOptions options_from(const config::Config& config) {
   o.redis.breaker_open = ms("cache.breaker_open_ms");
   o.redis.key_prefix = config.string("cache.key_prefix");
   o.redis.invalidation_guard = ms("cache.invalidation_guard_ms");
+  o.redis.near.max_bytes = size("cache.near_max_bytes");
+  o.redis.near.ttl = ms("cache.near_ttl_ms");
+  o.redis.near_ack_timeout = ms("cache.near_ack_timeout_ms");
   o.local.max_entries = size("cache.local_max_entries");
   o.local.max_bytes = size("cache.local_max_bytes");
   o.local.invalidation_guard = o.redis.invalidation_guard;

@@ -16,21 +16,31 @@ const std::string kEvictions = "cache_evictions_total{backend=\"local\"}";
 LocalCache::LocalCache(LocalCacheOptions options, metrics::Registry* metrics)
     : options_(std::move(options)), metrics_(metrics) {}
 
-std::optional<std::string> LocalCache::get(std::string_view key) {
-  std::optional<std::string> result;
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = index_.find(key); it != index_.end()) {
-      if (it->second->expires_at <= options_.clock()) {
-        erase_locked(it->second);
-      } else {
-        lru_.splice(lru_.begin(), lru_, it->second);
-        result = it->second->value;
-      }
+std::optional<std::string> LocalCache::lookup(std::string_view key) {
+  std::lock_guard lock(mutex_);
+  if (auto it = index_.find(key); it != index_.end()) {
+    if (it->second->expires_at <= options_.clock()) {
+      erase_locked(it->second);
+    } else {
+      lru_.splice(lru_.begin(), lru_, it->second);
+      return it->second->value;
     }
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> LocalCache::get(std::string_view key) {
+  auto result = lookup(key);
   if (metrics_ != nullptr) {
     metrics_->increment(result ? kHits : kMisses);
+  }
+  return result;
+}
+
+std::optional<std::string> LocalCache::peek(std::string_view key) {
+  auto result = lookup(key);
+  if (metrics_ != nullptr && result) {
+    metrics_->increment(kHits);
   }
   return result;
 }

@@ -1,8 +1,9 @@
+#include "hiredis_client.hpp"
+#include "near_subscriber.hpp"
+
 #include <ecom/cache/redis_cache.hpp>
 #include <ecom/platform/log.hpp>
 #include <ecom/platform/metrics.hpp>
-
-#include <hiredis/hiredis.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,12 +11,22 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <stdexcept>
-#include <sys/time.h>
 #include <vector>
 
 namespace ecom::cache {
 namespace {
+
+using detail::classify;
+using detail::command;
+using detail::Connected;
+using detail::Context;
+using detail::pipeline;
+using detail::Reply;
+using detail::Result;
+using detail::to_timeval;
 
 const std::string kHits = "cache_hits_total{backend=\"redis\"}";
 const std::string kMisses = "cache_misses_total{backend=\"redis\"}";
@@ -23,6 +34,7 @@ const std::string kErrors = "cache_errors_total{backend=\"redis\"}";
 const std::string kRejected = "cache_breaker_rejections_total{backend=\"redis\"}";
 const std::string kPoolWaits = "cache_pool_timeouts_total{backend=\"redis\"}";
 const std::string kDeferred = "cache_invalidations_deferred_total{backend=\"redis\"}";
+const std::string kAckTimeouts = "cache_near_ack_timeouts_total{backend=\"redis\"}";
 
 // Refuses the write when the key or one of its tags was invalidated within the guard window (the
 // value may predate the change), then stores it and files it under each tag. A tag set's expiry
@@ -42,16 +54,25 @@ end
 return 1
 )lua";
 
-// The guard is written last and with pcall: a Redis at maxmemory refuses the SET but not the DEL,
-// and the deletion is what matters. KEYS: value, key guard. ARGV: guard in ms (0: none).
+// The invalidation scripts also tell the near caches, in the same atomic step as the deletion, so
+// no read can see the deletion in Redis and still find the old value near. The message is the
+// acknowledgement list's name, a newline, then each deleted value key as <length>:<bytes>, or "*"
+// for everything (detail::parse_near_message). They return how many subscribers received it.
+//
+// The key's message goes out even when DEL found nothing: a near copy may outlive an expired value
+// by the round trip that read it. The guard is written with pcall: a Redis at maxmemory refuses the
+// SET but not the DEL, and the deletion is what matters.
+// KEYS: value, key guard. ARGV: guard in ms (0: none), near channel, acknowledgement list.
 constexpr std::string_view kInvalidateKeyScript = R"lua(
 redis.call('DEL', KEYS[1])
 if tonumber(ARGV[1]) > 0 then redis.pcall('SET', KEYS[2], '1', 'PX', ARGV[1]) end
-return 1
+return redis.call('PUBLISH', ARGV[2], ARGV[3] .. '\n' .. #KEYS[1] .. ':' .. KEYS[1])
 )lua";
 
 // One script, so that a value stored under the tag meanwhile cannot slip between SMEMBERS and DEL.
-// KEYS: tag set, tag guard. ARGV: guard in ms (0: none).
+// A tag set that is gone took its members' lifetimes with it, so nothing near needs telling then.
+// KEYS: tag set, tag guard. ARGV: guard in ms (0: none), near channel, acknowledgement list, the
+// most keys one message names.
 constexpr std::string_view kInvalidateTagScript = R"lua(
 local members = redis.call('SMEMBERS', KEYS[1])
 for i = 1, #members, 500 do
@@ -59,68 +80,22 @@ for i = 1, #members, 500 do
 end
 redis.call('DEL', KEYS[1])
 if tonumber(ARGV[1]) > 0 then redis.pcall('SET', KEYS[2], '1', 'PX', ARGV[1]) end
-return #members
+if #members == 0 then return 0 end
+local parts = {ARGV[3], '\n'}
+if #members > tonumber(ARGV[4]) then
+  parts[3] = '*'
+else
+  for i = 1, #members do
+    parts[#parts + 1] = #members[i] .. ':' .. members[i]
+  end
+end
+return redis.call('PUBLISH', ARGV[2], table.concat(parts))
 )lua";
 
 // Invalidations kept while Redis is unreachable; beyond this the whole namespace is flushed.
 constexpr std::size_t kMaxPendingInvalidations = 10'000;
 // SCAN rounds of a namespace flush (1000 keys each): bounds a flush to ten million keys.
 constexpr int kMaxFlushScans = 10'000;
-
-struct ReplyDeleter {
-  void operator()(redisReply* r) const noexcept { freeReplyObject(r); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-struct ContextDeleter {
-  void operator()(redisContext* c) const noexcept { redisFree(c); }
-};
-using Context = std::unique_ptr<redisContext, ContextDeleter>;
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  timeval tv{};
-  tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms.count() / 1000);
-  tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms.count() % 1000) * 1000);
-  return tv;
-}
-
-// What one use of a connection came to.
-enum class Result {
-  ok,
-  error_reply,  // Redis answered with an error: counted, but the server is there
-  broken,       // no answer (refused, timeout, EOF) or a server that cannot serve now
-};
-
-Reply command(redisContext* c, const std::vector<std::string_view>& args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (auto a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  return Reply(
-      static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data())));
-}
-
-Result classify(const Reply& reply) {
-  if (!reply) {
-    return Result::broken;
-  }
-  if (reply->type != REDIS_REPLY_ERROR) {
-    return Result::ok;
-  }
-  // A server still loading its data set, busy with a script, or cut off from its primary cannot
-  // serve anyone: treat it like an unreachable one so that the breaker opens.
-  std::string_view message(reply->str, reply->len);
-  for (std::string_view transient : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"}) {
-    if (message.starts_with(transient)) {
-      return Result::broken;
-    }
-  }
-  return Result::error_reply;
-}
 
 std::string glob_escape(std::string_view s) {
   std::string out;
@@ -131,6 +106,18 @@ std::string glob_escape(std::string_view s) {
     out.push_back(c);
   }
   return out;
+}
+
+std::string random_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string id(16, '0');
+  auto v = rng();
+  for (auto& c : id) {
+    c = kHex[v & 0xFU];
+    v >>= 4U;
+  }
+  return id;
 }
 
 int parse_int(std::string_view text, std::string_view what) {
@@ -212,6 +199,9 @@ std::string RedisKeys::key_guard(std::string_view key) const {
 std::string RedisKeys::tag_guard(std::string_view tag) const {
   return prefix + "g:t:" + std::string(tag);
 }
+std::string RedisKeys::near_channel() const {
+  return prefix + "near";
+}
 
 struct RedisCache::Impl {
   RedisOptions options;
@@ -241,17 +231,32 @@ struct RedisCache::Impl {
 
   std::atomic<std::uint64_t> hits{0}, misses{0}, errors{0}, rejected{0}, pool_waits{0}, connects{0};
 
+  // The near cache; its subscriber thread starts with the first get_near.
+  NearCache near;
+  const std::string near_channel;
+  const std::string max_keys_per_message = std::to_string(kNearMaxKeysPerMessage);
+  std::atomic<std::uint64_t> near_acks{0}, near_ack_timeouts{0};
+  // Last: it is stopped first, while everything it uses is still there.
+  std::optional<detail::NearSubscriber> subscriber;
+
   Impl(RedisOptions o, metrics::Registry& m)
       : options(std::move(o)),
         address(parse_redis_url(options.url)),
         keys{options.key_prefix},
         metrics(m),
         breaker(options.breaker_failures, options.breaker_open, options.clock),
-        guard_ms(std::to_string(std::max<std::int64_t>(options.invalidation_guard.count(), 0))) {
+        guard_ms(std::to_string(std::max<std::int64_t>(options.invalidation_guard.count(), 0))),
+        near(options.near),
+        near_channel(keys.near_channel()) {
     if (!options.password.empty()) {
       address.password = options.password;
     }
     idle.resize(std::max<std::size_t>(options.pool_size, 1));
+    if (near.enabled()) {
+      subscriber.emplace(
+          near, [this] { return connect(false); },
+          detail::NearSubscriber::Options{near_channel, keys.value(""), options.near_reconnect_delay}, metrics);
+    }
   }
 
   void count_error() {
@@ -259,16 +264,15 @@ struct RedisCache::Impl {
     metrics.increment(kErrors);
   }
 
-  struct Connected {
-    Context context;    // null when Redis cannot be reached
-    std::string error;  // why, then
-  };
-  Connected connect() {
+  // pooled: counted in Stats::connects (the subscriber's connections are not).
+  Connected connect(bool pooled = true) {
     Context c(redisConnectWithTimeout(address.host.c_str(), address.port, to_timeval(options.connect_timeout)));
     if (!c || c->err != 0) {
       return {nullptr, c ? c->errstr : "cannot allocate a Redis context"};
     }
-    connects.fetch_add(1, std::memory_order_relaxed);
+    if (pooled) {
+      connects.fetch_add(1, std::memory_order_relaxed);
+    }
     redisSetTimeout(c.get(), to_timeval(options.command_timeout));
     redisEnableKeepAlive(c.get());
     std::string error;
@@ -398,11 +402,72 @@ struct RedisCache::Impl {
   }
 
   Result invalidate_on(redisContext* c, Kind kind, std::string_view name) {
-    if (kind == Kind::key) {
-      return classify(
-          command(c, {"EVAL", kInvalidateKeyScript, "2", keys.value(name), keys.key_guard(name), guard_ms}));
+    const std::string ack = keys.prefix + "near:ack:" + random_id();
+    Reply r = kind == Kind::key ? command(c, {"EVAL", kInvalidateKeyScript, "2", keys.value(name), keys.key_guard(name),
+                                              guard_ms, near_channel, ack})
+                                : command(c, {"EVAL", kInvalidateTagScript, "2", keys.tag(name), keys.tag_guard(name),
+                                              guard_ms, near_channel, ack, max_keys_per_message});
+    if (Result result = classify(r); result != Result::ok) {
+      return result;
     }
-    return classify(command(c, {"EVAL", kInvalidateTagScript, "2", keys.tag(name), keys.tag_guard(name), guard_ms}));
+    return await_acks(c, ack, r->type == REDIS_REPLY_INTEGER ? r->integer : 0, name);
+  }
+
+  // Tells every near cache to drop everything (after a namespace flush).
+  Result publish_clear_all(redisContext* c) {
+    const std::string ack = keys.prefix + "near:ack:" + random_id();
+    Reply r = command(c, {"PUBLISH", near_channel, ack + "\n*"});
+    if (Result result = classify(r); result != Result::ok) {
+      return result;
+    }
+    return await_acks(c, ack, r->type == REDIS_REPLY_INTEGER ? r->integer : 0, "*");
+  }
+
+  // Waits, at most near_ack_timeout, until `expected` near caches acknowledged an invalidation.
+  // One that does not in time is counted and logged, not an error: the deletion in Redis is done.
+  Result await_acks(redisContext* c, const std::string& list, long long expected, std::string_view name) {
+    if (expected <= 0) {
+      return Result::ok;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + options.near_ack_timeout;
+    // Each BLPOP stays well within the connection's read timeout.
+    const auto longest = std::max(options.command_timeout / 2, std::chrono::milliseconds(1));
+    long long received = 0;
+    // Bounded by expected acknowledgements and by the deadline.
+    while (received < expected) {
+      const auto remaining =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (remaining.count() <= 0) {
+        break;
+      }
+      const auto wait = std::min(remaining, longest);
+      Reply r = command(c, {"BLPOP", list, std::to_string(static_cast<double>(wait.count()) / 1000.0)});
+      if (Result result = classify(r); result != Result::ok) {
+        return result;
+      }
+      if (r->type == REDIS_REPLY_ARRAY) {
+        ++received;
+      }
+    }
+    near_acks.fetch_add(static_cast<std::uint64_t>(received), std::memory_order_relaxed);
+    if (received < expected) {
+      near_ack_timeouts.fetch_add(1, std::memory_order_relaxed);
+      metrics.increment(kAckTimeouts);
+      log::warn(
+          "near caches did not all acknowledge an invalidation in time; they may serve the old value "
+          "until they read it or their copy expires",
+          {{"name", name},
+           {"expected", static_cast<std::int64_t>(expected)},
+           {"received", static_cast<std::int64_t>(received)},
+           {"timeout_ms", static_cast<std::int64_t>(options.near_ack_timeout.count())}});
+    }
+    return Result::ok;
+  }
+
+  void start_subscriber() {
+    if (subscriber) {
+      subscriber->start();
+    }
   }
 
   Result flush_namespace(redisContext* c) {
@@ -429,11 +494,11 @@ struct RedisCache::Impl {
       }
       if (cursor == "0") {
         log::warn("cache namespace flushed after too many deferred invalidations", {{"prefix", options.key_prefix}});
-        return Result::ok;
+        return publish_clear_all(c);
       }
     }
     log::error("cache namespace flush stopped before the end", {{"prefix", options.key_prefix}});
-    return Result::ok;
+    return publish_clear_all(c);
   }
 
   Result replay(redisContext* c) {
@@ -520,16 +585,94 @@ void RedisCache::set(std::string_view key, std::string_view value, std::chrono::
   impl_->use([&](redisContext* c) { return classify(command(c, args)); });
 }
 
+// A deferred invalidation clears this process's near cache at once: this process reads its own
+// change whatever Redis does (the others learn of it when the replay publishes it).
 void RedisCache::invalidate(std::string_view key) {
   if (!impl_->use([&](redisContext* c) { return impl_->invalidate_on(c, Impl::Kind::key, key); })) {
+    impl_->near.clear();
     impl_->defer(Impl::Kind::key, key);
   }
 }
 
 void RedisCache::invalidate_tag(std::string_view tag) {
   if (!impl_->use([&](redisContext* c) { return impl_->invalidate_on(c, Impl::Kind::tag, tag); })) {
+    impl_->near.clear();
     impl_->defer(Impl::Kind::tag, tag);
   }
+}
+
+std::optional<std::string> RedisCache::get_near(std::string_view key) {
+  auto& near = impl_->near;
+  if (!near.enabled()) {
+    return get(key);
+  }
+  impl_->start_subscriber();
+  // Before the read: an invalidation applied here after this point makes the fill below refuse.
+  const auto ticket = near.ticket();
+  const std::string name = impl_->keys.value(key);
+  std::optional<std::string> value;
+  long long pttl = -2;
+  std::chrono::steady_clock::time_point sent;
+  impl_->use([&](redisContext* c) {
+    // Measured from before the request: Redis counted the TTL from a later moment, so the copy
+    // expires no later than the original.
+    sent = near.options().clock();
+    auto replies = pipeline(c, {{"GET", name}, {"PTTL", name}});
+    if (replies.size() != 2) {
+      return Result::broken;
+    }
+    for (const auto& r : replies) {
+      if (Result result = classify(r); result != Result::ok) {
+        return result;
+      }
+    }
+    if (replies[0]->type == REDIS_REPLY_STRING) {
+      value.emplace(replies[0]->str, replies[0]->len);
+    }
+    if (replies[1]->type == REDIS_REPLY_INTEGER) {
+      pttl = replies[1]->integer;
+    }
+    return Result::ok;
+  });
+  if (!value) {
+    impl_->misses.fetch_add(1, std::memory_order_relaxed);
+    impl_->metrics.increment(kMisses);
+    return value;
+  }
+  impl_->hits.fetch_add(1, std::memory_order_relaxed);
+  impl_->metrics.increment(kHits);
+  if (pttl == -2) {
+    return value;  // expired between GET and PTTL
+  }
+  if (impl_->options.near_fill_hook) {
+    impl_->options.near_fill_hook();
+  }
+  auto ttl = near.options().ttl;
+  if (pttl >= 0) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(near.options().clock() - sent);
+    ttl = std::min(ttl, std::chrono::milliseconds(pttl) - elapsed);
+  }
+  near.fill(key, *value, ttl, ticket);
+  return value;
+}
+
+std::optional<std::string> RedisCache::peek(std::string_view key) {
+  if (!impl_->near.enabled()) {
+    return std::nullopt;
+  }
+  return impl_->near.get(key);
+}
+
+bool RedisCache::await_near_subscribed(std::chrono::milliseconds timeout) {
+  if (!impl_->near.enabled()) {
+    return false;
+  }
+  impl_->start_subscriber();
+  return impl_->near.wait_live(true, timeout);
+}
+
+NearCache::Stats RedisCache::near_stats() const {
+  return impl_->near.stats();
 }
 
 bool RedisCache::healthy() const {
@@ -549,6 +692,10 @@ RedisCache::Stats RedisCache::stats() const {
     s.pending_invalidations = impl_->pending.size() + (impl_->flush_needed ? 1 : 0);
   }
   s.breaker = impl_->breaker.state();
+  s.near_acks = impl_->near_acks.load();
+  s.near_ack_timeouts = impl_->near_ack_timeouts.load();
+  s.near_subscribes = impl_->subscriber ? impl_->subscriber->subscriptions() : 0;
+  s.near_client_id = impl_->subscriber ? impl_->subscriber->client_id() : 0;
   return s;
 }
 

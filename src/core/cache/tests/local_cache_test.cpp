@@ -164,6 +164,23 @@ TEST_CASE("local cache counts hits and misses", "[cache][local]") {
   CHECK_THAT(text, Catch::Contains("cache_misses_total{backend=\"local\"} 1"));
 }
 
+TEST_CASE("local cache peek is get, counting only its hits", "[cache][local]") {
+  FakeClock clock;
+  ecom::metrics::Registry metrics;
+  LocalCache cache(options(clock), &metrics);
+  cache.set("a", "1", 1s);
+  CHECK(cache.peek("a") == "1");
+  // A miss in peek is followed by a get, which counts it: one request, one miss.
+  CHECK_FALSE(cache.peek("b"));
+  CHECK_FALSE(cache.get("b"));
+  clock.advance(1s);
+  CHECK_FALSE(cache.peek("a"));
+  const auto text = metrics.render();
+  CHECK_THAT(text, Catch::Contains("cache_hits_total{backend=\"local\"} 1"));
+  CHECK_THAT(text, Catch::Contains("cache_misses_total{backend=\"local\"} 1"));
+  CHECK(cache.size() == 0);  // the expired entry found by peek is gone
+}
+
 TEST_CASE("local cache stays consistent under concurrent use", "[cache][local]") {
   LocalCacheOptions o;
   o.max_entries = 64;

@@ -36,6 +36,13 @@ using detail::now_us;
 using detail::product_tag;
 using detail::valid_slug;
 
+// Where product_view caches a view, and cached_product_view finds it.
+std::string product_view_key(std::string_view slug, std::string_view view) {
+  std::string key = "catalog:view:";
+  key.append(slug).append(":").append(view);
+  return key;
+}
+
 constexpr const char* kSelectProductIdBySlug = "SELECT id FROM products WHERE slug = :slug";
 constexpr const char* kSelectCategoryIdBySlug = "SELECT id FROM categories WHERE slug = :slug";
 // Listings are assembled from the constant fragments below (a fixed set of variants: plain or
@@ -600,8 +607,8 @@ std::string CatalogService::product_view(std::string_view slug, const std::strin
   // tag (what writers invalidate), its slug's (a slug change or a deletion) and the tree's. Not
   // get_or_load, whose tags must be known before loading.
   const std::string slug_text(slug);
-  const std::string key = "catalog:view:" + slug_text + ":" + view;
-  if (auto hit = cache_.get(key)) {
+  const std::string key = product_view_key(slug_text, view);
+  if (auto hit = cache_.get_near(key)) {
     return std::move(*hit);
   }
   return cache_.single_flight().run(key, [&] {
@@ -612,6 +619,13 @@ std::string CatalogService::product_view(std::string_view slug, const std::strin
                {product_tag(id), detail::product_slug_tag(slug_text), kCategoriesTag});
     return body;
   });
+}
+
+std::optional<std::string> CatalogService::cached_product_view(std::string_view slug, const std::string& view) {
+  if (!valid_slug(slug)) {
+    return std::nullopt;
+  }
+  return cache_.peek(product_view_key(slug, view));
 }
 
 std::vector<Category> CatalogService::category_tree(std::string_view client) {

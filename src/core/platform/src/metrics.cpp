@@ -64,7 +64,12 @@ void Registry::increment(const std::string& series, std::uint64_t by) {
 
 void Registry::gauge(std::string name, std::string help, std::function<double()> read) {
   std::lock_guard lock(mutex_);
-  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+  gauges_.push_back({std::move(name), std::move(help), std::move(read), false});
+}
+
+void Registry::counter(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(mutex_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read), true});
 }
 
 std::string Registry::render() const {
@@ -100,8 +105,8 @@ std::string Registry::render() const {
     out += fmt::format("{} {}\n", series, n);
   }
   for (const auto& g : gauges_) {
-    out +=
-        fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", g.name, g.help, g.name, g.name, format_double(g.read()));
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", g.name, g.help, g.name, g.counter ? "counter" : "gauge",
+                       g.name, format_double(g.read()));
   }
   return out;
 }

@@ -87,9 +87,14 @@ Dispatcher::Plan Dispatcher::route(Request& req) const {
   return plan;
 }
 
-Response Dispatcher::invoke(const Route& route, Request& req) const {
+namespace {
+
+// The one error mapping of handler calls: core::Error becomes its problem response, anything else
+// a logged 500 without internals.
+template <typename Call>
+auto guarded(Request& req, Call call) -> decltype(call()) {
   try {
-    return route.handler(req);
+    return call();
   } catch (const core::Error& e) {
     if (e.code() == core::ErrorCode::internal) {
       log::error("internal error", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.message()}});
@@ -103,6 +108,19 @@ Response Dispatcher::invoke(const Route& route, Request& req) const {
     log::error("unhandled non-standard exception", {{"request_id", req.request_id}, {"route", req.route}});
     return internal_error_response(req);
   }
+}
+
+}  // namespace
+
+Response Dispatcher::invoke(const Route& route, Request& req) const {
+  return guarded(req, [&] { return route.handler(req); });
+}
+
+std::optional<Response> Dispatcher::invoke_fast(const Route& route, Request& req) const {
+  if (!route.fast) {
+    return std::nullopt;
+  }
+  return guarded(req, [&] { return route.fast(req); });
 }
 
 void Dispatcher::finish(const Request& req, Response& res) const {

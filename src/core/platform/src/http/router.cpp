@@ -44,7 +44,7 @@ int weight(const auto& segment) {
 
 }  // namespace
 
-Router& Router::add(Method method, std::string pattern, Handler handler, RouteOptions options) {
+Router& Router::add(Method method, std::string pattern, Handler handler, RouteOptions options, FastHandler fast) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
   }
@@ -77,7 +77,8 @@ Router& Router::add(Method method, std::string pattern, Handler handler, RouteOp
       throw std::invalid_argument("duplicate route: " + std::string(to_string(method)) + " " + pattern);
     }
   }
-  routes_.push_back(std::make_unique<Route>(Route{method, std::move(pattern), std::move(handler), std::move(options)}));
+  routes_.push_back(std::make_unique<Route>(
+      Route{method, std::move(pattern), std::move(handler), std::move(options), std::move(fast)}));
   compiled.route = routes_.back().get();
   compiled_.push_back(std::move(compiled));
   return *this;

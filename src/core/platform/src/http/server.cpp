@@ -538,8 +538,16 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
 
     auto plan = dispatcher->route(req);
     Response res;
+    // A route's fast path answers from memory here on the I/O thread; when it declines, the
+    // handler runs as if there were none.
+    std::optional<Response> fast;
+    if (!plan.immediate) {
+      fast = dispatcher->invoke_fast(*plan.route, req);
+    }
     if (plan.immediate) {
       res = std::move(*plan.immediate);
+    } else if (fast) {
+      res = std::move(*fast);
     } else if (plan.route->options.execution == Execution::inline_io) {
       res = dispatcher->invoke(*plan.route, req);
     } else {

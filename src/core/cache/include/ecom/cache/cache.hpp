@@ -58,6 +58,17 @@ class Cache {
   // False while the backend is unreachable (Redis down, breaker open); for /readyz "degraded".
   [[nodiscard]] virtual bool healthy() const = 0;
 
+  // Near copies, for answers served from process memory on an HTTP I/O thread (opt-in per read):
+  // get_near is get, and also keeps a copy of a hit in this process when the cache has a near
+  // cache (RedisCache with near.max_bytes > 0); peek looks only at that copy and never blocks (no
+  // I/O, one mutex), so it may run where blocking is not allowed. A miss in peek says nothing: the
+  // caller asks get_near (or get) from a thread that may block. Invalidations reach near copies as
+  // they reach the backend: when invalidate returns, no near copy of the old value is served (see
+  // redis_cache.hpp for the limits). The in-process caches are process memory already: there,
+  // peek is get.
+  [[nodiscard]] virtual std::optional<std::string> get_near(std::string_view key) { return get(key); }
+  [[nodiscard]] virtual std::optional<std::string> peek(std::string_view /*key*/) { return std::nullopt; }
+
   // Concurrent loads of one key in this process share one call (see get_or_load).
   [[nodiscard]] SingleFlight& single_flight() noexcept { return flights_; }
 

@@ -37,6 +37,9 @@ class LocalCache final : public Cache {
   void invalidate(std::string_view key) override;
   void invalidate_tag(std::string_view tag) override;
   [[nodiscard]] bool healthy() const override { return true; }
+  // get, which is a map lookup under the mutex and so never blocks, but counting hits only: a
+  // caller that finds nothing reads again with get, and that read counts the miss.
+  [[nodiscard]] std::optional<std::string> peek(std::string_view key) override;
 
   // Drops every entry; used when invalidations may have been missed.
   void clear();
@@ -65,6 +68,7 @@ class LocalCache final : public Cache {
   template <class T>
   using StringMap = std::unordered_map<std::string, T, StringHash, std::equal_to<>>;
 
+  [[nodiscard]] std::optional<std::string> lookup(std::string_view key);
   void erase_locked(List::iterator it);
   void prune_guards_locked(TimePoint now);
   [[nodiscard]] bool guarded_locked(std::string_view key, const Tags& tags, TimePoint now) const;

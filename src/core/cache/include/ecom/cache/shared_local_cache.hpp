@@ -105,6 +105,7 @@ class SharedLocalCache final : public Cache {
                    metrics::Registry* metrics = nullptr);
 
   [[nodiscard]] std::optional<std::string> get(std::string_view key) override { return local_.get(key); }
+  [[nodiscard]] std::optional<std::string> peek(std::string_view key) override { return local_.peek(key); }
   void set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl,
            const Tags& tags = {}) override {
     local_.set(key, value, ttl, tags);

@@ -2,7 +2,8 @@
 // written by the admin (and by tests until the admin exists).
 //
 // Reads are cache-aside (cache::get_or_load): a product under the tag "product:<id>", the
-// category tree under "categories". Every write runs in one db.transact and, after it commits,
+// category tree under "categories"; rendered product views are also kept near (in process memory,
+// cached_product_view). Every write runs in one db.transact and, after it commits,
 // invalidates exactly the tags of what it changed, so every process sees the change on its next
 // read. Reads use Consistency::any (a replica unless the client just wrote).
 //
@@ -139,9 +140,14 @@ class CatalogService {
   // any change to either renders it again. view names the view and its parameters
   // ("page:v12"); only what render returned is cached (a render that throws caches nothing), so
   // a view parameter that render refuses cannot fill the cache. not_found like get_product.
+  // A view read from the cache keeps a near copy in this process (cache::Cache::get_near).
   [[nodiscard]] std::string product_view(std::string_view slug, const std::string& view,
                                          const std::function<std::string(const Product&)>& render,
                                          std::string_view client = "");
+  // The same view from process memory only (cache::Cache::peek): never blocks, so an HTTP I/O
+  // thread may call it. Nothing for a miss, or a slug product_view would refuse: the caller then
+  // calls product_view, which gives the one answer for every case but a plain hit.
+  [[nodiscard]] std::optional<std::string> cached_product_view(std::string_view slug, const std::string& view);
   // The whole tree: root categories, each with its children.
   [[nodiscard]] std::vector<Category> category_tree(std::string_view client = "");
   // One category with its sub-tree; not_found when unknown.

@@ -1,6 +1,7 @@
 // The request pipeline without any I/O: request id, CORS, routing, the handler call with error
-// mapping, then security headers, metrics and the access log. The server calls route() and
-// finish() on the I/O thread and invoke() wherever the route's Execution says.
+// mapping, then security headers, metrics and the access log. The server calls route(),
+// invoke_fast() and finish() on the I/O thread and invoke() wherever the route's Execution says, so
+// an answer from the fast path gets the same headers, metrics and log line as any other.
 #pragma once
 
 #include <ecom/platform/http/router.hpp>
@@ -37,6 +38,9 @@ class Dispatcher {
   [[nodiscard]] Plan route(Request& req) const;
   // Calls the handler; core::Error becomes its problem response, anything else a logged 500.
   [[nodiscard]] Response invoke(const Route& route, Request& req) const;
+  // Calls the route's fast handler, if it has one, with the same error mapping as invoke; nullopt
+  // when there is none or it declined: then invoke must run (on the pool for a blocking route).
+  [[nodiscard]] std::optional<Response> invoke_fast(const Route& route, Request& req) const;
   // Adds X-Request-Id, security and CORS headers, records metrics and writes the access log.
   void finish(const Request& req, Response& res) const;
 

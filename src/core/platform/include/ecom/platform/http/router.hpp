@@ -15,6 +15,11 @@
 namespace ecom::http {
 
 using Handler = std::function<Response(Request&)>;
+// A route's optional fast path: run on the I/O thread before the route's handler, it answers from
+// process memory (a near-cache hit) or returns nullopt, and the handler then runs as usual. It
+// must never block. Its errors are mapped like the handler's, but a fast path that cannot decide
+// should return nullopt rather than throw: the handler gives the one answer for every other case.
+using FastHandler = std::function<std::optional<Response>(Request&)>;
 
 // How a handler runs. Blocking handlers (anything that may touch the database, the cache or the
 // disk) run on the bounded worker pool; inline handlers run on the I/O thread and must never block.
@@ -31,6 +36,7 @@ struct Route {
   std::string pattern;
   Handler handler;
   RouteOptions options;
+  FastHandler fast;  // empty: none
 };
 
 struct Match {
@@ -43,9 +49,13 @@ struct Match {
 class Router {
  public:
   // Throws std::invalid_argument on a malformed pattern or a duplicate method + pattern.
-  Router& add(Method method, std::string pattern, Handler handler, RouteOptions options = {});
+  Router& add(Method method, std::string pattern, Handler handler, RouteOptions options = {}, FastHandler fast = {});
   Router& get(std::string pattern, Handler handler, RouteOptions options = {}) {
     return add(Method::get, std::move(pattern), std::move(handler), std::move(options));
+  }
+  // A GET route whose fast handler is tried on the I/O thread first (see FastHandler).
+  Router& get_with_fast_path(std::string pattern, FastHandler fast, Handler handler, RouteOptions options = {}) {
+    return add(Method::get, std::move(pattern), std::move(handler), std::move(options), std::move(fast));
   }
   Router& post(std::string pattern, Handler handler, RouteOptions options = {}) {
     return add(Method::post, std::move(pattern), std::move(handler), std::move(options));

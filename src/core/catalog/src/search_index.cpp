@@ -924,7 +924,16 @@ bool SearchIndexHolder::ready() {
     }
     token = token_;
   }
-  return cache_.get(marker_key_) == token;
+  return marker() == token;
+}
+
+std::optional<std::string> SearchIndexHolder::marker() {
+  // Asked on every listing: from the near cache when it holds the marker (no round trip), which an
+  // invalidation clears before the writer returns, as it deletes the marker in Redis.
+  if (auto near = cache_.peek(marker_key_)) {
+    return near;
+  }
+  return cache_.get_near(marker_key_);
 }
 
 std::shared_ptr<const SearchIndex> SearchIndexHolder::fresh() {
@@ -935,7 +944,7 @@ std::shared_ptr<const SearchIndex> SearchIndexHolder::fresh() {
     index = index_;
     token = token_;
   }
-  if (index && cache_.get(marker_key_) == token) {
+  if (index && marker() == token) {
     return index;
   }
   if (index) {

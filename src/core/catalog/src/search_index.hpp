@@ -13,8 +13,9 @@
 // formula over the stored positions and weights.
 //
 // Freshness: SearchIndexHolder keeps a marker under the listings and categories cache tags, which
-// every catalog write invalidates. An index is used only while its marker is in the cache, so a
-// change stops it being used at once; a fresh one is then built (in the background, or in the
+// every catalog write invalidates. An index is used only while its marker is in the cache (read
+// through the near cache, which invalidations clear before the writer returns), so a change stops
+// it being used at once; a fresh one is then built (in the background, or in the
 // request for tests) and the SQL path answers meanwhile.
 #pragma once
 
@@ -181,6 +182,8 @@ class SearchIndexHolder {
 
  private:
   std::shared_ptr<const SearchIndex> fresh();
+  // The marker's value in the cache, if any.
+  std::optional<std::string> marker();
   void start_background_rebuild();
   // The search's items: each word's stem from PostgreSQL (cached); nullopt when a word has no
   // single stem (the index then leaves the search to SQL).

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 using namespace ecom;
 using namespace std::chrono_literals;
@@ -119,6 +120,16 @@ TEST_CASE("a fast path answers on the I/O thread while every pool thread is busy
 
   gate->release();
   CHECK(held.read_response().body == "from the pool");
+  // The pool thread counts itself free just after its answer is handed over, so the answer can
+  // arrive first: wait (bounded) until it is free, or the next request may find the pool full.
+  bool idle = false;
+  for (int i = 0; i < 400 && !idle; ++i) {
+    idle = fetch(s.port(), "GET", "/metrics").body.find("http_pool_busy_threads 0\n") != std::string::npos;
+    if (!idle) {
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+  REQUIRE(idle);
   auto after = fetch(s.port(), "GET", "/p/cold");
   CHECK(after.status == 200);
   CHECK(after.body == "from the pool");

@@ -542,8 +542,13 @@ CatalogOptions options_from(const config::Config& config) {
   return options;
 }
 
-CatalogService::CatalogService(db::Database& db, cache::Cache& cache, CatalogOptions options)
-    : db_(db), cache_(cache), options_(std::move(options)), cursor_key_(options_.cursor_secret) {
+CatalogService::CatalogService(db::Database& db, cache::Cache& cache, CatalogOptions options,
+                               std::shared_ptr<const StockReader> stock)
+    : db_(db),
+      cache_(cache),
+      options_(std::move(options)),
+      cursor_key_(options_.cursor_secret),
+      stock_(stock ? std::move(stock) : variant_on_hand()) {
   if (cursor_key_.empty()) {
     log::warn(
         "catalog.cursor_secret is not set: listing cursors are signed with a random per-process key and will not "
@@ -587,8 +592,17 @@ Product CatalogService::product_by_id(std::int64_t id, std::string_view client) 
   const long long pid = id;
   const std::string text =
       cache::get_or_load(cache_, "catalog:product:" + std::to_string(id), options_.cache_ttl, {product_tag(id)}, [&] {
-        return db_.read(client, db::Consistency::any,
-                        [&](soci::session& sql) { return detail::encode_product(load_product(sql, pid)); });
+        return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
+          auto product = load_product(sql, pid);
+          // Stock comes through the reader the inventory module will own (stock.hpp), not from the
+          // variant rows load_product read.
+          const auto levels = stock_->on_hand(sql, pid);
+          for (auto& variant : product.variants) {
+            const auto level = levels.find(variant.id);
+            variant.on_hand = level == levels.end() ? 0 : level->second;
+          }
+          return detail::encode_product(product);
+        });
       });
   return detail::decode_product(text);
 }

@@ -99,3 +99,8 @@ TEST_CASE("postgresql: a product view is rendered once until the product or the 
   PgCatalog c;
   check_product_view(*c.db);
 }
+
+TEST_CASE("postgresql: product reads take stock from the stock reader", "[catalog][integration]") {
+  PgCatalog c;
+  check_stock_reader(*c.db);
+}

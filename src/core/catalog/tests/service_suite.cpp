@@ -10,6 +10,8 @@
 #include <soci/soci.h>
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -819,6 +821,63 @@ void check_product_view(db::Database& db) {
   f.service.set_product_status(id, ProductStatus::draft);
   CHECK(code_of([&] { (void)f.service.product_view("kettle-2", "page:-", render); }) == ErrorCode::not_found);
   CHECK(code_of([&] { (void)f.service.product_view("no-such-kettle", "page:-", render); }) == ErrorCode::not_found);
+}
+
+namespace {
+
+// Stock from somewhere else than variants.on_hand, as the inventory module's reader will be: fixed
+// quantities by SKU, looked up through the product's variants.
+class FixedStock final : public StockReader {
+ public:
+  explicit FixedStock(std::map<std::string, std::int64_t> by_sku) : by_sku_(std::move(by_sku)) {}
+  [[nodiscard]] std::map<std::int64_t, std::int64_t> on_hand(soci::session& sql,
+                                                             std::int64_t product_id) const override {
+    const long long pid = product_id;
+    long long id = 0;
+    std::string sku;
+    std::map<std::int64_t, std::int64_t> levels;
+    soci::statement st = (sql.prepare << "SELECT id, sku FROM variants WHERE product_id = :id", soci::into(id),
+                          soci::into(sku), soci::use(pid, "id"));
+    st.execute();
+    while (st.fetch()) {
+      if (const auto it = by_sku_.find(sku); it != by_sku_.end()) {
+        levels.emplace(id, it->second);
+      }
+    }
+    return levels;
+  }
+
+ private:
+  std::map<std::string, std::int64_t> by_sku_;
+};
+
+}  // namespace
+
+void check_stock_reader(db::Database& db) {
+  Fixture f(db);
+  const auto id = f.service.create_product(active("lamp"));
+  NewVariant small = variant("LAMP-S", 500);
+  small.on_hand = 3;
+  NewVariant large = variant("LAMP-L", 700);
+  large.on_hand = 0;
+  f.service.add_variant(id, small);
+  f.service.add_variant(id, large);
+  const auto quantities = [](const Product& product) {
+    std::map<std::string, std::int64_t> by_sku;
+    for (const auto& v : product.variants) {
+      by_sku[v.sku] = v.on_hand;
+    }
+    return by_sku;
+  };
+  // The default reader is variants.on_hand.
+  CHECK(quantities(f.service.get_product("lamp")) == std::map<std::string, std::int64_t>{{"LAMP-L", 0}, {"LAMP-S", 3}});
+
+  // Another reader decides what a product read shows, whatever the column says; a variant it does
+  // not know has none.
+  cache::LocalCache cache(Fixture::no_guard());
+  CatalogService service(db, cache, Fixture::options(SearchIndexMode::off),
+                         std::make_shared<FixedStock>(std::map<std::string, std::int64_t>{{"LAMP-L", 9}}));
+  CHECK(quantities(service.get_product("lamp")) == std::map<std::string, std::int64_t>{{"LAMP-L", 9}, {"LAMP-S", 0}});
 }
 
 }  // namespace ecom::catalog::test

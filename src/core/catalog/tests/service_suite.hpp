@@ -43,6 +43,9 @@ void check_card_images(db::Database& db, SearchIndexMode index = SearchIndexMode
 // The listing's price and stock (kept on the product row by triggers on variants) follow every
 // variant change: stock sold out, the cheapest variant deleted, a price change, no variant left.
 void check_listing_columns_follow_variants(db::Database& db, SearchIndexMode index = SearchIndexMode::off);
+// Product reads take each variant's quantity from the service's StockReader (variants.on_hand by
+// default); another reader's quantities show instead, a variant it does not know has none.
+void check_stock_reader(db::Database& db);
 // A product view (a rendered page) is rendered once and cached until the product or the category
 // tree changes; a render that throws caches nothing.
 void check_product_view(db::Database& db);

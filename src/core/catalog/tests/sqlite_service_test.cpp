@@ -96,3 +96,8 @@ TEST_CASE("sqlite: a product view is rendered once until the product or the tree
   SqliteCatalog c;
   check_product_view(*c.db);
 }
+
+TEST_CASE("sqlite: product reads take stock from the stock reader", "[catalog]") {
+  SqliteCatalog c;
+  check_stock_reader(*c.db);
+}

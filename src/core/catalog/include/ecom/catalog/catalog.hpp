@@ -18,6 +18,7 @@
 #pragma once
 
 #include <ecom/cache/cache.hpp>
+#include <ecom/catalog/stock.hpp>
 #include <ecom/catalog/types.hpp>
 #include <ecom/db/database.hpp>
 #include <ecom/platform/config.hpp>
@@ -127,13 +128,15 @@ struct NewVariant {
 class CatalogService {
  public:
   // db and cache must outlive the service. Logs a warning when options has no cursor secret.
-  CatalogService(db::Database& db, cache::Cache& cache, CatalogOptions options = {});
+  // stock: where product reads take each variant's quantity (null: variant_on_hand()).
+  CatalogService(db::Database& db, cache::Cache& cache, CatalogOptions options = {},
+                 std::shared_ptr<const StockReader> stock = nullptr);
   ~CatalogService();
   CatalogService(const CatalogService&) = delete;
   CatalogService& operator=(const CatalogService&) = delete;
 
-  // An active product with its variants, categories and attributes. not_found when the slug is
-  // unknown or the product is not active.
+  // An active product with its variants (their quantities from the StockReader), categories and
+  // attributes. not_found when the slug is unknown or the product is not active.
   [[nodiscard]] Product get_product(std::string_view slug, std::string_view client = "");
   // What render makes of the active product (a rendered page), cached like the product itself:
   // under the product's tag and the category tree's (a page shows the tree in its breadcrumb), so
@@ -183,6 +186,7 @@ class CatalogService {
   cache::Cache& cache_;
   CatalogOptions options_;
   std::string cursor_key_;
+  std::shared_ptr<const StockReader> stock_;
   std::unique_ptr<detail::SearchIndexHolder> search_index_;  // null: off, or not PostgreSQL
 };
 

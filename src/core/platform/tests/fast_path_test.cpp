@@ -1,5 +1,6 @@
 // A route's fast path (FastHandler): answered on the I/O thread before the blocking handler, with
 // the same headers, metrics and error mapping; a declined fast path leaves the handler to answer.
+#include "gate.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
 
@@ -10,8 +11,6 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 using namespace ecom;
@@ -21,32 +20,6 @@ using test::fetch;
 
 namespace {
 
-// Holds the blocking handlers that enter until release(), so that a test can fill the pool.
-class Gate {
- public:
-  void wait() {
-    std::unique_lock lock(mutex_);
-    ++entered_;
-    cv_.notify_all();
-    cv_.wait_for(lock, 10s, [this] { return open_; });
-  }
-  void release() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  bool wait_entered(int n) {
-    std::unique_lock lock(mutex_);
-    return cv_.wait_for(lock, 5s, [&] { return entered_ >= n; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  int entered_ = 0;
-  bool open_ = false;
-};
-
 struct Calls {
   std::atomic<int> fast{0};
   std::atomic<int> blocking{0};
@@ -54,7 +27,7 @@ struct Calls {
 
 // /p/{slug}: "hot" is answered by the fast path, "missing" and "boom" throw from it, anything else
 // is declined and goes to the blocking handler, which waits at the gate when the slug is "slow".
-http::Router fast_router(const std::shared_ptr<Gate>& gate, const std::shared_ptr<Calls>& calls) {
+http::Router fast_router(const std::shared_ptr<test::Gate>& gate, const std::shared_ptr<Calls>& calls) {
   http::Router r;
   r.get_with_fast_path(
       "/p/{slug}",
@@ -86,7 +59,7 @@ http::Router fast_router(const std::shared_ptr<Gate>& gate, const std::shared_pt
 }  // namespace
 
 TEST_CASE("a fast path answers on the I/O thread while every pool thread is busy", "[http][fast]") {
-  auto gate = std::make_shared<Gate>();
+  auto gate = std::make_shared<test::Gate>();
   auto calls = std::make_shared<Calls>();
   auto options = test::test_options();
   options.pool_threads = 1;
@@ -144,7 +117,7 @@ TEST_CASE("a fast path answers on the I/O thread while every pool thread is busy
 }
 
 TEST_CASE("errors thrown by a fast path are mapped like the handler's", "[http][fast]") {
-  auto gate = std::make_shared<Gate>();
+  auto gate = std::make_shared<test::Gate>();
   auto calls = std::make_shared<Calls>();
   test::TestServer s(fast_router(gate, calls));
   auto missing = fetch(s.port(), "GET", "/p/missing");
@@ -162,7 +135,7 @@ TEST_CASE("errors thrown by a fast path are mapped like the handler's", "[http][
 
 TEST_CASE("the dispatcher runs a fast path only where a route has one", "[http][fast]") {
   auto calls = std::make_shared<Calls>();
-  auto router = fast_router(std::make_shared<Gate>(), calls);
+  auto router = fast_router(std::make_shared<test::Gate>(), calls);
   router.get("/plain", [](http::Request&) { return http::Response::text(200, "plain"); });
   http::Dispatcher dispatcher(std::move(router), {}, nullptr);
 

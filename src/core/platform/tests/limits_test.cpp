@@ -1,4 +1,5 @@
 // The limits an edge proxy would otherwise enforce, and the execution model under saturation.
+#include "gate.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
 
@@ -6,8 +7,6 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 using namespace ecom;
@@ -23,32 +22,6 @@ http::Router echo_router() {
   r.get("/hello", [](http::Request&) { return http::Response::text(200, "hello"); });
   return r;
 }
-
-// Holds every handler that enters until release(); lets a test fill the pool deterministically.
-class Gate {
- public:
-  void wait() {
-    std::unique_lock lock(mutex_);
-    ++entered_;
-    cv_.notify_all();
-    cv_.wait_for(lock, 10s, [this] { return open_; });
-  }
-  void release() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  bool wait_entered(int n) {
-    std::unique_lock lock(mutex_);
-    return cv_.wait_for(lock, 5s, [&] { return entered_ >= n; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  int entered_ = 0;
-  bool open_ = false;
-};
 
 template <typename Pred>
 bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
@@ -155,7 +128,7 @@ TEST_CASE("a slow client is cut off and cannot pin a connection", "[limits]") {
 }
 
 TEST_CASE("with every pool thread busy, /healthz answers at once and the queue is bounded", "[limits]") {
-  auto gate = std::make_shared<Gate>();
+  auto gate = std::make_shared<test::Gate>();
   http::Router r;
   r.get("/slow", [gate](http::Request&) {
     gate->wait();

@@ -153,8 +153,10 @@ NearSubscriber::Ended NearSubscriber::listen() {
   if (!confirmed || confirmed->type != REDIS_REPLY_ARRAY) {
     return {false, confirmed ? std::string("SUBSCRIBE refused") : std::string(c->errstr)};
   }
+  // Counted before the near cache goes live, so that whoever waits for it to be live sees the
+  // subscription counted (a test waits for live, then reads the count).
+  subscriptions_.fetch_add(1, std::memory_order_release);
   near_.set_live(true);
-  subscriptions_.fetch_add(1, std::memory_order_relaxed);
   metrics_.increment(kSubscriptions);
   if (outage_reported_) {
     log::info("near cache in use again: invalidation subscriber subscribed");

@@ -292,8 +292,10 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
       const bool priced = price_ind == soci::i_ok;
       x.ids_.push_back(id);
       x.created_.push_back(created_at);
-      x.prices_.push_back(price_ind == soci::i_ok ? price : 0);
-      x.flags_.push_back(static_cast<std::uint8_t>((in_stock != 0 ? kInStock : 0) | (priced ? kPriced : 0)));
+      Hot hot;
+      hot.price = price_ind == soci::i_ok ? price : 0;
+      hot.flags = static_cast<std::uint8_t>((in_stock != 0 ? kInStock : 0) | (priced ? kPriced : 0));
+      x.hot_.push_back(hot);
       currency_of_doc.push_back(currency_ind == soci::i_ok ? currency : std::string());
       Card card;
       card.slug = static_cast<std::uint32_t>(x.text_.size());
@@ -322,10 +324,9 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
   if (x.currency_codes_.empty() || !x.currency_codes_.front().empty()) {
     x.currency_codes_.insert(x.currency_codes_.begin(), std::string());
   }
-  x.currencies_.reserve(currency_of_doc.size());
-  for (const auto& code : currency_of_doc) {
-    const auto at = std::lower_bound(x.currency_codes_.begin(), x.currency_codes_.end(), code);
-    x.currencies_.push_back(static_cast<std::uint16_t>(at - x.currency_codes_.begin()));
+  for (std::size_t d = 0; d < currency_of_doc.size(); ++d) {
+    const auto at = std::lower_bound(x.currency_codes_.begin(), x.currency_codes_.end(), currency_of_doc[d]);
+    x.hot_[d].currency = static_cast<std::uint16_t>(at - x.currency_codes_.begin());
   }
 
   std::vector<std::uint32_t> category_offsets;
@@ -406,13 +407,9 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
     }
   }
   x.text_.shrink_to_fit();
-  x.hot_.resize(x.ids_.size());
   x.lists_.reserve(category_list.size() + attribute_list.size());
   for (std::size_t d = 0; d < x.ids_.size(); ++d) {
     Hot& hot = x.hot_[d];
-    hot.price = x.prices_[d];
-    hot.flags = x.flags_[d];
-    hot.currency = x.currencies_[d];
     if (category_offsets[d + 1] - category_offsets[d] > std::numeric_limits<std::uint16_t>::max() ||
         attribute_offsets[d + 1] - attribute_offsets[d] > std::numeric_limits<std::uint16_t>::max()) {
       // Not a catalog this index is laid out for: listings stay on SQL (the build fails, logged).
@@ -488,8 +485,7 @@ std::size_t SearchIndex::postings() const noexcept {
 }
 
 std::size_t SearchIndex::bytes() const noexcept {
-  std::size_t total = ids_.capacity() * sizeof(std::int64_t) * 3 + currencies_.capacity() * sizeof(std::uint16_t) +
-                      flags_.capacity() + cards_.capacity() * sizeof(Card) + text_.capacity() +
+  std::size_t total = ids_.capacity() * sizeof(std::int64_t) * 2 + cards_.capacity() * sizeof(Card) + text_.capacity() +
                       by_id_.capacity() * sizeof(by_id_.front()) + hot_.capacity() * sizeof(Hot) +
                       lists_.capacity() * sizeof(std::uint32_t);
   for (const auto& term : terms_) {
@@ -575,8 +571,8 @@ std::vector<std::uint32_t> SearchIndex::select_rows(std::vector<std::uint32_t>& 
   };
   // Products without a price sort after every priced one, both ways (the SQL path's sentinels).
   const auto price_key = [&](std::uint32_t d, bool ascending) -> std::int64_t {
-    if ((flags_[d] & kPriced) != 0) {
-      return prices_[d];
+    if ((hot_[d].flags & kPriced) != 0) {
+      return hot_[d].price;
     }
     return ascending ? std::numeric_limits<std::int64_t>::max() : -1;
   };
@@ -635,8 +631,9 @@ ProductSummary SearchIndex::summary_of(std::uint32_t doc) const {
   ProductSummary s{
       ids_[doc],   text(card.slug, card.title), text(card.title, card.title_end), created_[doc], std::nullopt,
       std::nullopt};
-  if ((flags_[doc] & kPriced) != 0 && currencies_[doc] != 0) {
-    s.price_from = Money{prices_[doc], currency_codes_[currencies_[doc]]};
+  const Hot& hot = hot_[doc];
+  if ((hot.flags & kPriced) != 0 && hot.currency != 0) {
+    s.price_from = Money{hot.price, currency_codes_[hot.currency]};
   }
   if (card.alt > card.path) {
     s.image = Image{card.image_id, text(card.path, card.alt), text(card.alt, card.end), card.width, card.height,

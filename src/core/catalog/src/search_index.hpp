@@ -130,13 +130,10 @@ class SearchIndex {
                                  const std::vector<Filter>& filters, std::size_t total) const;
   [[nodiscard]] ProductSummary summary_of(std::uint32_t doc) const;
 
-  // Per document, in (title, id) order of the database's collation: hot arrays read for every
-  // match, cards only for the page's rows.
+  // Per document, in (title, id) order of the database's collation: ids and creation times for
+  // the sorts, hot_ (below) for filters and facets, cards only for the page's rows.
   std::vector<std::int64_t> ids_;
   std::vector<std::int64_t> created_;
-  std::vector<std::int64_t> prices_;
-  std::vector<std::uint16_t> currencies_;  // into currency_codes_
-  std::vector<std::uint8_t> flags_;        // kInStock | kPriced
   std::vector<Card> cards_;
   std::string text_;
   std::vector<std::string> currency_codes_;                    // bytewise, so the least is MIN()

@@ -4,6 +4,20 @@
 # shellcheck shell=bash
 
 readonly bench_ready_polls=300 # x 0.1 s = 30 s
+# How many measured rounds each comparison runs (BENCH_RUNS, default 5). One run on this noisy
+# machine proves little: a figure is reported as the median with the spread (min, max), and a
+# target holds when the median meets it.
+readonly bench_runs="${BENCH_RUNS:-5}"
+[[ "${bench_runs}" =~ ^[1-9][0-9]?$ ]] || {
+  printf 'bench: BENCH_RUNS must be an integer from 1 to 99, got %s\n' "${bench_runs}" >&2
+  exit 1
+}
+bench_warmup="${BENCH_WARMUP:-2s}"
+bench_duration="${BENCH_DURATION:-10s}"
+bench_connections="${BENCH_CONNECTIONS:-32}"
+# wrk's own default timeout (2 s) would count a slow answer as a socket error and cap the
+# percentiles at 2 s: slow answers must show.
+bench_timeout="${BENCH_TIMEOUT:-30s}"
 readonly bench_stop_polls=150  # x 0.1 s = 15 s
 
 say() { printf 'bench: %s\n' "$*"; }
@@ -139,3 +153,60 @@ rss_of() {
   rss="$(awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || true)"
   printf '%s\n' "${rss:-n/a}"
 }
+
+# run_wrk OUT URL [LUA]: a warm-up (not measured), then the measured run into OUT.
+run_wrk() {
+  local out="$1" url="$2" script=()
+  if [[ $# -ge 3 && -n "$3" ]]; then
+    script=(-s "$3")
+  fi
+  say "warm-up ${bench_warmup}, then ${bench_duration} with ${bench_connections} connections: ${url}${3:+ (${3##*/})}"
+  "${wrk_cmd[@]}" -t1 -c"${bench_connections}" -d"${bench_warmup}" --timeout "${bench_timeout}" "${script[@]}" \
+    "${url}" >/dev/null
+  "${wrk_cmd[@]}" -t1 -c"${bench_connections}" -d"${bench_duration}" --timeout "${bench_timeout}" --latency \
+    "${script[@]}" "${url}" >"${out}"
+}
+
+# spread V...: prints "min median max" of the numbers. For an even count the median is the lower
+# of the two middle values, so that it is always a figure that was measured.
+spread() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { exit 1 } printf "%s %s %s\n", v[1], v[int((NR + 1) / 2)], v[NR] }'
+}
+
+# "median (min-max)" for a table cell, from spread's three figures.
+spread_cell() { printf '%s (%s-%s)' "$2" "$1" "$3"; }
+
+# compare_runs PREFIX ECOM_URL NGINX_URL [LUA]: bench_runs rounds of ecom then nginx, one after
+# the other so that both see the same machine load. Sets (as spread triples "min median max"):
+# cmp_ecom_rps, cmp_ecom_p50, cmp_ecom_p99, cmp_nginx_rps, cmp_nginx_p50, cmp_nginx_p99, cmp_ratio
+# (ecom / nginx in percent, per round), and cmp_errors (the sum over all rounds).
+# shellcheck disable=SC2034 # the variables are the function's results, read by the caller
+compare_runs() {
+  local prefix="$1" ecom_url="$2" nginx_url="$3" lua="${4:-}" i e_rps e_p50 e_p99 e_err n_rps n_p50 n_p99 n_err
+  local -a er=() e5=() e9=() nr=() n5=() n9=() ratios=()
+  cmp_errors=0
+  for ((i = 1; i <= bench_runs; i++)); do
+    say "round ${i} of ${bench_runs}"
+    run_wrk "${prefix}.ecom.${i}" "${ecom_url}" "${lua}"
+    run_wrk "${prefix}.nginx.${i}" "${nginx_url}"
+    read -r e_rps e_p50 e_p99 e_err < <(parse_wrk "${prefix}.ecom.${i}")
+    read -r n_rps n_p50 n_p99 n_err < <(parse_wrk "${prefix}.nginx.${i}")
+    if [[ "${e_rps}" -le 0 || "${n_rps}" -le 0 ]]; then
+      cat "${prefix}.ecom.${i}" "${prefix}.nginx.${i}" >&2
+      die "wrk measured no requests on ${ecom_url} or ${nginx_url}"
+    fi
+    er+=("${e_rps}") e5+=("${e_p50}") e9+=("${e_p99}") nr+=("${n_rps}") n5+=("${n_p50}") n9+=("${n_p99}")
+    ratios+=("$(awk -v a="${e_rps}" -v b="${n_rps}" 'BEGIN { printf "%.0f", 100 * a / b }')")
+    cmp_errors=$((cmp_errors + e_err + n_err))
+  done
+  cmp_ecom_rps="$(spread "${er[@]}")"
+  cmp_ecom_p50="$(spread "${e5[@]}")"
+  cmp_ecom_p99="$(spread "${e9[@]}")"
+  cmp_nginx_rps="$(spread "${nr[@]}")"
+  cmp_nginx_p50="$(spread "${n5[@]}")"
+  cmp_nginx_p99="$(spread "${n9[@]}")"
+  cmp_ratio="$(spread "${ratios[@]}")"
+}
+
+# The median of a spread triple.
+median_of() { printf '%s\n' "$2"; }

@@ -80,18 +80,18 @@ Error&& Error::with_log_text(std::string text) && {
   return std::move(with_log_text(std::move(text)));
 }
 
-Error& Error::with_member(std::string name, boost::json::value value) & {
+Error& Error::with_member(std::string_view name, boost::json::value value) & {
   if (std::find(kStandardMembers.begin(), kStandardMembers.end(), name) != kStandardMembers.end()) {
-    throw std::invalid_argument("the problem member '" + name + "' is set by the HTTP layer");
+    throw std::invalid_argument("the problem member '" + std::string(name) + "' is set by the HTTP layer");
   }
   auto members = members_ ? std::make_shared<boost::json::object>(*members_) : std::make_shared<boost::json::object>();
-  (*members)[name] = std::move(value);
+  members->insert_or_assign(name, std::move(value));
   members_ = std::move(members);
   return *this;
 }
 
-Error&& Error::with_member(std::string name, boost::json::value value) && {
-  return std::move(with_member(std::move(name), std::move(value)));
+Error&& Error::with_member(std::string_view name, boost::json::value value) && {
+  return std::move(with_member(name, std::move(value)));
 }
 
 bool is_client_error(ErrorCode code) noexcept {

@@ -65,8 +65,8 @@ class Error : public std::runtime_error {
   // An RFC 9457 extension member of the problem document ("errors" replaces the field list).
   // Members go to the client only with a client error (4xx); the standard members (type, title,
   // status, detail, instance, request_id) cannot be replaced: std::invalid_argument.
-  Error& with_member(std::string name, boost::json::value value) &;
-  Error&& with_member(std::string name, boost::json::value value) &&;
+  Error& with_member(std::string_view name, boost::json::value value) &;
+  Error&& with_member(std::string_view name, boost::json::value value) &&;
   // nullptr when there are none.
   [[nodiscard]] const boost::json::object* members() const noexcept { return members_.get(); }
 

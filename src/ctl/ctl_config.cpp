@@ -41,7 +41,8 @@ int report_errors(std::string_view command, const std::function<int()>& body, st
     fmt::print(stderr, "ecomctl {}: configuration error: {}\n", command, e.what());
     return 2;
   } catch (const core::Error& e) {
-    fmt::print(stderr, "ecomctl {}: {}\n", command, e.message());
+    // The operator's text: the address and the driver's reason, where a client would read less.
+    fmt::print(stderr, "ecomctl {}: {}\n", command, e.log_text());
     return 1;
   } catch (const std::exception& e) {
     // SQL errors, most often tables missing because ecomctl migrate has not run.

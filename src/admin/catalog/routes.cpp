@@ -538,18 +538,13 @@ http::Response import_csv(CatalogAdmin& admin, const http::Request& request) {
                               });
   } catch (const ecom::catalog::ImportError& e) {
     // The problem document, with the report in place of the generic field list.
-    auto response = http::error_response(e, request);
-    if (response.headers.get("Content-Type") != std::optional<std::string_view>("application/problem+json")) {
-      return response;  // a browser asked for HTML
-    }
-    auto doc = boost::json::parse(response.body).as_object();
     boost::json::array errors;
     for (const auto& p : e.problems()) {
       errors.push_back(boost::json::object{{"row", p.row}, {"column", p.column}, {"message", p.message}});
     }
-    doc["errors"] = std::move(errors);
-    response.body = boost::json::serialize(doc);
-    return response;
+    Error refused(e);
+    refused.with_member("errors", std::move(errors));
+    return http::error_response(refused, request);
   }
 }
 

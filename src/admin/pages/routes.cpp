@@ -53,24 +53,6 @@ http::Response see_other(const std::string& location) {
   return response;
 }
 
-// The client's mistakes and refused changes; anything else (a database outage) goes on to the
-// dispatcher's one error mapping.
-bool client_error(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::bad_request:
-    case ErrorCode::forbidden:
-    case ErrorCode::not_found:
-    case ErrorCode::conflict:
-    case ErrorCode::precondition_failed:
-    case ErrorCode::payload_too_large:
-    case ErrorCode::unsupported_media:
-    case ErrorCode::unprocessable:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // A refusal a form can show in place, with what was typed.
 bool refusal(ErrorCode code) noexcept {
   return code == ErrorCode::bad_request || code == ErrorCode::conflict || code == ErrorCode::precondition_failed ||
@@ -97,7 +79,8 @@ http::Handler page(ContextPtr ctx, Body body) {
     try {
       return body(*ctx, request);
     } catch (const Error& e) {
-      if (!client_error(e.code())) {
+      // A server error (a database outage) goes on to the dispatcher's one error mapping.
+      if (!core::is_client_error(e.code())) {
         throw;
       }
       return error_page(*ctx, e);

@@ -57,6 +57,11 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+// libpq keywords whose values never go to a log or a message.
+bool is_secret(std::string_view keyword) {
+  return keyword == "password" || keyword == "sslpassword";
+}
+
 // A libpq keyword value, quoted so that spaces, quotes and backslashes survive.
 std::string quote_value(std::string_view value) {
   std::string out = "'";
@@ -68,6 +73,15 @@ std::string quote_value(std::string_view value) {
   }
   out.push_back('\'');
   return out;
+}
+
+// What a client may read when a connection cannot be opened: an answer that named the server, the
+// user, the database or the file would map the deployment for whoever asks. Those, with the
+// driver's reason, are the log text (and what an operator reads when a process cannot start).
+constexpr const char* kCannotConnect = "The database cannot be reached.";
+
+core::Error unreachable(std::string log_text) {
+  return core::Error(core::ErrorCode::unavailable, kCannotConnect).with_log_text(std::move(log_text));
 }
 
 PGconn* pg_conn(soci::session& session) {
@@ -121,7 +135,7 @@ Target parse_postgresql(std::string_view url, const std::string& password, std::
     if (o->val == nullptr || *o->val == '\0') {
       continue;
     }
-    if (std::string_view(o->keyword) == "password") {
+    if (is_secret(o->keyword)) {
       url_has_password = true;
     }
     params.emplace_back(o->keyword, o->val);
@@ -154,7 +168,7 @@ Target parse_postgresql(std::string_view url, const std::string& password, std::
       target.conninfo += ' ';
     }
     target.conninfo += name + "=" + quote_value(value);
-    if (name != "password" && name != "application_name" && name != "connect_timeout") {
+    if (!is_secret(name) && name != "application_name" && name != "connect_timeout") {
       if (!shown.empty()) {
         shown += ' ';
       }
@@ -178,8 +192,7 @@ std::unique_ptr<soci::session> open_postgresql(const Target& target) {
     if (reason.starts_with(kPreamble)) {
       reason.erase(0, kPreamble.size());
     }
-    throw core::Error(core::ErrorCode::unavailable,
-                      fmt::format("cannot connect to the database {}: {}", target.display, reason));
+    throw unreachable(fmt::format("cannot connect to the database {}: {}", target.display, reason));
   }
   // libpq prints NOTICEs ("relation ... already exists, skipping") on stderr; they belong in the
   // log, as debug lines.
@@ -194,8 +207,8 @@ std::unique_ptr<soci::session> open_postgresql(const Target& target) {
     std::string previous;
     *session << kSetStatementTimeout, soci::use(ms), soci::into(previous);
   } catch (const soci::soci_error& e) {
-    throw core::Error(core::ErrorCode::unavailable, fmt::format("cannot prepare a connection to the database {}: {}",
-                                                                target.display, one_line(e.get_error_message())));
+    throw unreachable(fmt::format("cannot prepare a connection to the database {}: {}", target.display,
+                                  one_line(e.get_error_message())));
   }
   return session;
 }
@@ -206,16 +219,15 @@ std::unique_ptr<soci::session> open_sqlite(const Target& target) {
     std::error_code ec;
     std::filesystem::create_directories(file.parent_path(), ec);
     if (ec) {
-      throw core::Error(core::ErrorCode::unavailable, fmt::format("cannot create the folder {} for the database: {}",
-                                                                  file.parent_path().string(), ec.message()));
+      throw unreachable(
+          fmt::format("cannot create the folder {} for the database: {}", file.parent_path().string(), ec.message()));
     }
   }
   std::unique_ptr<soci::session> session;
   try {
     session = std::make_unique<soci::session>(soci::sqlite3, target.conninfo);
   } catch (const soci::soci_error& e) {
-    throw core::Error(core::ErrorCode::unavailable,
-                      fmt::format("cannot open the database {}: {}", target.display, one_line(e.get_error_message())));
+    throw unreachable(fmt::format("cannot open the database {}: {}", target.display, one_line(e.get_error_message())));
   }
   auto* conn = sqlite_conn(*session);
   const auto busy_ms = static_cast<int>(
@@ -227,8 +239,7 @@ std::unique_ptr<soci::session> open_sqlite(const Target& target) {
   if (rc != SQLITE_OK) {
     std::string reason = error != nullptr ? error : sqlite_api::sqlite3_errstr(rc);
     sqlite_api::sqlite3_free(error);
-    throw core::Error(core::ErrorCode::unavailable,
-                      fmt::format("cannot prepare the database {}: {}", target.display, reason));
+    throw unreachable(fmt::format("cannot prepare the database {}: {}", target.display, reason));
   }
   return session;
 }

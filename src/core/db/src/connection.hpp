@@ -33,7 +33,8 @@ struct Target {
 
 // Opens and prepares a session: SQLite creates the file's folder, sets the busy timeout, WAL,
 // foreign keys and synchronous=NORMAL; PostgreSQL sets statement_timeout. Throws
-// core::Error(unavailable) naming target.display when the server cannot be reached.
+// core::Error(unavailable) when the server cannot be reached: a generic message for clients, a
+// log text naming target.display and the driver's reason.
 [[nodiscard]] std::unique_ptr<soci::session> open_session(const Target& target);
 
 // Cheap check before handing out an idle connection, without a round trip: a PostgreSQL

@@ -250,7 +250,7 @@ Lease Database::reader(std::string_view client, Consistency consistency) {
       log::warn("database replica unreachable; skipping it",
                 {{"replica", replica.pool->target().display},
                  {"retry_ms", static_cast<std::int64_t>(impl_->options.replica_retry_after.count())},
-                 {"error", e.message()}});
+                 {"error", e.log_text()}});
     } catch (const detail::PoolExhausted&) {
       // Busy, not down: the next replica or the primary takes this read.
     }

@@ -43,13 +43,17 @@ Pool::Slot Pool::acquire() {
         --open_;
         lock.unlock();
         freed_.notify_one();
-        throw ConnectFailed(e.code(), e.message());
+        ConnectFailed failed(e.code(), e.message());
+        failed.with_log_text(e.log_text());
+        throw failed;
       }
     }
     if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= size_) {
-      throw PoolExhausted(core::ErrorCode::unavailable,
-                          fmt::format("no free database connection to the {} within {} ms (pool size {})", name_,
-                                      acquire_timeout_.count(), size_));
+      // The pool's name (a replica's address) and size are for the log, not for the client.
+      PoolExhausted exhausted(core::ErrorCode::unavailable, "No database connection is free at the moment.");
+      exhausted.with_log_text(fmt::format("no free database connection to the {} within {} ms (pool size {})", name_,
+                                          acquire_timeout_.count(), size_));
+      throw exhausted;
     }
   }
 }

@@ -45,7 +45,8 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // Throws PoolExhausted or ConnectFailed (both core::Error unavailable).
+  // Throws PoolExhausted or ConnectFailed (both core::Error unavailable; the pool's name and size
+  // and the server's address are in their log text only).
   [[nodiscard]] Slot acquire();
   void release(Slot slot, bool broken) noexcept;
 

@@ -1,3 +1,5 @@
+#include "captured_log.hpp"
+
 #include <ecom/platform/log.hpp>
 
 #include <boost/json.hpp>
@@ -12,6 +14,7 @@
 
 namespace json = boost::json;
 using ecom::log::Level;
+using ecom::test::CapturedLog;
 
 namespace {
 
@@ -30,24 +33,6 @@ std::string field_string(const json::object& o, std::string_view key) {
   REQUIRE(v->is_string());
   return std::string(v->as_string());
 }
-
-// Captures lines through the sink for the duration of a test; restores stderr and the level after.
-class CapturedLog {
- public:
-  CapturedLog() {
-    ecom::log::set_sink([this](std::string_view line) { lines_.emplace_back(line); });
-  }
-  ~CapturedLog() {
-    ecom::log::set_sink(nullptr);
-    ecom::log::set_level(Level::info);
-  }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  [[nodiscard]] const std::vector<std::string>& lines() const { return lines_; }
-
- private:
-  std::vector<std::string> lines_;
-};
 
 }  // namespace
 

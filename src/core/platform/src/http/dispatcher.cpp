@@ -89,6 +89,26 @@ Dispatcher::Plan Dispatcher::route(Request& req) const {
 
 namespace {
 
+// The log half of an error's answer: a server error always (its client reads only a generic
+// sentence and the request id), a client error when it carries a cause of its own (a 409 from a
+// unique violation names the constraint here, not in the answer).
+void log_error(const Request& req, const core::Error& e) {
+  const auto status = core::http_status(e.code());
+  if (e.code() == core::ErrorCode::internal) {
+    log::error("internal error",
+               {{"request_id", req.request_id}, {"route", req.route}, {"status", status}, {"error", e.log_text()}});
+  } else if (!core::is_client_error(e.code())) {
+    log::warn("server error",
+              {{"request_id", req.request_id}, {"route", req.route}, {"status", status}, {"error", e.log_text()}});
+  } else if (e.has_log_text()) {
+    log::info("request refused", {{"request_id", req.request_id},
+                                  {"route", req.route},
+                                  {"status", status},
+                                  {"detail", e.message()},
+                                  {"error", e.log_text()}});
+  }
+}
+
 // The one error mapping of handler calls: core::Error becomes its problem response, anything else
 // a logged 500 without internals.
 template <typename Call>
@@ -96,9 +116,7 @@ auto guarded(Request& req, Call call) -> decltype(call()) {
   try {
     return call();
   } catch (const core::Error& e) {
-    if (e.code() == core::ErrorCode::internal) {
-      log::error("internal error", {{"request_id", req.request_id}, {"route", req.route}, {"error", e.message()}});
-    }
+    log_error(req, e);
     return error_response(e, req);
   } catch (const std::exception& e) {
     // The cause goes to the log with the request id; the client gets no internals.

@@ -6,8 +6,11 @@
 namespace ecom::http {
 namespace {
 
-Response problem_json(core::ErrorCode code, std::string_view detail, const std::vector<core::FieldError>& errors,
-                      const Request& request) {
+Response problem_json(const core::Error& error, const Request& request) {
+  const auto code = error.code();
+  const auto detail = client_detail(error, request.request_id);
+  // A server error's field list and members could name internals as well as its message could.
+  const bool client = core::is_client_error(code);
   boost::json::object doc;
   doc["type"] = core::type_uri(code);
   doc["title"] = core::title(code);
@@ -17,12 +20,17 @@ Response problem_json(core::ErrorCode code, std::string_view detail, const std::
   if (!request.request_id.empty()) {
     doc["request_id"] = request.request_id;
   }
-  if (!errors.empty()) {
+  if (client && !error.details().empty()) {
     boost::json::array list;
-    for (const auto& e : errors) {
+    for (const auto& e : error.details()) {
       list.push_back(boost::json::object{{"name", e.name}, {"reason", e.reason}});
     }
     doc["errors"] = std::move(list);
+  }
+  if (const auto* members = error.members(); client && members != nullptr) {
+    for (const auto& member : *members) {
+      doc[member.key()] = member.value();
+    }
   }
   Response r;
   r.status = core::http_status(code);
@@ -31,11 +39,15 @@ Response problem_json(core::ErrorCode code, std::string_view detail, const std::
   return r;
 }
 
-Response problem_html(core::ErrorCode code, std::string_view detail, const std::vector<core::FieldError>& errors,
-                      const Request& request) {
+Response problem_html(const core::Error& error, const Request& request) {
+  const auto code = error.code();
+  // The page shows the request id below as its reference.
+  const auto detail = client_detail(error, {});
   std::string items;
-  for (const auto& e : errors) {
-    items += fmt::format("<li><strong>{}</strong>: {}</li>", html_escape(e.name), html_escape(e.reason));
+  if (core::is_client_error(code)) {
+    for (const auto& e : error.details()) {
+      items += fmt::format("<li><strong>{}</strong>: {}</li>", html_escape(e.name), html_escape(e.reason));
+    }
   }
   if (!items.empty()) {
     items = "<ul>" + items + "</ul>";
@@ -82,16 +94,23 @@ std::string html_escape(std::string_view in) {
   return out;
 }
 
-Response error_response(const core::Error& error, const Request& request) {
-  if (request.wants_html()) {
-    return problem_html(error.code(), error.message(), error.details(), request);
+std::string client_detail(const core::Error& error, std::string_view request_id) {
+  if (core::is_client_error(error.code())) {
+    return error.message();
   }
-  return problem_json(error.code(), error.message(), error.details(), request);
+  std::string detail(core::generic_detail(error.code()));
+  if (!request_id.empty()) {
+    detail += fmt::format(" Reference: {}.", request_id);
+  }
+  return detail;
+}
+
+Response error_response(const core::Error& error, const Request& request) {
+  return request.wants_html() ? problem_html(error, request) : problem_json(error, request);
 }
 
 Response internal_error_response(const Request& request) {
-  return error_response(core::Error(core::ErrorCode::internal, "An unexpected error occurred. It has been logged."),
-                        request);
+  return error_response(core::Error(core::ErrorCode::internal, "unhandled exception"), request);
 }
 
 }  // namespace ecom::http

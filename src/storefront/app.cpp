@@ -5,6 +5,7 @@
 #include "home/routes.hpp"
 #include "pages/routes.hpp"
 
+#include <ecom/money/money.hpp>
 #include <ecom/platform/http/static_route.hpp>
 #include <ecom/storage/media_route.hpp>
 #include <ecom/storage/storage.hpp>
@@ -60,10 +61,9 @@ Settings settings_from(const config::Config& config) {
   Settings s{config.string("shop.name"),         config.string("shop.currency"), config.string("static.root"),
              config.string("static.url_prefix"), config.string("shop.base_url"), config.string("assets.base_url"),
              config.string("templates.root")};
-  if (s.currency.size() != 3 ||
-      !std::all_of(s.currency.begin(), s.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    throw config::ConfigError("shop.currency: expected an ISO 4217 code of three capital letters, got \"" + s.currency +
-                              "\"");
+  if (!money::is_currency(s.currency)) {
+    throw config::ConfigError("shop.currency: expected an active ISO 4217 currency code such as EUR, got \"" +
+                              s.currency + "\"");
   }
   if (!s.static_prefix.starts_with('/') || s.static_prefix.ends_with('/') || s.static_prefix.size() < 2) {
     throw config::ConfigError("static.url_prefix: expected a path like \"/static\", got \"" + s.static_prefix + "\"");

@@ -1,6 +1,6 @@
-// Reading what the admin's HTML forms send: application/x-www-form-urlencoded bodies, decimal
-// prices typed by staff, counts and ids. Everything here is pure (no I/O) so it is unit tested on
-// its own; a malformed value throws core::Error naming the field, which the pages show in place.
+// Reading what the admin's HTML forms send: application/x-www-form-urlencoded bodies, counts and
+// ids (prices typed by staff are parsed by ecom::money::parse_amount). Everything here is pure (no I/O) so it is unit
+// tested on its own; a malformed value throws core::Error naming the field, which the pages show in place.
 #pragma once
 
 #include <cstdint>
@@ -28,18 +28,6 @@ class Form {
  private:
   std::vector<std::pair<std::string, std::string>> fields_;
 };
-
-// Digits after the decimal point of an ISO 4217 currency: 0 for JPY, KRW and the like, 3 for
-// BHD, KWD, ..., 2 for every other code.
-[[nodiscard]] int currency_decimals(std::string_view currency) noexcept;
-
-// "19.99" -> 1999 minor units (for a 2-decimal currency), by integer arithmetic only: a price
-// must never pass through floating point. Accepts "19", "19.9", "19.99"; refuses a sign, a
-// thousands separator, more decimals than the currency has, or an amount past 10^15 minor
-// units, with unprocessable naming field.
-[[nodiscard]] std::int64_t parse_amount(std::string_view text, std::string_view currency, const std::string& field);
-// The inverse: 1999 -> "19.99"; 5 -> "0.05"; a JPY 500 -> "500".
-[[nodiscard]] std::string format_amount(std::int64_t minor, std::string_view currency);
 
 // A whole number 0..10^15 (stock, weight, position), unprocessable naming field otherwise.
 [[nodiscard]] std::int64_t parse_count(std::string_view text, const std::string& field);

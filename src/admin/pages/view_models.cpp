@@ -2,6 +2,8 @@
 
 #include "pages/form.hpp"
 
+#include <ecom/money/money.hpp>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -63,8 +65,8 @@ VariantDraft draft_of(const ecom::catalog::Variant& v) {
                       v.sku,
                       v.title,
                       options_text(v),
-                      format_amount(v.price.amount, v.price.currency),
-                      v.compare_at ? format_amount(v.compare_at->amount, v.compare_at->currency) : "",
+                      money::format_decimal(v.price.amount, v.price.currency),
+                      v.compare_at ? money::format_decimal(v.compare_at->amount, v.compare_at->currency) : "",
                       v.price.currency,
                       std::to_string(v.on_hand),
                       std::to_string(v.weight_grams)};

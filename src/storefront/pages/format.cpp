@@ -8,96 +8,11 @@
 namespace ecom::storefront::pages {
 namespace {
 
-constexpr std::array<std::string_view, 17> kZeroDecimal = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
-                                                           "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
-                                                           "VND", "VUV", "XAF", "XOF", "XPF"};
-constexpr std::array<std::string_view, 7> kThreeDecimal = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
-// Fifteen digits keep any amount far inside int64 after scaling by up to 10^3.
-constexpr std::size_t kMaxAmountDigits = 15;
-
-bool contains(auto list, std::string_view code) {
-  for (auto item : list) {
-    if (item == code) {
-      return true;
-    }
-  }
-  return false;
-}
-
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 }  // namespace
-
-int currency_exponent(std::string_view currency) noexcept {
-  if (contains(kZeroDecimal, currency)) {
-    return 0;
-  }
-  if (contains(kThreeDecimal, currency)) {
-    return 3;
-  }
-  return 2;
-}
-
-std::string decimal_amount(std::int64_t amount, int exponent) {
-  // The magnitude as unsigned so that even INT64_MIN has one.
-  const std::uint64_t magnitude =
-      amount < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
-  std::string digits = std::to_string(magnitude);
-  const auto places = static_cast<std::size_t>(exponent);
-  if (places > 0) {
-    if (digits.size() <= places) {
-      digits.insert(0, places + 1 - digits.size(), '0');
-    }
-    digits.insert(digits.size() - places, 1, '.');
-  }
-  return amount < 0 ? "-" + digits : digits;
-}
-
-std::string format_money(const ecom::catalog::Money& money) {
-  const auto number = decimal_amount(money.amount, currency_exponent(money.currency));
-  const bool negative = number.starts_with('-');
-  const std::string_view unsigned_number = std::string_view(number).substr(negative ? 1 : 0);
-  const char* symbol = nullptr;
-  if (money.currency == "EUR") {
-    symbol = "\u20AC";
-  } else if (money.currency == "USD") {
-    symbol = "$";
-  } else if (money.currency == "GBP") {
-    symbol = "\u00A3";
-  }
-  if (symbol == nullptr) {
-    return number + " " + money.currency;
-  }
-  return std::string(negative ? "-" : "") + symbol + std::string(unsigned_number);
-}
-
-std::optional<std::int64_t> parse_major_amount(std::string_view text, int exponent) {
-  const auto sep = text.find_first_of(".,");
-  const auto whole = text.substr(0, sep);
-  const auto fraction = sep == std::string_view::npos ? std::string_view() : text.substr(sep + 1);
-  const auto places = static_cast<std::size_t>(exponent);
-  if (whole.empty() || whole.size() > kMaxAmountDigits || fraction.size() > places ||
-      (sep != std::string_view::npos && fraction.empty())) {
-    return std::nullopt;
-  }
-  std::int64_t value = 0;
-  for (char c : whole) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + (c - '0');
-  }
-  for (std::size_t i = 0; i < places; ++i) {
-    const char c = i < fraction.size() ? fraction[i] : '0';
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
 
 std::string url_encode(std::string_view text) {
   static constexpr std::string_view kHex = "0123456789ABCDEF";

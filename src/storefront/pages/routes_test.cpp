@@ -296,7 +296,7 @@ TEST_CASE("a bad parameter is a readable 400 page", "[pages]") {
   auto price = shop.get("/c/shoes?min_price=abc");
   CHECK(price.status == 400);
   CHECK(price.header("Content-Type") == "text/html; charset=utf-8");
-  CHECK(has(price.body, "<strong>min_price</strong>: must be a price such as 20 or 19.99"));
+  CHECK(has(price.body, "<strong>min_price</strong>: &quot;abc&quot; is not a price; write it like 19.99"));
   CHECK(has(price.body, "<a class=\"brand\" href=\"/\">Demo Shop</a>"));
 
   auto cursor = shop.get("/c/shoes?cursor=tampered");

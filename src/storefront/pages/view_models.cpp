@@ -2,6 +2,7 @@
 
 #include "pages/format.hpp"
 
+#include <ecom/money/money.hpp>
 #include <ecom/platform/http/problem.hpp>
 
 #include <boost/json.hpp>
@@ -102,7 +103,7 @@ json::array cards(const Site& site, const ProductPage& page) {
   for (const auto& item : page.items) {
     json::object card{{"title", item.title}, {"url", product_path(item.slug)}};
     if (item.price_from) {
-      card["price"] = format_money(*item.price_from);
+      card["price"] = money::format(*item.price_from);
     }
     if (item.image) {
       card["image"] = image_model(site, *item.image, item.title, true);
@@ -211,14 +212,13 @@ json::object listing(const Site& site, const std::string& action, const Filters&
     values.push_back(std::move(entry));
   };
   if (page.facets) {
-    const auto exponent = currency_exponent(site.currency);
     m["total"] = page.facets->total;
     m["total_in_stock"] = page.facets->in_stock;
     if (page.facets->min_price) {
-      m["min_placeholder"] = decimal_amount(page.facets->min_price->amount, exponent);
+      m["min_placeholder"] = money::format_decimal(page.facets->min_price->amount, site.currency);
     }
     if (page.facets->max_price) {
-      m["max_placeholder"] = decimal_amount(page.facets->max_price->amount, exponent);
+      m["max_placeholder"] = money::format_decimal(page.facets->max_price->amount, site.currency);
     }
     for (const auto& [name, values] : page.facets->attributes) {
       for (const auto& v : values) {
@@ -284,17 +284,16 @@ std::optional<std::string> nonempty(std::optional<std::string> value) {
   return value;
 }
 
-std::optional<std::int64_t> price_param(const http::Request& request, const char* name, int exponent,
+// A price typed into the filter form in major units ("20", "19.99", "19,9"): a 400 naming the
+// parameter otherwise.
+std::optional<std::int64_t> price_param(const http::Request& request, const char* name, const std::string& currency,
                                         std::string& text) {
   text = request.query_param(name).value_or("");
   if (text.empty()) {
     return std::nullopt;
   }
-  auto amount = parse_major_amount(text, exponent);
-  if (!amount) {
-    throw core::Error::bad_parameter(name, "must be a price such as 20 or 19.99");
-  }
-  return amount;
+  return money::parse_amount(text, currency, name,
+                             money::ParseOptions{.decimal_comma = true, .error = core::ErrorCode::bad_request});
 }
 
 }  // namespace
@@ -311,9 +310,8 @@ Filters parse_filters(const http::Request& request, const std::string& currency,
       throw core::Error::bad_parameter("sort", "must be relevance, newest, price_asc, price_desc or name");
     }
   }
-  const auto exponent = currency_exponent(currency);
-  f.min_price = price_param(request, "min_price", exponent, f.min_price_text);
-  f.max_price = price_param(request, "max_price", exponent, f.max_price_text);
+  f.min_price = price_param(request, "min_price", currency, f.min_price_text);
+  f.max_price = price_param(request, "max_price", currency, f.max_price_text);
   if (auto stock = nonempty(request.query_param("in_stock"))) {
     if (*stock == "1" || *stock == "true") {
       f.in_stock = true;
@@ -456,9 +454,9 @@ json::value product_model(const Site& site, const std::vector<Category>& tree, c
 
   json::object p{{"title", product.title}, {"description", product.description}};
   if (chosen != nullptr) {
-    p["price"] = format_money(chosen->price);
+    p["price"] = money::format(chosen->price);
     if (chosen->compare_at && chosen->compare_at->amount > chosen->price.amount) {
-      p["compare_at"] = format_money(*chosen->compare_at);
+      p["compare_at"] = money::format(*chosen->compare_at);
     }
     p["sku"] = chosen->sku;
     p["in_stock"] = chosen->on_hand > 0;
@@ -476,7 +474,7 @@ json::value product_model(const Site& site, const std::vector<Category>& tree, c
     variants.push_back(json::object{{"title", v.title.empty() ? v.sku : v.title},
                                     {"options", options},
                                     {"url", path + "?variant=" + std::to_string(v.id)},
-                                    {"price", format_money(v.price)},
+                                    {"price", money::format(v.price)},
                                     {"available", v.on_hand > 0},
                                     {"selected", &v == chosen}});
   }
@@ -522,7 +520,7 @@ json::value product_model(const Site& site, const std::vector<Category>& tree, c
     offers.push_back(
         json::object{{"@type", "Offer"},
                      {"sku", v.sku},
-                     {"price", decimal_amount(v.price.amount, currency_exponent(v.price.currency))},
+                     {"price", money::format_decimal(v.price.amount, v.price.currency)},
                      {"priceCurrency", v.price.currency},
                      {"availability", v.on_hand > 0 ? "https://schema.org/InStock" : "https://schema.org/OutOfStock"},
                      {"url", site.base_url + path + "?variant=" + std::to_string(v.id)}});

@@ -1,7 +1,6 @@
 #include "pages/form.hpp"
 
 #include <ecom/platform/error.hpp>
-#include <ecom/platform/http/message.hpp>
 
 #include <algorithm>
 #include <array>
@@ -25,46 +24,8 @@ bool is_digit(char c) noexcept {
 
 }  // namespace
 
-Form Form::parse(std::string_view body) {
-  Form form;
-  while (!body.empty()) {
-    const auto amp = body.find('&');
-    const auto pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    const auto eq = pair.find('=');
-    auto name = http::percent_decode(pair.substr(0, eq), true);
-    auto value = http::percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-    if (!name || !value) {
-      throw core::Error(core::ErrorCode::bad_request, "the form data is malformed (a bad percent escape)");
-    }
-    form.fields_.emplace_back(std::move(*name), std::move(*value));
-  }
-  return form;
-}
-
-std::optional<std::string> Form::get(std::string_view name) const {
-  const auto it = std::find_if(fields_.begin(), fields_.end(), [&](const auto& f) { return f.first == name; });
-  if (it == fields_.end()) {
-    return std::nullopt;
-  }
-  return it->second;
-}
-
-std::string Form::value(std::string_view name) const {
-  return get(name).value_or("");
-}
-
-std::vector<std::string> Form::all(std::string_view name) const {
-  std::vector<std::string> out;
-  for (const auto& [key, value] : fields_) {
-    if (key == name) {
-      out.push_back(value);
-    }
-  }
-  return out;
+Form parse_form(std::string_view body) {
+  return http::Params::parse(body, {"category"});
 }
 
 std::int64_t parse_count(std::string_view input, const std::string& field) {
@@ -117,24 +78,6 @@ std::string format_pairs(const std::vector<std::pair<std::string, std::string>>&
   std::string out;
   for (const auto& [name, value] : pairs) {
     out.append(name).append("=").append(value).append("\n");
-  }
-  return out;
-}
-
-std::string url_encode(std::string_view text) {
-  static constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4U]);
-      out.push_back(kHex[byte & 0x0FU]);
-    }
   }
   return out;
 }

@@ -125,7 +125,7 @@ http::Handler form_post(ContextPtr ctx, Body body) {
     if (!is_form(request)) {
       throw Error(ErrorCode::unsupported_media, "The admin pages accept forms (application/x-www-form-urlencoded).");
     }
-    return body(c, request, Form::parse(request.body));
+    return body(c, request, parse_form(request.body));
   });
 }
 

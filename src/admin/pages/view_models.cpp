@@ -175,7 +175,7 @@ void add_products_model(json::object& model, const ecom::catalog::AdminListQuery
   if (page.next_after) {
     next_url = "/products?";
     if (query.q) {
-      next_url += "q=" + url_encode(*query.q) + "&";
+      next_url += "q=" + http::encode_component(*query.q) + "&";
     }
     if (!status.empty()) {
       next_url += "status=" + status + "&";

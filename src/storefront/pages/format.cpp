@@ -14,37 +14,6 @@ bool is_space(char c) {
 
 }  // namespace
 
-std::string url_encode(std::string_view text) {
-  static constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4U]);
-      out.push_back(kHex[byte & 0x0FU]);
-    }
-  }
-  return out;
-}
-
-std::string query_string(const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string out;
-  for (const auto& [name, value] : params) {
-    if (!out.empty()) {
-      out.push_back('&');
-    }
-    out += url_encode(name);
-    out.push_back('=');
-    out += url_encode(value);
-  }
-  return out;
-}
-
 std::string summarize(std::string_view text, std::size_t max_bytes) {
   std::string collapsed;
   collapsed.reserve(text.size());

@@ -1,5 +1,5 @@
-// Text helpers of the storefront pages: URL query strings, meta descriptions, and JSON that is
-// safe inside an HTML <script> block. Money is formatted and parsed by ecom::money.
+// Text helpers of the storefront pages: meta descriptions, and JSON that is safe inside an HTML
+// <script> block. Money is ecom::money; URLs and query strings are ecom/platform/http/query.hpp.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -12,11 +12,6 @@
 #include <vector>
 
 namespace ecom::storefront::pages {
-
-// Percent-encodes all but RFC 3986 unreserved characters, for a query value or a path segment.
-[[nodiscard]] std::string url_encode(std::string_view text);
-// "a=1&b=x%20y" from name/value pairs, in order.
-[[nodiscard]] std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
 
 // Whitespace collapsed and cut at a word boundary to at most max_bytes (UTF-8 safe), with "…"
 // when cut: a meta description.

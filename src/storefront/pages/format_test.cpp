@@ -5,11 +5,6 @@
 
 using namespace ecom::storefront::pages;
 
-TEST_CASE("query strings and path segments are percent-encoded", "[pages]") {
-  CHECK(url_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
-  CHECK(query_string({{"q", "red shoe"}, {"attr.colour", "<b>"}}) == "q=red%20shoe&attr.colour=%3Cb%3E");
-}
-
 TEST_CASE("meta descriptions are collapsed and cut at a word", "[pages]") {
   CHECK(summarize("  one\n\ttwo  three ") == "one two three");
   const auto cut = summarize("alpha beta gamma delta", 15);

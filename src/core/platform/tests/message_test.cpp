@@ -5,17 +5,6 @@
 
 using namespace ecom::http;
 
-TEST_CASE("percent-decoding handles escapes, plus signs and malformed input", "[message]") {
-  CHECK(percent_decode("/a%20b") == "/a b");
-  CHECK(percent_decode("%2e%2E") == "..");
-  CHECK(percent_decode("a+b") == "a+b");
-  CHECK(percent_decode("a+b", true) == "a b");
-  CHECK_FALSE(percent_decode("%").has_value());
-  CHECK_FALSE(percent_decode("%4").has_value());
-  CHECK_FALSE(percent_decode("%zz").has_value());
-  CHECK_FALSE(percent_decode("abc%2").has_value());
-}
-
 TEST_CASE("query parameters are found by name and decoded", "[message]") {
   Request r;
   r.query = "q=red+shoe&limit=20&empty&cursor=a%2Fb";

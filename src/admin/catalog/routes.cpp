@@ -39,21 +39,8 @@ constexpr std::string_view kPrefix = "/api/v1/admin";
 // ---------------------------------------------------------------------------------------------
 // Request parsing: strict, every problem names its field.
 
-bool media_type_is(const http::Request& request, std::string_view type) {
-  const auto header = request.header("Content-Type");
-  if (!header) {
-    return false;
-  }
-  std::string_view value = *header;
-  value = value.substr(0, value.find(';'));
-  while (!value.empty() && value.back() == ' ') {
-    value.remove_suffix(1);
-  }
-  return http::iequals(value, type);
-}
-
 boost::json::object json_body(const http::Request& request) {
-  if (!media_type_is(request, "application/json")) {
+  if (request.media_type() != "application/json") {
     throw Error(ErrorCode::unsupported_media, "Send the body as application/json.");
   }
   boost::system::error_code ec;
@@ -518,7 +505,7 @@ http::Response update_category(CatalogAdmin& admin, const http::Request& request
 }
 
 http::Response import_csv(CatalogAdmin& admin, const http::Request& request) {
-  if (!media_type_is(request, "text/csv")) {
+  if (request.media_type() != "text/csv") {
     throw Error(ErrorCode::unsupported_media, "Send the file as text/csv.");
   }
   try {

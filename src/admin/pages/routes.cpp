@@ -107,10 +107,7 @@ http::Handler page(ContextPtr ctx, Body body) {
 }
 
 bool is_form(const http::Request& request) {
-  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
-  const auto type = request.header("Content-Type").value_or("");
-  return type.size() >= kForm.size() && http::iequals(type.substr(0, kForm.size()), kForm) &&
-         (type.size() == kForm.size() || type[kForm.size()] == ';' || type[kForm.size()] == ' ');
+  return request.media_type() == "application/x-www-form-urlencoded";
 }
 
 // Every POST: refused when another site sent it, then its form parsed.

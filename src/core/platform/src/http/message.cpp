@@ -104,6 +104,20 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   return values.front();
 }
 
+std::string Request::media_type() const {
+  std::string_view value = headers.get("Content-Type").value_or("");
+  value = value.substr(0, value.find(';'));
+  constexpr std::string_view kSpace = " \t";
+  const auto first = value.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  value = value.substr(first, value.find_last_not_of(kSpace) - first + 1);
+  std::string out(value.size(), '\0');
+  std::transform(value.begin(), value.end(), out.begin(), lower);
+  return out;
+}
+
 bool Request::wants_html() const {
   auto accept = headers.get("Accept");
   if (!accept) {

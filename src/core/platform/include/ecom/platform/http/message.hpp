@@ -57,6 +57,10 @@ struct Request {
   // the parameter when the query has a malformed escape or this name is given more than once.
   // A route that refuses unknown names, or lets a name repeat, parses with Params itself.
   [[nodiscard]] std::optional<std::string> query_param(std::string_view name) const;
+  // The Content-Type's media type without parameters, trimmed and lower-cased
+  // ("Application/JSON; charset=utf-8" -> "application/json"); "" when there is none. The one
+  // place a request's Content-Type is read (RFC 9110 8.3.1: type and subtype are case-insensitive).
+  [[nodiscard]] std::string media_type() const;
   // True when the client prefers an HTML answer (a browser), for error pages.
   [[nodiscard]] bool wants_html() const;
 };

@@ -5,6 +5,8 @@
 #include "home/routes.hpp"
 #include "pages/routes.hpp"
 
+#include <ecom/money/money.hpp>
+#include <ecom/platform/http/query.hpp>
 #include <ecom/platform/http/static_route.hpp>
 #include <ecom/storage/media_route.hpp>
 #include <ecom/storage/storage.hpp>
@@ -13,35 +15,6 @@
 #include <string_view>
 
 namespace ecom::storefront {
-namespace {
-
-// http(s)://host[:port]: what canonical URLs start with. A path or a trailing slash would double
-// the slash in every URL built from it.
-bool is_origin(std::string_view url) {
-  std::string_view rest;
-  if (url.starts_with("https://")) {
-    rest = url.substr(8);
-  } else if (url.starts_with("http://")) {
-    rest = url.substr(7);
-  } else {
-    return false;
-  }
-  const auto colon = rest.find(':');
-  const auto host = rest.substr(0, colon);
-  if (host.empty() || host.front() == '.' || host.front() == '-' || !std::all_of(host.begin(), host.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-      })) {
-    return false;
-  }
-  if (colon == std::string_view::npos) {
-    return true;
-  }
-  const auto port = rest.substr(colon + 1);
-  return !port.empty() && port.size() <= 5 &&
-         std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-}  // namespace
 
 void declare_config(config::Schema& schema) {
   schema.string("static.root", "web", "folder of static assets served under static.url_prefix")
@@ -60,15 +33,14 @@ Settings settings_from(const config::Config& config) {
   Settings s{config.string("shop.name"),         config.string("shop.currency"), config.string("static.root"),
              config.string("static.url_prefix"), config.string("shop.base_url"), config.string("assets.base_url"),
              config.string("templates.root")};
-  if (s.currency.size() != 3 ||
-      !std::all_of(s.currency.begin(), s.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    throw config::ConfigError("shop.currency: expected an ISO 4217 code of three capital letters, got \"" + s.currency +
-                              "\"");
+  if (!money::is_currency(s.currency)) {
+    throw config::ConfigError("shop.currency: expected an active ISO 4217 currency code such as EUR, got \"" +
+                              s.currency + "\"");
   }
   if (!s.static_prefix.starts_with('/') || s.static_prefix.ends_with('/') || s.static_prefix.size() < 2) {
     throw config::ConfigError("static.url_prefix: expected a path like \"/static\", got \"" + s.static_prefix + "\"");
   }
-  if (!is_origin(s.base_url)) {
+  if (!http::is_origin(s.base_url)) {
     throw config::ConfigError("shop.base_url: expected http(s)://host[:port] without a path or trailing slash, got \"" +
                               s.base_url + "\"");
   }

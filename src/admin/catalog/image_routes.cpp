@@ -37,23 +37,13 @@ std::int64_t path_id(const http::Request& request, std::string_view name) {
   return value;
 }
 
-// The media type without parameters, lower-cased: "Image/PNG; q=1" -> "image/png".
-std::string media_type(const http::Request& request) {
-  std::string type(request.header("Content-Type").value_or(""));
-  type = type.substr(0, type.find(';'));
-  type.erase(std::remove_if(type.begin(), type.end(), [](char c) { return c == ' ' || c == '\t'; }), type.end());
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
-  return type;
-}
-
 Error unsupported_type(const std::string& reason) {
   return Error(ErrorCode::unsupported_media, "Unsupported Content-Type: " + reason + ".",
                {core::FieldError{"Content-Type", reason}});
 }
 
 ImageUpdate parse_update(const http::Request& request) {
-  if (media_type(request) != "application/json") {
+  if (request.media_type() != "application/json") {
     throw unsupported_type("send application/json");
   }
   boost::system::error_code ec;
@@ -116,7 +106,7 @@ void add_image_routes(http::Router& router, ImageService& service, std::string a
       [&service, base](http::Request& request) {
         const auto product_id = path_id(request, "id");
         // Refused before the body is looked at: the declared type must be one we take at all.
-        const auto type = media_type(request);
+        const auto type = request.media_type();
         if (std::find(kImageTypes.begin(), kImageTypes.end(), type) == kImageTypes.end()) {
           throw unsupported_type("send image/png, image/jpeg, image/gif or image/webp");
         }

@@ -3,6 +3,7 @@
 #include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/problem.hpp>
+#include <ecom/platform/http/query.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -38,21 +39,8 @@ constexpr std::string_view kPrefix = "/api/v1/admin";
 // ---------------------------------------------------------------------------------------------
 // Request parsing: strict, every problem names its field.
 
-bool media_type_is(const http::Request& request, std::string_view type) {
-  const auto header = request.header("Content-Type");
-  if (!header) {
-    return false;
-  }
-  std::string_view value = *header;
-  value = value.substr(0, value.find(';'));
-  while (!value.empty() && value.back() == ' ') {
-    value.remove_suffix(1);
-  }
-  return http::iequals(value, type);
-}
-
 boost::json::object json_body(const http::Request& request) {
-  if (!media_type_is(request, "application/json")) {
+  if (request.media_type() != "application/json") {
     throw Error(ErrorCode::unsupported_media, "Send the body as application/json.");
   }
   boost::system::error_code ec;
@@ -331,26 +319,19 @@ void read_seo(const boost::json::object& body, std::optional<std::string>& title
 }
 
 http::Response list_products(CatalogAdmin& admin, const http::Request& request) {
-  // Unknown parameters are refused: a typo must not silently list everything.
-  std::string_view rest = request.query;
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    const auto name = pair.substr(0, pair.find('='));
-    if (!name.empty() && name != "q" && name != "status" && name != "limit" && name != "after") {
-      throw Error::bad_parameter(std::string(name), "unknown parameter");
-    }
-  }
+  // Unknown or repeated parameters are refused: a typo must not silently list everything.
+  static constexpr std::array<std::string_view, 4> kListParameters = {"q", "status", "limit", "after"};
+  const auto params = http::Params::parse(request.query);
+  params.allow_only(kListParameters);
   ecom::catalog::AdminListQuery query;
-  query.q = request.query_param("q");
-  if (auto status = request.query_param("status")) {
+  query.q = params.get("q");
+  if (auto status = params.get("status")) {
     query.status = ecom::catalog::status_from_string(*status);
     if (!query.status) {
       throw Error::bad_parameter("status", "must be draft, active or archived");
     }
   }
-  if (auto limit = request.query_param("limit")) {
+  if (auto limit = params.get("limit")) {
     const auto value = parse_int(*limit);
     if (!value || *value < 1 || *value > ecom::catalog::kMaxAdminListLimit) {
       throw Error::bad_parameter("limit",
@@ -358,7 +339,7 @@ http::Response list_products(CatalogAdmin& admin, const http::Request& request) 
     }
     query.limit = static_cast<int>(*value);
   }
-  if (auto after = request.query_param("after")) {
+  if (auto after = params.get("after")) {
     query.after = parse_int(*after);
     if (!query.after || *query.after < 0) {
       throw Error::bad_parameter("after", "must be the next_after of the previous page");
@@ -524,7 +505,7 @@ http::Response update_category(CatalogAdmin& admin, const http::Request& request
 }
 
 http::Response import_csv(CatalogAdmin& admin, const http::Request& request) {
-  if (!media_type_is(request, "text/csv")) {
+  if (request.media_type() != "text/csv") {
     throw Error(ErrorCode::unsupported_media, "Send the file as text/csv.");
   }
   try {

@@ -165,6 +165,13 @@ TEST_CASE("admin api: bad input gets a clear 400, 404, 409, 415 or 422", "[admin
   CHECK(problem_field(bad_price) == "price.amount");
   CHECK(api.send("GET", std::string(kProducts) + "?limt=5").status == 400);
   CHECK(api.send("GET", std::string(kProducts) + "?limit=0").status == 400);
+  // Malformed escapes and repeats, through the one query parser (http::Params).
+  for (const auto* query : {"?q=%zz", "?status=active&q=a&q=b", "?q=%4"}) {
+    INFO(query);
+    const auto refused = api.send("GET", std::string(kProducts) + query);
+    CHECK(refused.status == 400);
+    CHECK(problem_field(refused) == "q");
+  }
   CHECK(api.send("PATCH", std::string(kProducts) + "/1", R"({"title":"x"})",
                  {{"Content-Type", "application/json"}, {"If-Match", "W/\"x\""}})
             .status == 400);

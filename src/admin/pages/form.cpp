@@ -1,7 +1,6 @@
 #include "pages/form.hpp"
 
 #include <ecom/platform/error.hpp>
-#include <ecom/platform/http/message.hpp>
 
 #include <algorithm>
 #include <array>
@@ -25,111 +24,8 @@ bool is_digit(char c) noexcept {
 
 }  // namespace
 
-Form Form::parse(std::string_view body) {
-  Form form;
-  while (!body.empty()) {
-    const auto amp = body.find('&');
-    const auto pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    const auto eq = pair.find('=');
-    auto name = http::percent_decode(pair.substr(0, eq), true);
-    auto value = http::percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-    if (!name || !value) {
-      throw core::Error(core::ErrorCode::bad_request, "the form data is malformed (a bad percent escape)");
-    }
-    form.fields_.emplace_back(std::move(*name), std::move(*value));
-  }
-  return form;
-}
-
-std::optional<std::string> Form::get(std::string_view name) const {
-  const auto it = std::find_if(fields_.begin(), fields_.end(), [&](const auto& f) { return f.first == name; });
-  if (it == fields_.end()) {
-    return std::nullopt;
-  }
-  return it->second;
-}
-
-std::string Form::value(std::string_view name) const {
-  return get(name).value_or("");
-}
-
-std::vector<std::string> Form::all(std::string_view name) const {
-  std::vector<std::string> out;
-  for (const auto& [key, value] : fields_) {
-    if (key == name) {
-      out.push_back(value);
-    }
-  }
-  return out;
-}
-
-int currency_decimals(std::string_view currency) noexcept {
-  // ISO 4217 minor units of the codes that differ from 2.
-  static constexpr std::array<std::string_view, 16> kNone = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
-                                                             "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"};
-  static constexpr std::array<std::string_view, 7> kThree = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
-  if (std::find(kNone.begin(), kNone.end(), currency) != kNone.end()) {
-    return 0;
-  }
-  if (std::find(kThree.begin(), kThree.end(), currency) != kThree.end()) {
-    return 3;
-  }
-  return 2;
-}
-
-std::int64_t parse_amount(std::string_view input, std::string_view currency, const std::string& field) {
-  const auto text = trim(input);
-  const int decimals = currency_decimals(currency);
-  const auto example = decimals == 0 ? std::string("1999") : decimals == 3 ? "19.995" : "19.99";
-  if (text.empty()) {
-    throw unprocessable(field, "enter a price, like " + example);
-  }
-  const auto dot = text.find('.');
-  const std::string_view whole = std::string_view(text).substr(0, dot);
-  const std::string_view fraction =
-      dot == std::string::npos ? std::string_view{} : std::string_view(text).substr(dot + 1);
-  const bool digits_only =
-      std::all_of(whole.begin(), whole.end(), is_digit) && std::all_of(fraction.begin(), fraction.end(), is_digit);
-  if (whole.empty() || !digits_only || (dot != std::string::npos && fraction.empty())) {
-    throw unprocessable(field, "\"" + text + "\" is not a price; write it like " + example);
-  }
-  if (fraction.size() > static_cast<std::size_t>(decimals)) {
-    throw unprocessable(field, std::string(currency) + " has " + std::to_string(decimals) + " decimal places; \"" +
-                                   text + "\" has " + std::to_string(fraction.size()));
-  }
-  std::int64_t amount = 0;
-  for (const char c : whole) {
-    amount = amount * 10 + (c - '0');
-    if (amount > kMaxAmount) {
-      throw unprocessable(field, "\"" + text + "\" is too large");
-    }
-  }
-  for (int i = 0; i < decimals; ++i) {
-    const auto index = static_cast<std::size_t>(i);
-    amount = amount * 10 + (index < fraction.size() ? fraction[index] - '0' : 0);
-    if (amount > kMaxAmount) {
-      throw unprocessable(field, "\"" + text + "\" is too large");
-    }
-  }
-  return amount;
-}
-
-std::string format_amount(std::int64_t minor, std::string_view currency) {
-  const int decimals = currency_decimals(currency);
-  const bool negative = minor < 0;
-  auto digits = std::to_string(negative ? -minor : minor);
-  if (decimals > 0) {
-    const auto places = static_cast<std::size_t>(decimals);
-    if (digits.size() <= places) {
-      digits.insert(0, places + 1 - digits.size(), '0');
-    }
-    digits.insert(digits.size() - places, 1, '.');
-  }
-  return negative ? "-" + digits : digits;
+Form parse_form(std::string_view body) {
+  return http::Params::parse(body, {"category"});
 }
 
 std::int64_t parse_count(std::string_view input, const std::string& field) {
@@ -182,24 +78,6 @@ std::string format_pairs(const std::vector<std::pair<std::string, std::string>>&
   std::string out;
   for (const auto& [name, value] : pairs) {
     out.append(name).append("=").append(value).append("\n");
-  }
-  return out;
-}
-
-std::string url_encode(std::string_view text) {
-  static constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4U]);
-      out.push_back(kHex[byte & 0x0FU]);
-    }
   }
   return out;
 }

@@ -1,7 +1,10 @@
-// Reading what the admin's HTML forms send: application/x-www-form-urlencoded bodies, decimal
-// prices typed by staff, counts and ids. Everything here is pure (no I/O) so it is unit tested on
-// its own; a malformed value throws core::Error naming the field, which the pages show in place.
+// Reading what the admin's HTML forms send: application/x-www-form-urlencoded bodies, counts and
+// ids (prices typed by staff are ecom::money::parse_amount). Everything here is pure (no I/O) so
+// it is unit tested on its own; a malformed value throws core::Error naming the field, which the
+// pages show in place.
 #pragma once
+
+#include <ecom/platform/http/query.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -12,34 +15,11 @@
 
 namespace ecom::admin::pages {
 
-// The fields of an application/x-www-form-urlencoded body, in order (checkboxes repeat a name).
-class Form {
- public:
-  // bad_request for a malformed percent escape; empty pairs ("a=1&&b=2") are skipped.
-  [[nodiscard]] static Form parse(std::string_view body);
-
-  // The first value of name, or nullopt.
-  [[nodiscard]] std::optional<std::string> get(std::string_view name) const;
-  // The first value of name, or "" when absent.
-  [[nodiscard]] std::string value(std::string_view name) const;
-  // Every value of name, in order.
-  [[nodiscard]] std::vector<std::string> all(std::string_view name) const;
-
- private:
-  std::vector<std::pair<std::string, std::string>> fields_;
-};
-
-// Digits after the decimal point of an ISO 4217 currency: 0 for JPY, KRW and the like, 3 for
-// BHD, KWD, ..., 2 for every other code.
-[[nodiscard]] int currency_decimals(std::string_view currency) noexcept;
-
-// "19.99" -> 1999 minor units (for a 2-decimal currency), by integer arithmetic only: a price
-// must never pass through floating point. Accepts "19", "19.9", "19.99"; refuses a sign, a
-// thousands separator, more decimals than the currency has, or an amount past 10^15 minor
-// units, with unprocessable naming field.
-[[nodiscard]] std::int64_t parse_amount(std::string_view text, std::string_view currency, const std::string& field);
-// The inverse: 1999 -> "19.99"; 5 -> "0.05"; a JPY 500 -> "500".
-[[nodiscard]] std::string format_amount(std::int64_t minor, std::string_view currency);
+// The fields of an application/x-www-form-urlencoded body, in order.
+using Form = http::Params;
+// The one form parser (http::Params) with the admin's one repeatable field: a product's category
+// checkboxes ("category"). A malformed escape or any other repeated field is a 400 naming it.
+[[nodiscard]] Form parse_form(std::string_view body);
 
 // A whole number 0..10^15 (stock, weight, position), unprocessable naming field otherwise.
 [[nodiscard]] std::int64_t parse_count(std::string_view text, const std::string& field);
@@ -52,8 +32,6 @@ class Form {
                                                                            const std::string& field);
 // The inverse: one "name=value\n" line per pair.
 [[nodiscard]] std::string format_pairs(const std::vector<std::pair<std::string, std::string>>& pairs);
-// Percent-encodes everything but unreserved characters, for query strings built by the pages.
-[[nodiscard]] std::string url_encode(std::string_view text);
 // Leading and trailing spaces, tabs, CR and LF removed.
 [[nodiscard]] std::string trim(std::string_view text);
 

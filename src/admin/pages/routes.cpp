@@ -3,6 +3,7 @@
 #include "pages/form.hpp"
 #include "pages/view_models.hpp"
 
+#include <ecom/money/money.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/problem.hpp>
 #include <ecom/storage/media_route.hpp>
@@ -89,10 +90,7 @@ http::Handler page(ContextPtr ctx, Body body) {
 }
 
 bool is_form(const http::Request& request) {
-  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
-  const auto type = request.header("Content-Type").value_or("");
-  return type.size() >= kForm.size() && http::iequals(type.substr(0, kForm.size()), kForm) &&
-         (type.size() == kForm.size() || type[kForm.size()] == ';' || type[kForm.size()] == ' ');
+  return request.media_type() == "application/x-www-form-urlencoded";
 }
 
 // Every POST: refused when another site sent it, then its form parsed.
@@ -107,7 +105,7 @@ http::Handler form_post(ContextPtr ctx, Body body) {
     if (!is_form(request)) {
       throw Error(ErrorCode::unsupported_media, "The admin pages accept forms (application/x-www-form-urlencoded).");
     }
-    return body(c, request, Form::parse(request.body));
+    return body(c, request, parse_form(request.body));
   });
 }
 
@@ -260,7 +258,7 @@ std::optional<ecom::catalog::Money> optional_money(const std::string& text, cons
   if (trim(text).empty()) {
     return std::nullopt;
   }
-  return ecom::catalog::Money{parse_amount(text, currency, field), currency};
+  return ecom::catalog::Money{money::parse_amount(text, currency, field), currency};
 }
 
 void add_product_routes(http::Router& router, const ContextPtr& ctx) {
@@ -372,49 +370,49 @@ void add_variant_routes(http::Router& router, const ContextPtr& ctx) {
 
   router.post(
       "/products/{id}/variants",
-      form_post(ctx,
-                [](const Context& c, http::Request& request, const Form& form) {
-                  const auto id = path_id(request, "id", "product");
-                  const auto version = form_version(form);
-                  const auto draft = variant_draft(form, 0, form.value("options"), form.value("currency"));
-                  return change_product(
-                      c, request, id, version, product_url(id) + "?done=variant_added", {}, draft, [&] {
-                        ecom::catalog::NewVariant variant;
-                        const auto currency = trim(draft.currency);
-                        variant.sku = trim(draft.sku);
-                        variant.title = trim(draft.title);
-                        variant.options = parse_pairs(draft.options, "options");
-                        variant.price = ecom::catalog::Money{parse_amount(draft.price, currency, "price"), currency};
-                        variant.compare_at = optional_money(draft.compare_at, currency, "compare_at");
-                        variant.on_hand = parse_count(draft.on_hand, "on_hand");
-                        variant.weight_grams = parse_count(draft.weight_grams, "weight_grams");
-                        c.catalog.add_variant(id, variant, version, request.client_ip);
-                      });
-                }),
+      form_post(
+          ctx,
+          [](const Context& c, http::Request& request, const Form& form) {
+            const auto id = path_id(request, "id", "product");
+            const auto version = form_version(form);
+            const auto draft = variant_draft(form, 0, form.value("options"), form.value("currency"));
+            return change_product(c, request, id, version, product_url(id) + "?done=variant_added", {}, draft, [&] {
+              ecom::catalog::NewVariant variant;
+              const auto currency = trim(draft.currency);
+              variant.sku = trim(draft.sku);
+              variant.title = trim(draft.title);
+              variant.options = parse_pairs(draft.options, "options");
+              variant.price = ecom::catalog::Money{money::parse_amount(draft.price, currency, "price"), currency};
+              variant.compare_at = optional_money(draft.compare_at, currency, "compare_at");
+              variant.on_hand = parse_count(draft.on_hand, "on_hand");
+              variant.weight_grams = parse_count(draft.weight_grams, "weight_grams");
+              c.catalog.add_variant(id, variant, version, request.client_ip);
+            });
+          }),
       write);
 
   router.post(
       "/products/{id}/variants/{variant}",
-      form_post(ctx,
-                [](const Context& c, http::Request& request, const Form& form) {
-                  const auto id = path_id(request, "id", "product");
-                  const auto variant_id = path_id(request, "variant", "variant");
-                  const auto version = form_version(form);
-                  const auto current = find_variant(c.catalog.get_product(id, request.client_ip), variant_id);
-                  const auto currency = current.price.currency;
-                  const auto draft = variant_draft(form, variant_id, format_pairs(current.options), currency);
-                  return change_product(
-                      c, request, id, version, product_url(id) + "?done=variant_saved", {}, draft, [&] {
-                        ecom::catalog::VariantChanges changes;
-                        changes.sku = trim(draft.sku);
-                        changes.title = trim(draft.title);
-                        changes.price = ecom::catalog::Money{parse_amount(draft.price, currency, "price"), currency};
-                        changes.compare_at = optional_money(draft.compare_at, currency, "compare_at");
-                        changes.on_hand = parse_count(draft.on_hand, "on_hand");
-                        changes.weight_grams = parse_count(draft.weight_grams, "weight_grams");
-                        c.catalog.update_variant(id, variant_id, changes, version, request.client_ip);
-                      });
-                }),
+      form_post(
+          ctx,
+          [](const Context& c, http::Request& request, const Form& form) {
+            const auto id = path_id(request, "id", "product");
+            const auto variant_id = path_id(request, "variant", "variant");
+            const auto version = form_version(form);
+            const auto current = find_variant(c.catalog.get_product(id, request.client_ip), variant_id);
+            const auto currency = current.price.currency;
+            const auto draft = variant_draft(form, variant_id, format_pairs(current.options), currency);
+            return change_product(c, request, id, version, product_url(id) + "?done=variant_saved", {}, draft, [&] {
+              ecom::catalog::VariantChanges changes;
+              changes.sku = trim(draft.sku);
+              changes.title = trim(draft.title);
+              changes.price = ecom::catalog::Money{money::parse_amount(draft.price, currency, "price"), currency};
+              changes.compare_at = optional_money(draft.compare_at, currency, "compare_at");
+              changes.on_hand = parse_count(draft.on_hand, "on_hand");
+              changes.weight_grams = parse_count(draft.weight_grams, "weight_grams");
+              c.catalog.update_variant(id, variant_id, changes, version, request.client_ip);
+            });
+          }),
       write);
 
   router.post("/products/{id}/variants/{variant}/delete",

@@ -179,6 +179,13 @@ TEST_CASE("admin pages: the product list pages, searches and filters", "[admin][
   CHECK(bad_status.header("Content-Type") == "text/html; charset=utf-8");
   CHECK_THAT(bad_status.body, Contains("must be draft, active or archived") && Contains("<nav"));
   CHECK(portal.get("/products?after=abc").status == 400);
+  // Malformed escapes and repeats, through the one query parser (http::Params).
+  auto escape = portal.get("/products?q=%zz");
+  CHECK(escape.status == 400);
+  CHECK_THAT(escape.body, Contains("<strong>q</strong>") && Contains("is not properly percent-encoded"));
+  auto twice = portal.get("/products?status=draft&status=active");
+  CHECK(twice.status == 400);
+  CHECK_THAT(twice.body, Contains("<strong>status</strong>") && Contains("given more than once"));
 }
 
 TEST_CASE("admin pages: a new product is created as a draft and opened in the editor", "[admin][pages]") {
@@ -422,7 +429,7 @@ TEST_CASE("admin pages: CSV import shows its report or its problems", "[admin][p
       "scarf,Scarf,active,SCARF-1,1500,EUR,3\n"
       "scarf,Scarf,active,SCARF-2,1600,EUR,1\n"
       "evil,Renamed,draft,EVIL-1,700,EUR,2\n";
-  auto imported = portal.post("/import", "csv=" + ecom::admin::pages::url_encode(good));
+  auto imported = portal.post("/import", "csv=" + ecom::http::encode_component(good));
   REQUIRE(imported.status == 200);
   CHECK_THAT(imported.body, Contains("Import report") && Contains("Import done."));
   CHECK(has(imported.body, "<tr><th>Rows read</th><td class=\"num\">3</td></tr>"));
@@ -435,7 +442,7 @@ TEST_CASE("admin pages: CSV import shows its report or its problems", "[admin][p
       "slug,title,sku,price,currency\n"
       "hat,Hat,HAT-1,abc,EUR\n"
       "evil,Evil again,EVIL-9,100,EUR\n";
-  auto refused = portal.post("/import", "csv=" + ecom::admin::pages::url_encode(bad));
+  auto refused = portal.post("/import", "csv=" + ecom::http::encode_component(bad));
   CHECK(refused.status == 422);
   CHECK_THAT(refused.body, Contains("Fix the rows below") && Contains("<h2>Problems</h2>"));
   CHECK(has(refused.body, "<tr><td class=\"num\">2</td><td><code>price</code></td>"));

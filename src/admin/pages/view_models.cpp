@@ -2,6 +2,8 @@
 
 #include "pages/form.hpp"
 
+#include <ecom/money/money.hpp>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -63,8 +65,8 @@ VariantDraft draft_of(const ecom::catalog::Variant& v) {
                       v.sku,
                       v.title,
                       options_text(v),
-                      format_amount(v.price.amount, v.price.currency),
-                      v.compare_at ? format_amount(v.compare_at->amount, v.compare_at->currency) : "",
+                      money::format_decimal(v.price.amount, v.price.currency),
+                      v.compare_at ? money::format_decimal(v.compare_at->amount, v.compare_at->currency) : "",
                       v.price.currency,
                       std::to_string(v.on_hand),
                       std::to_string(v.weight_grams)};
@@ -173,7 +175,7 @@ void add_products_model(json::object& model, const ecom::catalog::AdminListQuery
   if (page.next_after) {
     next_url = "/products?";
     if (query.q) {
-      next_url += "q=" + url_encode(*query.q) + "&";
+      next_url += "q=" + http::encode_component(*query.q) + "&";
     }
     if (!status.empty()) {
       next_url += "status=" + status + "&";

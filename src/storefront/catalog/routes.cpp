@@ -3,6 +3,7 @@
 #include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/etag.hpp>
+#include <ecom/platform/http/query.hpp>
 
 #include <boost/json.hpp>
 
@@ -12,8 +13,6 @@
 #include <cstdint>
 #include <iterator>
 #include <optional>
-#include <set>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,37 +24,16 @@ namespace {
 using ecom::catalog::CatalogService;
 using ecom::catalog::ListQuery;
 
-constexpr std::array<std::string_view, 9> kListParameters = {"limit",     "cursor",    "category", "q",     "sort",
-                                                             "min_price", "max_price", "in_stock", "facets"};
-// attr.<name>=<value> filters: may repeat (any of the values) and are allowed where said.
-constexpr std::string_view kAttributePrefix = "attr.";
-
 // Unknown or repeated parameters are refused rather than ignored: a typo ("limt") must not
-// silently give the default answer.
-void check_parameter_names(const http::Request& request, std::span<const std::string_view> allowed,
-                           bool attributes = false) {
-  std::set<std::string, std::less<>> seen;
-  std::string_view rest = request.query;
-  // Bounded by the query's length: each pass consumes at least one character.
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    const auto raw_name = pair.substr(0, pair.find('='));
-    auto name = http::percent_decode(raw_name, true).value_or(std::string(raw_name));
-    if (attributes && name.starts_with(kAttributePrefix) && name.size() > kAttributePrefix.size()) {
-      continue;
-    }
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      throw core::Error::bad_parameter(std::move(name), "unknown parameter");
-    }
-    if (!seen.insert(name).second) {
-      throw core::Error::bad_parameter(std::move(name), "given more than once");
-    }
-  }
+// silently give the default answer. attr.<name>=<value> filters may repeat (any of the values).
+constexpr std::string_view kAttributes = "attr.*";
+constexpr std::string_view kAttributePrefix = "attr.";
+constexpr std::array<std::string_view, 10> kListParameters = {
+    "limit", "cursor", "category", "q", "sort", "min_price", "max_price", "in_stock", "facets", kAttributes};
+
+// A route that takes no parameters: any is a 400 naming it.
+void refuse_parameters(const http::Request& request) {
+  http::Params::parse(request.query).allow_only({});
 }
 
 int parse_limit(const std::string& text) {
@@ -70,24 +48,14 @@ int parse_limit(const std::string& text) {
 }
 
 // The attr.<name> parameters in order of first appearance, each with its values.
-std::vector<std::pair<std::string, std::vector<std::string>>> attribute_filters(const http::Request& request) {
+std::vector<std::pair<std::string, std::vector<std::string>>> attribute_filters(const http::Params& params) {
   std::vector<std::pair<std::string, std::vector<std::string>>> filters;
-  std::string_view rest = request.query;
-  // Bounded by the query's length: each pass consumes at least one character.
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    const auto eq = pair.find('=');
-    const auto raw_name = pair.substr(0, eq);
-    auto name = http::percent_decode(raw_name, true).value_or(std::string(raw_name));
-    if (!name.starts_with(kAttributePrefix) || name.size() == kAttributePrefix.size()) {
+  for (const auto& [name, value] : params.items()) {
+    if (!name.starts_with(kAttributePrefix)) {
       continue;
     }
-    const auto raw_value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    auto value = http::percent_decode(raw_value, true);
-    if (!value || value->empty()) {
-      throw core::Error::bad_parameter(std::move(name), "must be a non-empty value");
+    if (value.empty()) {
+      throw core::Error::bad_parameter(name, "must be a non-empty value");
     }
     auto attribute = name.substr(kAttributePrefix.size());
     auto it = std::find_if(filters.begin(), filters.end(), [&](const auto& f) { return f.first == attribute; });
@@ -95,7 +63,7 @@ std::vector<std::pair<std::string, std::vector<std::string>>> attribute_filters(
       filters.emplace_back(std::move(attribute), std::vector<std::string>{});
       it = std::prev(filters.end());
     }
-    it->second.push_back(std::move(*value));
+    it->second.push_back(value);
   }
   return filters;
 }
@@ -129,29 +97,30 @@ http::Response json(const http::Request& request, const boost::json::value& body
 void add_routes(http::Router& router, CatalogService& service, const std::string& asset_base_url) {
   // Blocking (the default): each may load from the database or the cache.
   router.get("/api/v1/products", [&service, asset_base_url](http::Request& request) {
-    check_parameter_names(request, kListParameters, true);
+    const auto params = http::Params::parse(request.query, {kAttributes});
+    params.allow_only(kListParameters);
     ListQuery query;
-    if (auto limit = request.query_param("limit")) {
+    if (auto limit = params.get("limit")) {
       query.limit = parse_limit(*limit);
     }
-    query.cursor = request.query_param("cursor");
-    query.category = request.query_param("category");
-    query.q = request.query_param("q");
-    if (auto sort = request.query_param("sort")) {
+    query.cursor = params.get("cursor");
+    query.category = params.get("category");
+    query.q = params.get("q");
+    if (auto sort = params.get("sort")) {
       query.sort = ecom::catalog::parse_sort(*sort);
       if (!query.sort) {
         throw core::Error::bad_parameter("sort", "must be relevance, newest, price_asc, price_desc or name");
       }
     }
-    if (auto min_price = request.query_param("min_price")) {
+    if (auto min_price = params.get("min_price")) {
       query.min_price = parse_amount("min_price", *min_price);
     }
-    if (auto max_price = request.query_param("max_price")) {
+    if (auto max_price = params.get("max_price")) {
       query.max_price = parse_amount("max_price", *max_price);
     }
-    query.in_stock = parse_flag("in_stock", request.query_param("in_stock"));
-    query.attributes = attribute_filters(request);
-    query.facets = parse_flag("facets", request.query_param("facets")).value_or(false);
+    query.in_stock = parse_flag("in_stock", params.get("in_stock"));
+    query.attributes = attribute_filters(params);
+    query.facets = parse_flag("facets", params.get("facets")).value_or(false);
     return json(request, ecom::catalog::to_json(service.list_products(query), asset_base_url));
   });
   // Cached serialised (product_view), so a read is two cache reads and no JSON work; one this
@@ -170,18 +139,18 @@ void add_routes(http::Router& router, CatalogService& service, const std::string
         return http::with_etag(request, http::Response::json(200, std::move(*body)));
       },
       [&service, asset_base_url](http::Request& request) {
-        check_parameter_names(request, {});
+        refuse_parameters(request);
         auto body = service.product_view(request.param("slug"), "json", [&](const ecom::catalog::Product& product) {
           return boost::json::serialize(ecom::catalog::to_json(product, asset_base_url));
         });
         return http::with_etag(request, http::Response::json(200, std::move(body)));
       });
   router.get("/api/v1/categories", [&service](http::Request& request) {
-    check_parameter_names(request, {});
+    refuse_parameters(request);
     return json(request, ecom::catalog::to_json(service.category_tree()));
   });
   router.get("/api/v1/categories/{slug}", [&service](http::Request& request) {
-    check_parameter_names(request, {});
+    refuse_parameters(request);
     return json(request, ecom::catalog::to_json(service.get_category(request.param("slug"))));
   });
 }

@@ -301,6 +301,13 @@ TEST_CASE("bad listing parameters are 400 problems naming the parameter", "[stor
   check_bad_parameter(shop, "/api/v1/products?limit=2&limit=3", "limit");
   check_bad_parameter(shop, "/api/v1/products/linen-shirt?debug=1", "debug");
   check_bad_parameter(shop, "/api/v1/categories?depth=1", "depth");
+  // Malformed escapes and repeats, through the one query parser (http::Params).
+  check_bad_parameter(shop, "/api/v1/products?q=%zz", "q");
+  check_bad_parameter(shop, "/api/v1/products?sort=name&q=shirt%4", "q");
+  check_bad_parameter(shop, "/api/v1/products?attr.material=%G0", "attr.material");
+  check_bad_parameter(shop, "/api/v1/products?facets=true&%71=a&q=b", "q");
+  check_bad_parameter(shop, "/api/v1/products/linen-shirt?x=%zz", "x");
+  check_bad_parameter(shop, "/api/v1/categories?a=1&a=2", "a");
 
   // A real cursor with one character changed.
   auto doc = boost::json::parse(shop.get("/api/v1/products?limit=1").body).as_object();

@@ -296,7 +296,7 @@ TEST_CASE("a bad parameter is a readable 400 page", "[pages]") {
   auto price = shop.get("/c/shoes?min_price=abc");
   CHECK(price.status == 400);
   CHECK(price.header("Content-Type") == "text/html; charset=utf-8");
-  CHECK(has(price.body, "<strong>min_price</strong>: must be a price such as 20 or 19.99"));
+  CHECK(has(price.body, "<strong>min_price</strong>: &quot;abc&quot; is not a price; write it like 19.99"));
   CHECK(has(price.body, "<a class=\"brand\" href=\"/\">Demo Shop</a>"));
 
   auto cursor = shop.get("/c/shoes?cursor=tampered");
@@ -315,6 +315,14 @@ TEST_CASE("a bad parameter is a readable 400 page", "[pages]") {
   CHECK_FALSE(has(hostile.body, "<script>"));
   // Tracking parameters are not an error on a page.
   CHECK(shop.get("/c/shoes?utm_source=newsletter").status == 200);
+  // A malformed escape or a repeated filter is a 400 page naming it; ticked boxes may repeat.
+  auto escape = shop.get("/search?q=%zz");
+  CHECK(escape.status == 400);
+  CHECK(has(escape.body, "<strong>q</strong>: is not properly percent-encoded"));
+  auto twice = shop.get("/c/shoes?sort=name&sort=newest");
+  CHECK(twice.status == 400);
+  CHECK(has(twice.body, "<strong>sort</strong>: given more than once"));
+  CHECK(shop.get("/c/shoes?attr.colour=red&attr.colour=blue").status == 200);
 }
 
 TEST_CASE("robots.txt and sitemap.xml describe the shop", "[pages]") {

@@ -2,7 +2,9 @@
 
 #include "pages/format.hpp"
 
+#include <ecom/money/money.hpp>
 #include <ecom/platform/http/problem.hpp>
+#include <ecom/platform/http/query.hpp>
 
 #include <boost/json.hpp>
 
@@ -21,7 +23,8 @@ using ecom::catalog::Product;
 using ecom::catalog::ProductPage;
 
 constexpr std::string_view kAttributePrefix = "attr.";
-constexpr std::int64_t kLowStock = 5;  // "Only 3 left" below this
+constexpr std::string_view kAttributes = "attr.*";  // the repeatable attribute filters
+constexpr std::int64_t kLowStock = 5;               // "Only 3 left" below this
 
 // Each '/'-separated segment encoded, the slashes kept: an image's storage path as a URL path.
 std::string encode_path(std::string_view path) {
@@ -29,7 +32,8 @@ std::string encode_path(std::string_view path) {
   std::size_t start = 0;
   while (true) {
     const auto slash = path.find('/', start);
-    out += url_encode(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    out += http::encode_component(
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos) {
       return out;
     }
@@ -39,10 +43,10 @@ std::string encode_path(std::string_view path) {
 }
 
 std::string product_path(const std::string& slug) {
-  return "/p/" + url_encode(slug);
+  return "/p/" + http::encode_component(slug);
 }
 std::string category_url(const std::string& slug) {
-  return "/c/" + url_encode(slug);
+  return "/c/" + http::encode_component(slug);
 }
 
 std::string image_url(const Site& site, const ecom::catalog::Image& image) {
@@ -102,7 +106,7 @@ json::array cards(const Site& site, const ProductPage& page) {
   for (const auto& item : page.items) {
     json::object card{{"title", item.title}, {"url", product_path(item.slug)}};
     if (item.price_from) {
-      card["price"] = format_money(*item.price_from);
+      card["price"] = money::format(*item.price_from);
     }
     if (item.image) {
       card["image"] = image_model(site, *item.image, item.title, true);
@@ -211,14 +215,13 @@ json::object listing(const Site& site, const std::string& action, const Filters&
     values.push_back(std::move(entry));
   };
   if (page.facets) {
-    const auto exponent = currency_exponent(site.currency);
     m["total"] = page.facets->total;
     m["total_in_stock"] = page.facets->in_stock;
     if (page.facets->min_price) {
-      m["min_placeholder"] = decimal_amount(page.facets->min_price->amount, exponent);
+      m["min_placeholder"] = money::format_decimal(page.facets->min_price->amount, site.currency);
     }
     if (page.facets->max_price) {
-      m["max_placeholder"] = decimal_amount(page.facets->max_price->amount, exponent);
+      m["max_placeholder"] = money::format_decimal(page.facets->max_price->amount, site.currency);
     }
     for (const auto& [name, values] : page.facets->attributes) {
       for (const auto& v : values) {
@@ -239,10 +242,10 @@ json::object listing(const Site& site, const std::string& action, const Filters&
   if (page.next_cursor) {
     auto next = params;
     next.emplace_back("cursor", *page.next_cursor);
-    m["next_url"] = action + "?" + query_string(next);
+    m["next_url"] = action + "?" + http::build_query(next);
   }
   if (f.cursor) {
-    m["first_url"] = params.empty() ? action : action + "?" + query_string(params);
+    m["first_url"] = params.empty() ? action : action + "?" + http::build_query(params);
   }
   return m;
 }
@@ -253,7 +256,8 @@ json::array category_facet_links(const ProductPage& page, const std::string& q) 
     return out;
   }
   for (const auto& c : page.facets->categories) {
-    std::string url = q.empty() ? category_url(c.value) : "/search?" + query_string({{"q", q}, {"category", c.value}});
+    std::string url =
+        q.empty() ? category_url(c.value) : "/search?" + http::build_query({{"q", q}, {"category", c.value}});
     out.push_back(json::object{{"label", c.label}, {"url", std::move(url)}, {"count", c.count}});
   }
   return out;
@@ -284,37 +288,38 @@ std::optional<std::string> nonempty(std::optional<std::string> value) {
   return value;
 }
 
-std::optional<std::int64_t> price_param(const http::Request& request, const char* name, int exponent,
+// A price typed into the filter form in major units ("20", "19.99", "19,9"): a 400 naming the
+// parameter otherwise.
+std::optional<std::int64_t> price_param(const http::Params& params, const char* name, const std::string& currency,
                                         std::string& text) {
-  text = request.query_param(name).value_or("");
+  text = params.value(name);
   if (text.empty()) {
     return std::nullopt;
   }
-  auto amount = parse_major_amount(text, exponent);
-  if (!amount) {
-    throw core::Error::bad_parameter(name, "must be a price such as 20 or 19.99");
-  }
-  return amount;
+  return money::parse_amount(text, currency, name,
+                             money::ParseOptions{.decimal_comma = true, .error = core::ErrorCode::bad_request});
 }
 
 }  // namespace
 
 Filters parse_filters(const http::Request& request, const std::string& currency, bool allow_category) {
+  // Unknown names are ignored (links from elsewhere carry utm_source and the like); only the
+  // attribute checkboxes may repeat.
+  const auto params = http::Params::parse(request.query, {kAttributes});
   Filters f;
-  f.q = nonempty(request.query_param("q"));
+  f.q = nonempty(params.get("q"));
   if (allow_category) {
-    f.category = nonempty(request.query_param("category"));
+    f.category = nonempty(params.get("category"));
   }
-  if (auto sort = nonempty(request.query_param("sort"))) {
+  if (auto sort = nonempty(params.get("sort"))) {
     f.sort = ecom::catalog::parse_sort(*sort);
     if (!f.sort) {
       throw core::Error::bad_parameter("sort", "must be relevance, newest, price_asc, price_desc or name");
     }
   }
-  const auto exponent = currency_exponent(currency);
-  f.min_price = price_param(request, "min_price", exponent, f.min_price_text);
-  f.max_price = price_param(request, "max_price", exponent, f.max_price_text);
-  if (auto stock = nonempty(request.query_param("in_stock"))) {
+  f.min_price = price_param(params, "min_price", currency, f.min_price_text);
+  f.max_price = price_param(params, "max_price", currency, f.max_price_text);
+  if (auto stock = nonempty(params.get("in_stock"))) {
     if (*stock == "1" || *stock == "true") {
       f.in_stock = true;
     } else if (*stock == "0" || *stock == "false") {
@@ -323,37 +328,23 @@ Filters parse_filters(const http::Request& request, const std::string& currency,
       throw core::Error::bad_parameter("in_stock", "must be 1 or 0");
     }
   }
-  // attr.<name>=<value>, repeatable; empty values are unticked nothing and skipped.
-  std::string_view rest = request.query;
-  // Bounded by the query's length: each pass consumes at least one character.
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    const auto eq = pair.find('=');
-    auto name = http::percent_decode(pair.substr(0, eq), true);
-    if (!name || !name->starts_with(kAttributePrefix) || name->size() == kAttributePrefix.size()) {
+  // attr.<name>=<value>; an empty value is an unticked nothing and skipped, a repeated one kept once.
+  for (const auto& [name, value] : params.items()) {
+    if (!name.starts_with(kAttributePrefix) || name.size() == kAttributePrefix.size() || value.empty()) {
       continue;
     }
-    auto value = http::percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-    if (!value) {
-      throw core::Error::bad_parameter(*name, "is not properly percent-encoded");
-    }
-    if (value->empty()) {
-      continue;
-    }
-    auto attribute = name->substr(kAttributePrefix.size());
+    auto attribute = name.substr(kAttributePrefix.size());
     auto it = std::find_if(f.attributes.begin(), f.attributes.end(),
                            [&](const auto& entry) { return entry.first == attribute; });
     if (it == f.attributes.end()) {
       f.attributes.emplace_back(std::move(attribute), std::vector<std::string>{});
       it = std::prev(f.attributes.end());
     }
-    if (std::find(it->second.begin(), it->second.end(), *value) == it->second.end()) {
-      it->second.push_back(std::move(*value));
+    if (std::find(it->second.begin(), it->second.end(), value) == it->second.end()) {
+      it->second.push_back(value);
     }
   }
-  f.cursor = nonempty(request.query_param("cursor"));
+  f.cursor = nonempty(params.get("cursor"));
   return f;
 }
 
@@ -425,7 +416,7 @@ json::value search_model(const Site& site, const std::vector<Category>& tree, co
                          const ProductPage* page, const std::string& message) {
   const std::string q = filters.q.value_or("");
   auto m = layout(site, tree, q.empty() ? "Search" : "Search: " + q, "Search " + site.shop_name,
-                  q.empty() ? "/search" : "/search?" + query_string({{"q", q}}));
+                  q.empty() ? "/search" : "/search?" + http::build_query({{"q", q}}));
   m["noindex"] = true;  // result pages are thin and endless; robots.txt disallows them too
   m["q"] = q;
   m["message"] = message;
@@ -456,9 +447,9 @@ json::value product_model(const Site& site, const std::vector<Category>& tree, c
 
   json::object p{{"title", product.title}, {"description", product.description}};
   if (chosen != nullptr) {
-    p["price"] = format_money(chosen->price);
+    p["price"] = money::format(chosen->price);
     if (chosen->compare_at && chosen->compare_at->amount > chosen->price.amount) {
-      p["compare_at"] = format_money(*chosen->compare_at);
+      p["compare_at"] = money::format(*chosen->compare_at);
     }
     p["sku"] = chosen->sku;
     p["in_stock"] = chosen->on_hand > 0;
@@ -476,7 +467,7 @@ json::value product_model(const Site& site, const std::vector<Category>& tree, c
     variants.push_back(json::object{{"title", v.title.empty() ? v.sku : v.title},
                                     {"options", options},
                                     {"url", path + "?variant=" + std::to_string(v.id)},
-                                    {"price", format_money(v.price)},
+                                    {"price", money::format(v.price)},
                                     {"available", v.on_hand > 0},
                                     {"selected", &v == chosen}});
   }
@@ -522,7 +513,7 @@ json::value product_model(const Site& site, const std::vector<Category>& tree, c
     offers.push_back(
         json::object{{"@type", "Offer"},
                      {"sku", v.sku},
-                     {"price", decimal_amount(v.price.amount, currency_exponent(v.price.currency))},
+                     {"price", money::format_decimal(v.price.amount, v.price.currency)},
                      {"priceCurrency", v.price.currency},
                      {"availability", v.on_hand > 0 ? "https://schema.org/InStock" : "https://schema.org/OutOfStock"},
                      {"url", site.base_url + path + "?variant=" + std::to_string(v.id)}});

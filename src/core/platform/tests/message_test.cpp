@@ -3,18 +3,11 @@
 
 #include <catch2/catch.hpp>
 
-using namespace ecom::http;
+#include <string>
+#include <utility>
+#include <vector>
 
-TEST_CASE("percent-decoding handles escapes, plus signs and malformed input", "[message]") {
-  CHECK(percent_decode("/a%20b") == "/a b");
-  CHECK(percent_decode("%2e%2E") == "..");
-  CHECK(percent_decode("a+b") == "a+b");
-  CHECK(percent_decode("a+b", true) == "a b");
-  CHECK_FALSE(percent_decode("%").has_value());
-  CHECK_FALSE(percent_decode("%4").has_value());
-  CHECK_FALSE(percent_decode("%zz").has_value());
-  CHECK_FALSE(percent_decode("abc%2").has_value());
-}
+using namespace ecom::http;
 
 TEST_CASE("query parameters are found by name and decoded", "[message]") {
   Request r;
@@ -62,4 +55,26 @@ TEST_CASE("request ids are accepted only when well-formed", "[message]") {
   CHECK(a.size() == 32);
   CHECK(valid_request_id(a));
   CHECK(a != b);
+}
+
+TEST_CASE("the media type is read once: parameters, spaces and case removed", "[message]") {
+  Request r;
+  CHECK(r.media_type().empty());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"application/json", "application/json"},
+      {"Application/JSON; charset=utf-8", "application/json"},
+      {" text/csv ;header=present", "text/csv"},
+      {"application/x-www-form-urlencoded\t", "application/x-www-form-urlencoded"},
+      {"IMAGE/PNG", "image/png"},
+      {"  ", ""},
+      {";charset=utf-8", ""},
+  };
+  for (const auto& [header, type] : cases) {
+    INFO(header);
+    r.headers.set("Content-Type", header);
+    CHECK(r.media_type() == type);
+  }
+  // A longer type that merely starts with a known one is not that type.
+  r.headers.set("Content-Type", "application/jsonx");
+  CHECK(r.media_type() != "application/json");
 }

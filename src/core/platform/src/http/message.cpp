@@ -1,3 +1,4 @@
+#include <ecom/platform/error.hpp>
 #include <ecom/platform/http/message.hpp>
 
 #include <algorithm>
@@ -8,19 +9,6 @@ namespace {
 
 char lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -105,21 +93,29 @@ std::string_view Request::param(std::string_view name) const {
 }
 
 std::optional<std::string> Request::query_param(std::string_view name) const {
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    auto eq = pair.find('=');
-    auto key = percent_decode(pair.substr(0, eq), true);
-    if (key && *key == name) {
-      if (eq == std::string_view::npos) {
-        return std::string{};
-      }
-      return percent_decode(pair.substr(eq + 1), true);
-    }
+  // Every other name may repeat here: only the one asked for must be single.
+  const auto values = Params::parse(query, {"*"}).all(name);
+  if (values.size() > 1) {
+    throw core::Error::bad_parameter(std::string(name), "given more than once");
   }
-  return std::nullopt;
+  if (values.empty()) {
+    return std::nullopt;
+  }
+  return values.front();
+}
+
+std::string Request::media_type() const {
+  std::string_view value = headers.get("Content-Type").value_or("");
+  value = value.substr(0, value.find(';'));
+  constexpr std::string_view kSpace = " \t";
+  const auto first = value.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  value = value.substr(first, value.find_last_not_of(kSpace) - first + 1);
+  std::string out(value.size(), '\0');
+  std::transform(value.begin(), value.end(), out.begin(), lower);
+  return out;
 }
 
 bool Request::wants_html() const {
@@ -160,31 +156,6 @@ Response Response::empty(int status) {
   Response r;
   r.status = status;
   return r;
-}
-
-std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) {
-        return std::nullopt;
-      }
-      int hi = hex_value(in[i + 1]);
-      int lo = hex_value(in[i + 2]);
-      if (hi < 0 || lo < 0) {
-        return std::nullopt;
-      }
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 }  // namespace ecom::http

@@ -3,6 +3,8 @@
 // with an ISO 4217 code, never floating point.
 #pragma once
 
+#include <ecom/money/money.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,12 +13,8 @@
 
 namespace ecom::catalog {
 
-struct Money {
-  std::int64_t amount = 0;  // minor units: 1999 is 19.99 EUR
-  std::string currency;     // ISO 4217, e.g. "EUR"
-
-  friend bool operator==(const Money&, const Money&) = default;
-};
+// The platform-wide money type (ecom/money/money.hpp), so carts, orders and payments share it.
+using Money = ecom::money::Money;
 
 enum class ProductStatus { draft, active, archived };
 

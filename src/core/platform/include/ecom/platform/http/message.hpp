@@ -2,6 +2,8 @@
 // Asio types, so that only the server's few translation units pay for the heavy headers.
 #pragma once
 
+#include <ecom/platform/http/query.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -51,8 +53,14 @@ struct Request {
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
   // Path parameter by name; the router guarantees the names its templates declare.
   [[nodiscard]] std::string_view param(std::string_view name) const;
-  // First query parameter with that name, percent-decoded ('+' is a space).
+  // The query parameter with that name, decoded by Params::parse ('+' is a space). A 400 naming
+  // the parameter when the query has a malformed escape or this name is given more than once.
+  // A route that refuses unknown names, or lets a name repeat, parses with Params itself.
   [[nodiscard]] std::optional<std::string> query_param(std::string_view name) const;
+  // The Content-Type's media type without parameters, trimmed and lower-cased
+  // ("Application/JSON; charset=utf-8" -> "application/json"); "" when there is none. The one
+  // place a request's Content-Type is read (RFC 9110 8.3.1: type and subtype are case-insensitive).
+  [[nodiscard]] std::string media_type() const;
   // True when the client prefers an HTML answer (a browser), for error pages.
   [[nodiscard]] bool wants_html() const;
 };
@@ -67,8 +75,5 @@ struct Response {
   static Response html(int status, std::string body);
   static Response empty(int status);
 };
-
-// Percent-decoding; returns nullopt on a malformed escape. plus_as_space for query strings.
-[[nodiscard]] std::optional<std::string> percent_decode(std::string_view in, bool plus_as_space = false);
 
 }  // namespace ecom::http

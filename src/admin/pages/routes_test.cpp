@@ -251,6 +251,16 @@ TEST_CASE("admin pages: the editor saves, and a stale version loses nothing", "[
   CHECK_THAT(bad.body, Contains("line 2"));
   CHECK(portal.evil().title == "Their title");
   CHECK(portal.post(portal.evil_url(), "title=No+version").status == 400);
+  // A malformed escape or a repeated field (only category may repeat) is a 400 naming the field,
+  // and nothing is saved.
+  const auto current = "version=" + std::to_string(portal.evil().version);
+  auto escape = portal.post(portal.evil_url(), current + "&title=50%&slug=evil");
+  CHECK(escape.status == 400);
+  CHECK_THAT(escape.body, Contains("<strong>title</strong>") && Contains("is not properly percent-encoded"));
+  auto twice = portal.post(portal.evil_url(), current + "&title=A&title=B&slug=evil");
+  CHECK(twice.status == 400);
+  CHECK_THAT(twice.body, Contains("<strong>title</strong>") && Contains("given more than once"));
+  CHECK(portal.evil().title == "Their title");
 }
 
 TEST_CASE("admin pages: publish, unpublish and delete", "[admin][pages]") {

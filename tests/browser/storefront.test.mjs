@@ -148,3 +148,37 @@ test('an unknown product shows the 404 page, not an error trace', async () => {
     await page.close();
   }
 });
+
+test('the storefront and the admin serve a favicon, and a page load requests nothing that fails', async () => {
+  for (const origin of [shop.storefront, shop.admin]) {
+    const response = await fetch(origin + '/favicon.ico');
+    assert.equal(response.status, 200, origin);
+    assert.match(response.headers.get('content-type'), /^image\//, origin);
+    const body = new Uint8Array(await response.arrayBuffer());
+    // An ICO file's header: reserved 0, type 1 (icon), at least one image.
+    assert.deepEqual([...body.subarray(0, 4)], [0, 0, 1, 0], origin);
+    assert.ok(body[4] + body[5] * 256 >= 1, origin);
+  }
+  const page = await browser.newPage();
+  const failed = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      failed.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  // A lazy image still loading when the next goto starts is cancelled (net::ERR_ABORTED), not failed.
+  page.on('requestfailed', (request) => {
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
+      failed.push(`${request.failure()?.errorText} ${request.url()}`);
+    }
+  });
+  try {
+    const listed = await (await fetch(shop.storefront + '/api/v1/products?limit=1')).json();
+    await page.goto(shop.storefront + '/');
+    await page.goto(`${shop.storefront}/p/${listed.items[0].slug}`);
+    // Every stylesheet, script and image the two pages asked for was answered (load waits for them).
+    assert.deepEqual(failed, []);
+  } finally {
+    await page.close();
+  }
+});

@@ -182,3 +182,46 @@ test('the storefront and the admin serve a favicon, and a page load requests not
     await page.close();
   }
 });
+
+// The width a PNG's IHDR chunk declares (bytes 16-19, big-endian).
+function pngWidth(bytes) {
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');
+  return new DataView(bytes.buffer, bytes.byteOffset).getUint32(16);
+}
+
+test('product images come in every size their srcset names, and chromium picks by density', async () => {
+  const listed = await (await fetch(shop.storefront + '/api/v1/products?limit=1')).json();
+  const slug = listed.items[0].slug;
+  for (const deviceScaleFactor of [1, 2]) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${shop.storefront}/p/${slug}`);
+      const img = page.locator('article.product .gallery img').first();
+      const srcset = await img.getAttribute('srcset');
+      assert.ok(await img.getAttribute('sizes'), 'the image says how wide it is shown');
+      const candidates = srcset.split(',').map((c) => {
+        const [url, descriptor] = c.trim().split(/\s+/);
+        return { url: new URL(url, shop.storefront).href, width: Number(descriptor.replace(/w$/, '')) };
+      });
+      // The seed's placeholders: an 800-pixel image and its 400-pixel copy (1x and 2x on a phone).
+      assert.deepEqual(
+        candidates.map((c) => c.width),
+        [400, 800],
+        srcset,
+      );
+      for (const candidate of candidates) {
+        const response = await fetch(candidate.url);
+        assert.equal(response.status, 200, candidate.url);
+        assert.equal(response.headers.get('content-type'), 'image/png');
+        assert.equal(pngWidth(new Uint8Array(await response.arrayBuffer())), candidate.width, candidate.url);
+      }
+      // Shown 390 CSS pixels wide: 400 pixels are enough at 1x, 800 are needed at 2x.
+      await img.evaluate((element) => element.decode());
+      const chosen = await img.evaluate((element) => element.currentSrc);
+      assert.equal(chosen, candidates[deviceScaleFactor - 1].url);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -3,6 +3,7 @@
 #include "pages/format.hpp"
 
 #include <ecom/platform/http/problem.hpp>
+#include <ecom/storage/sizes.hpp>
 
 #include <boost/json.hpp>
 
@@ -48,6 +49,16 @@ std::string category_url(const std::string& slug) {
 std::string image_url(const Site& site, const ecom::catalog::Image& image) {
   return site.assets_base_url + "/" + encode_path(image.path);
 }
+// "/media/a-400w.png 400w, /media/a.png 800w": every size of the image (storage/sizes.hpp); the
+// template's sizes attribute says how wide it is shown.
+std::string image_srcset(const Site& site, const ecom::catalog::Image& image) {
+  std::string out;
+  for (const auto& candidate : storage::size_candidates(image.path, image.width)) {
+    out += (out.empty() ? "" : ", ") + site.assets_base_url + "/" + encode_path(candidate.key) + " " +
+           std::to_string(candidate.width) + "w";
+  }
+  return out;
+}
 // Search engines and link previews need absolute URLs.
 std::string absolute(const Site& site, const std::string& url) {
   return url.starts_with('/') ? site.base_url + url : url;
@@ -56,6 +67,7 @@ std::string absolute(const Site& site, const std::string& url) {
 json::object image_model(const Site& site, const ecom::catalog::Image& image, const std::string& fallback_alt,
                          bool lazy) {
   return json::object{{"url", image_url(site, image)},
+                      {"srcset", image_srcset(site, image)},
                       {"width", image.width},
                       {"height", image.height},
                       {"alt", image.alt.empty() ? fallback_alt : image.alt},

@@ -46,16 +46,18 @@ std::string category_url(const std::string& slug) {
   return "/c/" + url_encode(slug);
 }
 
+std::string media_url(const Site& site, std::string_view key) {
+  return site.assets_base_url + "/" + encode_path(key);
+}
 std::string image_url(const Site& site, const ecom::catalog::Image& image) {
-  return site.assets_base_url + "/" + encode_path(image.path);
+  return media_url(site, image.path);
 }
 // "/media/a-400w.png 400w, /media/a.png 800w": every size of the image (storage/sizes.hpp); the
 // template's sizes attribute says how wide it is shown.
 std::string image_srcset(const Site& site, const ecom::catalog::Image& image) {
   std::string out;
   for (const auto& candidate : storage::size_candidates(image.path, image.width)) {
-    out += (out.empty() ? "" : ", ") + site.assets_base_url + "/" + encode_path(candidate.key) + " " +
-           std::to_string(candidate.width) + "w";
+    out += (out.empty() ? "" : ", ") + media_url(site, candidate.key) + " " + std::to_string(candidate.width) + "w";
   }
   return out;
 }

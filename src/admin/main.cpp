@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
         admin::catalog::ImageRoutes image_routes(config, infrastructure.database(), infrastructure.cache());
         image_routes.add_to(router);
         admin::pages::add_routes(router, config, files, catalog_admin, image_routes.service());
+        http::mount_favicon(router, files, "admin/favicon.ico");
         http::mount_static(router, files, "/static");
         http::Server server(http::server_options_from(config, "admin"), std::move(router), metrics);
         infrastructure.add_readiness_checks(server);

@@ -72,6 +72,7 @@ http::Router make_router(const Settings& settings, std::shared_ptr<const http::S
   if (settings.assets_base_url == storage::kLocalMediaUrl) {
     storage::mount_media(router, settings.media_root, std::string(storage::kLocalMediaUrl));
   }
+  http::mount_favicon(router, files, "storefront/favicon.ico");
   http::mount_static(router, std::move(files), settings.static_prefix);
   return router;
 }

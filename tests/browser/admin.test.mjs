@@ -65,18 +65,21 @@ test('staff edit a title and a price in the admin and the storefront shows both'
     await openEditor(admin, product.slug);
     const title = `Edited ${product.title}`;
     await admin.fill('form[action$="/' + product.id + '"] input[name="title"]', title);
+    // The editor is on /products/<id> already: wait for the redirect that only a save makes.
     await Promise.all([
-      admin.waitForURL(/saved|\/products\/\d+/),
+      admin.waitForURL(new RegExp(`/products/${product.id}\\?done=saved$`)),
       admin.locator('form[action$="/' + product.id + '"] button[type="submit"]').click(),
     ]);
+    assert.match(await admin.locator('main').textContent(), /Saved\./);
     assert.equal(await admin.locator('form[action$="/' + product.id + '"] input[name="title"]').inputValue(), title);
 
     const variant = product.variants[0];
     await admin.fill(`input[form="variant-${variant.id}"][name="price"]`, '123.45');
     await Promise.all([
-      admin.waitForURL(/\/products\/\d+/),
+      admin.waitForURL(new RegExp(`/products/${product.id}\\?done=variant_saved$`)),
       admin.locator(`form#variant-${variant.id} button[type="submit"]`).click(),
     ]);
+    assert.match(await admin.locator('main').textContent(), /Variant saved\./);
     assert.equal(await admin.locator(`input[form="variant-${variant.id}"][name="price"]`).inputValue(), '123.45');
 
     await eventually(
@@ -106,7 +109,10 @@ test('a second editor saving a stale version gets a conflict and overwrites noth
     await openEditor(second, product.slug);
     const form = 'form[action$="/' + product.id + '"]';
     await first.fill(`${form} input[name="title"]`, 'First editor wins');
-    await Promise.all([first.waitForURL(/\/products\/\d+/), first.locator(`${form} button[type="submit"]`).click()]);
+    await Promise.all([
+      first.waitForURL(new RegExp(`/products/${product.id}\\?done=saved$`)),
+      first.locator(`${form} button[type="submit"]`).click(),
+    ]);
 
     await second.fill(`${form} input[name="title"]`, 'Second editor loses');
     const [response] = await Promise.all([

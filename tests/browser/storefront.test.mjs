@@ -59,7 +59,9 @@ async function browse(page) {
     if ((await next.count()) === 0) {
       break;
     }
-    await Promise.all([page.waitForURL(/cursor=/), next.click()]);
+    // From the second page on the URL has a cursor already: wait for the next link's own URL.
+    const target = new URL(await next.getAttribute('href'), page.url()).href;
+    await Promise.all([page.waitForURL(target), next.click()]);
     shown += await cards.count();
   }
   assert.equal(shown, promised, 'the facet count matches the products listed');
@@ -144,5 +146,82 @@ test('an unknown product shows the 404 page, not an error trace', async () => {
     assert.equal(await page.locator('header a, nav a').first().isVisible(), true);
   } finally {
     await page.close();
+  }
+});
+
+test('the storefront and the admin serve a favicon, and a page load requests nothing that fails', async () => {
+  for (const origin of [shop.storefront, shop.admin]) {
+    const response = await fetch(origin + '/favicon.ico');
+    assert.equal(response.status, 200, origin);
+    assert.match(response.headers.get('content-type'), /^image\//, origin);
+    const body = new Uint8Array(await response.arrayBuffer());
+    // An ICO file's header: reserved 0, type 1 (icon), at least one image.
+    assert.deepEqual([...body.subarray(0, 4)], [0, 0, 1, 0], origin);
+    assert.ok(body[4] + body[5] * 256 >= 1, origin);
+  }
+  const page = await browser.newPage();
+  const failed = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      failed.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  // A lazy image still loading when the next goto starts is cancelled (net::ERR_ABORTED), not failed.
+  page.on('requestfailed', (request) => {
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
+      failed.push(`${request.failure()?.errorText} ${request.url()}`);
+    }
+  });
+  try {
+    const listed = await (await fetch(shop.storefront + '/api/v1/products?limit=1')).json();
+    await page.goto(shop.storefront + '/');
+    await page.goto(`${shop.storefront}/p/${listed.items[0].slug}`);
+    // Every stylesheet, script and image the two pages asked for was answered (load waits for them).
+    assert.deepEqual(failed, []);
+  } finally {
+    await page.close();
+  }
+});
+
+// The width a PNG's IHDR chunk declares (bytes 16-19, big-endian).
+function pngWidth(bytes) {
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');
+  return new DataView(bytes.buffer, bytes.byteOffset).getUint32(16);
+}
+
+test('product images come in every size their srcset names, and chromium picks by density', async () => {
+  const listed = await (await fetch(shop.storefront + '/api/v1/products?limit=1')).json();
+  const slug = listed.items[0].slug;
+  for (const deviceScaleFactor of [1, 2]) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${shop.storefront}/p/${slug}`);
+      const img = page.locator('article.product .gallery img').first();
+      const srcset = await img.getAttribute('srcset');
+      assert.ok(await img.getAttribute('sizes'), 'the image says how wide it is shown');
+      const candidates = srcset.split(',').map((c) => {
+        const [url, descriptor] = c.trim().split(/\s+/);
+        return { url: new URL(url, shop.storefront).href, width: Number(descriptor.replace(/w$/, '')) };
+      });
+      // The seed's placeholders: an 800-pixel image and its 400-pixel copy (1x and 2x on a phone).
+      assert.deepEqual(
+        candidates.map((c) => c.width),
+        [400, 800],
+        srcset,
+      );
+      for (const candidate of candidates) {
+        const response = await fetch(candidate.url);
+        assert.equal(response.status, 200, candidate.url);
+        assert.equal(response.headers.get('content-type'), 'image/png');
+        assert.equal(pngWidth(new Uint8Array(await response.arrayBuffer())), candidate.width, candidate.url);
+      }
+      // Shown 390 CSS pixels wide: 400 pixels are enough at 1x, 800 are needed at 2x.
+      await img.evaluate((element) => element.decode());
+      const chosen = await img.evaluate((element) => element.currentSrc);
+      assert.equal(chosen, candidates[deviceScaleFactor - 1].url);
+    } finally {
+      await context.close();
+    }
   }
 });

@@ -69,14 +69,15 @@ TEST_CASE("ecomctl seed fills an empty catalog once, refuses a second time, and 
   CHECK(contains(seeded.output, "seeded 50 products, "));
   CHECK(contains(seeded.output, " images, "));
   CHECK(contains(seeded.output, " categories in "));
-  // Placeholder images: a fixed set of 12 PNGs under storage.root (var/media by default, relative
-  // to the working directory), not one file per product.
+  // Placeholder images: a fixed set of 12 PNGs, each with its 400-pixel copy (storage/sizes.hpp),
+  // under storage.root (var/media by default, relative to the working directory), not one file per
+  // product.
   std::size_t images = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(w.dir / "var/media")) {
     CHECK(entry.path().string().find("placeholders") != std::string::npos);
     images += entry.is_regular_file() ? 1U : 0U;
   }
-  CHECK(images == 12);
+  CHECK(images == 24);
 
   const auto again = w.ecomctl("seed", {"--products", "50"});
   INFO(again.output);

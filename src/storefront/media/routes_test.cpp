@@ -8,6 +8,7 @@
 
 #include <ecom/storage/media_route.hpp>
 #include <ecom/storage/placeholder.hpp>
+#include <ecom/storage/sizes.hpp>
 #include <ecom/storage/storage.hpp>
 
 #include <catch2/catch.hpp>
@@ -101,4 +102,30 @@ TEST_CASE("media: make_router serves /media only when assets.base_url is local",
   auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   const auto cfg = config::Config::parse(schema, R"({"storage":{"root":"/srv/media"}})", "test.json", env);
   CHECK(storefront::settings_from(cfg).media_root == "/srv/media");
+}
+
+TEST_CASE("media: a smaller copy is served when it exists, the original in its place when not", "[storefront][media]") {
+  Media m;
+  const auto copy = storage::placeholder_png(4, 4, storage::Rgb{1, 2, 3}, storage::Rgb{4, 5, 6});
+  m.store.put(storage::sized_key("placeholders/seed-01.png", 400), copy);
+
+  const auto made = test::fetch(m.server->port(), "GET", "/media/placeholders/seed-01-400w.png");
+  REQUIRE(made.status == 200);
+  CHECK(made.body == copy);
+  CHECK(made.header("Content-Type") == "image/png");
+
+  // An upload has no copies (nothing in the tree resizes it yet): its original stands in, and it
+  // revalidates, since the copy may be made later.
+  const auto stand_in = test::fetch(m.server->port(), "GET", "/media/" + storage::sized_key(kHashed, 800));
+  REQUIRE(stand_in.status == 200);
+  CHECK(stand_in.body == m.png);
+  CHECK(stand_in.header("Cache-Control") == "public, max-age=3600");
+  // A stored copy of a hashed name is as immutable as the name itself.
+  m.store.put(storage::sized_key(kHashed, 400), copy);
+  CHECK(test::fetch(m.server->port(), "GET", "/media/" + storage::sized_key(kHashed, 400)).header("Cache-Control") ==
+        "public, max-age=31536000, immutable");
+
+  // Only a width of the ladder is a copy; the original must exist.
+  CHECK(test::fetch(m.server->port(), "GET", "/media/placeholders/seed-01-401w.png").status == 404);
+  CHECK(test::fetch(m.server->port(), "GET", "/media/placeholders/seed-09-400w.png").status == 404);
 }

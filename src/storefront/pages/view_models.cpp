@@ -5,6 +5,7 @@
 #include <ecom/money/money.hpp>
 #include <ecom/platform/http/problem.hpp>
 #include <ecom/platform/http/query.hpp>
+#include <ecom/storage/sizes.hpp>
 
 #include <boost/json.hpp>
 
@@ -49,8 +50,20 @@ std::string category_url(const std::string& slug) {
   return "/c/" + http::encode_component(slug);
 }
 
+std::string media_url(const Site& site, std::string_view key) {
+  return site.assets_base_url + "/" + encode_path(key);
+}
 std::string image_url(const Site& site, const ecom::catalog::Image& image) {
-  return site.assets_base_url + "/" + encode_path(image.path);
+  return media_url(site, image.path);
+}
+// "/media/a-400w.png 400w, /media/a.png 800w": every size of the image (storage/sizes.hpp); the
+// template's sizes attribute says how wide it is shown.
+std::string image_srcset(const Site& site, const ecom::catalog::Image& image) {
+  std::string out;
+  for (const auto& candidate : storage::size_candidates(image.path, image.width)) {
+    out += (out.empty() ? "" : ", ") + media_url(site, candidate.key) + " " + std::to_string(candidate.width) + "w";
+  }
+  return out;
 }
 // Search engines and link previews need absolute URLs.
 std::string absolute(const Site& site, const std::string& url) {
@@ -60,6 +73,7 @@ std::string absolute(const Site& site, const std::string& url) {
 json::object image_model(const Site& site, const ecom::catalog::Image& image, const std::string& fallback_alt,
                          bool lazy) {
   return json::object{{"url", image_url(site, image)},
+                      {"srcset", image_srcset(site, image)},
                       {"width", image.width},
                       {"height", image.height},
                       {"alt", image.alt.empty() ? fallback_alt : image.alt},

@@ -37,14 +37,21 @@ Product product_with_images() {
 
 }  // namespace
 
-TEST_CASE("product images carry their size; only the first loads eagerly", "[pages]") {
+TEST_CASE("product images carry their size and srcset; only the first loads eagerly", "[pages]") {
   const auto model = product_model(kSite, {}, product_with_images(), std::nullopt);
   const auto html = templates()->render("product", model);
+  // Every size of the image (storage/sizes.hpp): the 400-pixel copy for 1x phones, the original.
   CHECK(has(html,
-            "<img src=\"/media/products/7/a%20b.png\" width=\"800\" height=\"600\" alt=\"Lamp &quot;lit&quot; "
-            "&lt;on&gt;\" fetchpriority=\"high\" decoding=\"async\">"));
+            "<img src=\"/media/products/7/a%20b.png\" srcset=\"/media/products/7/a%20b-400w.png 400w, "
+            "/media/products/7/a%20b.png 800w\" sizes=\"(min-width: 48rem) min(50vw, 40rem), 100vw\" width=\"800\" "
+            "height=\"600\" "
+            "alt=\"Lamp &quot;lit&quot; &lt;on&gt;\" fetchpriority=\"high\" decoding=\"async\">"));
   // No alt text of its own: the product's title.
-  CHECK(has(html, "<img src=\"/media/products/7/b.png\" width=\"640\" height=\"480\" alt=\"Lamp\" loading=\"lazy\""));
+  CHECK(has(html,
+            "<img src=\"/media/products/7/b.png\" srcset=\"/media/products/7/b-400w.png 400w, "
+            "/media/products/7/b.png 640w\" sizes=\"(min-width: 48rem) min(50vw, 40rem), 100vw\" width=\"640\" "
+            "height=\"480\" alt=\"Lamp\" "
+            "loading=\"lazy\""));
   CHECK_FALSE(has(html, "class=\"placeholder\""));
   // Link previews and search engines get absolute image URLs.
   CHECK(has(html, "<meta property=\"og:image\" content=\"https://shop.example/media/products/7/a%20b.png\">"));
@@ -59,6 +66,10 @@ TEST_CASE("an asset base URL on a CDN is used as it is", "[pages]") {
   cdn.assets_base_url = "https://cdn.example/m";
   const auto model = product_model(cdn, {}, product_with_images(), std::nullopt);
   CHECK(model.at("og_image").as_string() == "https://cdn.example/m/products/7/a%20b.png");
+  const auto& first = model.at("product").at("images").at(0);
+  CHECK(first.at("srcset").as_string() ==
+        "https://cdn.example/m/products/7/a%20b-400w.png 400w, "
+        "https://cdn.example/m/products/7/a%20b.png 800w");
 }
 
 TEST_CASE("product cards show the first image lazily, or a placeholder", "[pages]") {
@@ -67,8 +78,11 @@ TEST_CASE("product cards show the first image lazily, or a placeholder", "[pages
       ProductSummary{1, "a", "A <1>", 0, Money{500, "EUR"}, Image{1, "products/1/x.png", "", 300, 200, 0}});
   page.items.push_back(ProductSummary{2, "b", "B", 0, std::nullopt, std::nullopt});
   const auto html = templates()->render("home", home_model(kSite, {}, page));
+  // Narrower than the smallest copy: the image is its only size.
   CHECK(has(html,
-            "<img src=\"/media/products/1/x.png\" width=\"300\" height=\"200\" alt=\"A &lt;1&gt;\" loading=\"lazy\""));
+            "<img src=\"/media/products/1/x.png\" srcset=\"/media/products/1/x.png 300w\" "
+            "sizes=\"(min-width: 48rem) 15rem, 50vw\" width=\"300\" height=\"200\" alt=\"A &lt;1&gt;\" "
+            "loading=\"lazy\""));
   CHECK(has(html, "<span class=\"price\">from \u20AC5.00</span>"));
   CHECK(has(html, "<a href=\"/p/b\">\n\n<span class=\"placeholder\""));
 }

@@ -1,4 +1,4 @@
-// Starts a real shop for browser tests: ecomctl migrates and seeds a temporary SQLite database,
+// Starts a real shop for browser tests (and tests/openapi): ecomctl migrates and seeds a temporary SQLite database,
 // then ecom-storefront and ecom-admin run on free loopback ports (ECOM_HTTP_PORT=0; the port is
 // read from each server's "listening" log line). Everything is stopped and removed by stop().
 import { spawn, execFileSync } from 'node:child_process';
@@ -46,7 +46,8 @@ function startServer(name, env) {
   });
 }
 
-export async function startShop({ products = 60 } = {}) {
+// admin: false starts the storefront only (tests/openapi needs nothing else).
+export async function startShop({ products = 60, admin: withAdmin = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ecom-browser-'));
   const env = {
     ...process.env,
@@ -74,12 +75,14 @@ export async function startShop({ products = 60 } = {}) {
   try {
     const storefront = await startServer('ecom-storefront', env);
     servers.push(storefront);
-    const admin = await startServer('ecom-admin', env);
-    servers.push(admin);
+    const admin = withAdmin ? await startServer('ecom-admin', env) : null;
+    if (admin) {
+      servers.push(admin);
+    }
     return {
       dir,
       storefront: `http://127.0.0.1:${storefront.port}`,
-      admin: `http://127.0.0.1:${admin.port}`,
+      admin: admin ? `http://127.0.0.1:${admin.port}` : null,
       logs: () => servers.map((s) => s.log.join('\n')).join('\n'),
       async stop() {
         await Promise.all(

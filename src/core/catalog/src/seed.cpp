@@ -5,6 +5,7 @@
 #include <ecom/catalog/seed.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/storage/placeholder.hpp>
+#include <ecom/storage/sizes.hpp>
 
 #include <fmt/format.h>
 #include <soci/soci.h>
@@ -113,14 +114,11 @@ std::string placeholder_key(std::size_t index) {
 void ensure_placeholders(storage::Storage& store) {
   for (std::size_t i = 0; i < kPlaceholderColours.size(); ++i) {
     const auto key = placeholder_key(i);
-    if (store.exists(key)) {
-      continue;
-    }
     const auto c = kPlaceholderColours[i];
     // Lighter towards the bottom: halfway to white.
     const storage::Rgb bottom{static_cast<std::uint8_t>((c.r + 255) / 2), static_cast<std::uint8_t>((c.g + 255) / 2),
                               static_cast<std::uint8_t>((c.b + 255) / 2)};
-    store.put(key, storage::placeholder_png(kPlaceholderSide, kPlaceholderSide, c, bottom));
+    storage::put_placeholder(store, key, kPlaceholderSide, c, bottom);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <ecom/db/migrations.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/storage/image.hpp>
+#include <ecom/storage/sizes.hpp>
 #include <ecom/storage/storage.hpp>
 
 #include <catch2/catch.hpp>
@@ -155,12 +156,13 @@ TEST_CASE("seed: every product gets 1-3 distinct placeholder images from a small
   CHECK(count(*s.db, "SELECT COUNT(DISTINCT n) FROM (SELECT COUNT(*) AS n FROM product_images GROUP BY product_id)") ==
         3);
 
-  // Twelve files, not one per product; every row points at one of them, a real 400x400 PNG.
+  // Twelve images, not one per product, each with its 400-pixel copy; every row points at one of
+  // them, a real 800x800 PNG.
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(s.dir.path() / "media")) {
     files += entry.is_regular_file() ? 1U : 0U;
   }
-  CHECK(files == static_cast<std::size_t>(kPlaceholderCount));
+  CHECK(files == static_cast<std::size_t>(kPlaceholderCount) * 2);
   CHECK(count(*s.db, "SELECT COUNT(DISTINCT path) FROM product_images") == kPlaceholderCount);
   const auto rows = image_rows(*s.db);
   std::map<std::string, bool> checked;
@@ -173,8 +175,11 @@ TEST_CASE("seed: every product gets 1-3 distinct placeholder images from a small
       CHECK(info.type == ecom::storage::ImageType::png);
       CHECK(info.width == kPlaceholderSide);
       CHECK(info.height == kPlaceholderSide);
+      const auto copy = s.media.get(ecom::storage::sized_key(path, 400));
+      REQUIRE(copy);
+      CHECK(ecom::storage::inspect_image(*copy).width == 400);
     }
-    CHECK(row.ends_with(" 400x400"));
+    CHECK(row.ends_with(" 800x800"));
   }
 
   // Deterministic: the same seed gives the same image rows; the products themselves are the same as

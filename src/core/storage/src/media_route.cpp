@@ -1,6 +1,7 @@
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/etag.hpp>
 #include <ecom/storage/media_route.hpp>
+#include <ecom/storage/sizes.hpp>
 #include <ecom/storage/storage.hpp>
 
 #include <algorithm>
@@ -35,8 +36,12 @@ std::optional<std::string_view> image_type(std::string_view key) {
   return std::nullopt;
 }
 
-// "products/12/<32 hex digits>.png": the name changes whenever the bytes do.
+// "products/12/<32 hex digits>.png" (or a smaller copy of it, "...-400w.png"): the name changes
+// whenever the bytes do.
 bool content_addressed(std::string_view key) {
+  if (const auto sized = parse_sized_key(key)) {
+    return content_addressed(sized->original);
+  }
   const auto slash = key.rfind('/');
   const auto name = key.substr(slash == std::string_view::npos ? 0 : slash + 1);
   const auto stem = name.substr(0, name.find('.'));
@@ -59,13 +64,20 @@ void mount_media(http::Router& router, const std::filesystem::path& root, const 
           throw core::Error(core::ErrorCode::not_found, "No such file.");
         }
         auto bytes = store->get(key);
+        // A smaller copy that was never made (an upload: the tree cannot resize it) is answered
+        // with the original, so a page's srcset always loads; it revalidates, as the copy may come.
+        bool stand_in = false;
+        if (const auto sized = bytes ? std::nullopt : parse_sized_key(key)) {
+          bytes = store->get(sized->original);
+          stand_in = true;
+        }
         if (!bytes) {
           throw core::Error(core::ErrorCode::not_found, "No such file.");
         }
         http::Response response;
         response.status = 200;
         response.headers.set("Content-Type", std::string(*type));
-        response.headers.set("Cache-Control", content_addressed(key) ? kImmutable : kRevalidate);
+        response.headers.set("Cache-Control", content_addressed(key) && !stand_in ? kImmutable : kRevalidate);
         response.headers.set("X-Content-Type-Options", "nosniff");
         response.body = std::move(*bytes);
         return http::with_etag(request, std::move(response));

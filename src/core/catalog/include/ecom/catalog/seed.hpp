@@ -26,7 +26,7 @@ struct SeedOptions {
 };
 
 inline constexpr int kPlaceholderCount = 12;
-inline constexpr int kPlaceholderSide = 400;  // pixels, square
+inline constexpr int kPlaceholderSide = 800;  // pixels, square; with a 400 copy (storage/sizes.hpp)
 
 struct SeedResult {
   std::int64_t products = 0;

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Tests scripts/check-architecture: the real tree passes, and a copy of it with one planted
+violation of each rule fails, naming that rule, the file and the line.
+
+  tests/architecture/check_architecture_test.py [ROOT]   (the ctest architecture_check_test)
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.realpath(sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".."))
+CHECKER = os.path.join(ROOT, "scripts", "check-architecture")
+# What the checker reads; build output, node_modules and the like stay behind.
+COPIED = ("CMakeLists.txt", "cmake", "src", "tests", "bench", "migrations")
+IGNORED = shutil.ignore_patterns(".git", "build", "var", "node_modules", "__pycache__")
+
+
+def check(root):
+    run = subprocess.run([sys.executable, CHECKER, root], capture_output=True, text=True, timeout=120, check=False)
+    return run.returncode, run.stdout + run.stderr
+
+
+class PlantedTree:
+    """A copy of the real tree in a temporary folder, to plant one violation in."""
+
+    def __enter__(self):
+        self.dir = tempfile.mkdtemp(prefix="ecom-arch-test-")
+        for name in COPIED:
+            src = os.path.join(ROOT, name)
+            dst = os.path.join(self.dir, name)
+            if os.path.isdir(src):
+                shutil.copytree(src, dst, ignore=IGNORED)
+            elif os.path.isfile(src):
+                shutil.copy2(src, dst)
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, rel):
+        return os.path.join(self.dir, rel)
+
+    def write(self, rel, text):
+        """Writes a new file; returns it relative to the tree."""
+        os.makedirs(os.path.dirname(self.path(rel)), exist_ok=True)
+        with open(self.path(rel), "w", encoding="utf-8") as f:
+            f.write(text)
+        return rel
+
+    def append(self, rel, text):
+        """Appends text to a file; returns the number of the first appended line."""
+        with open(self.path(rel), encoding="utf-8") as f:
+            existing = f.read()
+        if not existing.endswith("\n"):
+            existing += "\n"
+        with open(self.path(rel), "w", encoding="utf-8") as f:
+            f.write(existing + text)
+        return existing.count("\n") + 1
+
+    def replace(self, rel, old, new):
+        """Replaces the one occurrence of old; returns its line number."""
+        with open(self.path(rel), encoding="utf-8") as f:
+            text = f.read()
+        if text.count(old) != 1:
+            raise AssertionError(f"{rel}: expected one {old!r} to plant on, found {text.count(old)}")
+        line = text[: text.index(old)].count("\n") + 1
+        with open(self.path(rel), "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new))
+        return line
+
+
+class CheckArchitectureTest(unittest.TestCase):
+    def assert_finds(self, tree, rule, rel, line, text=None):
+        code, out = check(tree.dir)
+        self.assertEqual(code, 1, f"expected a finding, exit {code}:\n{out}")
+        self.assertIn(f"{rel}:{line}: [{rule}]", out)
+        if text is not None:
+            self.assertIn(text, out)
+
+    def test_real_tree_passes(self):
+        code, out = check(ROOT)
+        self.assertEqual(code, 0, out)
+        self.assertIn("no finding", out)
+
+    def test_unchanged_copy_passes(self):
+        with PlantedTree() as tree:
+            code, out = check(tree.dir)
+            self.assertEqual(code, 0, out)
+
+    def test_include_of_another_modules_private_header(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/core/cache/src/planted.cpp", '#include "cache.hpp"\n\n#include "pool.hpp"\n')
+            self.assert_finds(tree, "private-include", rel, 3, "db's private header src/core/db/src/pool.hpp")
+
+    def test_relative_include_into_another_modules_src(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/core/catalog/src/planted.cpp", '// x\n#include "../../db/src/connection.hpp"\n')
+            self.assert_finds(tree, "private-include", rel, 2, "src/core/db/src/connection.hpp")
+
+    def test_front_end_includes_a_private_header(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/storefront/planted.cpp", '#include "rows.hpp"\n')
+            self.assert_finds(tree, "private-include", rel, 1, "messaging's private header")
+
+    def test_cmake_puts_another_modules_src_on_the_include_path(self):
+        with PlantedTree() as tree:
+            rel = "src/core/cache/CMakeLists.txt"
+            line = tree.append(rel, "target_include_directories(ecom_cache PRIVATE\n"
+                                    "  ${PROJECT_SOURCE_DIR}/src/core/db/src)\n")
+            self.assert_finds(tree, "private-include-dir", rel, line + 1, "db's private src/core/db/src")
+
+    def test_cmake_publishes_a_modules_own_src(self):
+        with PlantedTree() as tree:
+            rel = "src/core/storage/CMakeLists.txt"
+            line = tree.append(rel, "target_include_directories(ecom_storage PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src)\n")
+            self.assert_finds(tree, "private-include-dir", rel, line, "(PUBLIC)")
+
+    def test_front_end_includes_soci(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/admin/planted.cpp", "#include <string>\n#include <soci/soci.h>\n")
+            self.assert_finds(tree, "frontend-db", rel, 2, "<soci/soci.h>")
+
+    def test_front_end_names_soci(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/workers/planted.cpp", "namespace x {\nvoid f(soci::session& s);\n}\n")
+            self.assert_finds(tree, "frontend-db", rel, 2, "soci::")
+
+    def test_front_end_includes_a_db_header_beyond_the_wiring_ones(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/workers/planted.cpp", "#include <ecom/db/pool.hpp>\n")
+            self.assert_finds(tree, "frontend-db", rel, 1, "<ecom/db/pool.hpp>")
+
+    def test_front_end_runs_sql(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/storefront/planted.cpp",
+                             'namespace {\nconstexpr const char* kSql =\n    "SELECT id "\n    "FROM products";\n}\n')
+            self.assert_finds(tree, "frontend-sql", rel, 3, "SELECT id FROM products")
+
+    def test_ctl_runs_sql(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/ctl/planted.cpp", 'const char* k = R"(DELETE FROM outbox)";\n')
+            self.assert_finds(tree, "frontend-sql", rel, 1, "DELETE FROM outbox")
+
+    def test_module_writes_another_modules_table(self):
+        # What the inventory module must never do: write the catalog's listing column.
+        with PlantedTree() as tree:
+            rel = tree.write("src/core/messaging/src/planted.cpp",
+                             '// stock\nconstexpr const char* k = "UPDATE products SET in_stock = 1 WHERE id = :id";\n')
+            self.assert_finds(tree, "table-owner", rel, 2, "messaging names table products, which belongs to catalog")
+
+    def test_module_test_reads_another_modules_table(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/core/cache/tests/planted_test.cpp",
+                             'auto q = "SELECT COUNT(*) FROM outbox";\n')
+            self.assert_finds(tree, "table-owner", rel, 1, "cache names table outbox, which belongs to messaging")
+
+    def test_migration_alters_another_modules_table(self):
+        with PlantedTree() as tree:
+            rel = tree.write("migrations/postgresql/0099_cache_stock.sql",
+                             "-- planted\nALTER TABLE variants ADD COLUMN reserved INTEGER;\n")
+            self.assert_finds(tree, "table-owner", rel, 2, "cache names table variants")
+
+    def test_migration_without_an_owner(self):
+        with PlantedTree() as tree:
+            rel = tree.write("migrations/sqlite/0099_misc.sql", "CREATE TABLE misc (id INTEGER);\n")
+            self.assert_finds(tree, "migration-owner", rel, 1, "NNNN_<module>_<what>.sql")
+
+    def test_table_created_by_two_modules(self):
+        with PlantedTree() as tree:
+            rel = tree.write("migrations/sqlite/0099_cache_outbox.sql", "\nCREATE TABLE outbox (id INTEGER);\n")
+            self.assert_finds(tree, "migration-owner", rel, 2, "table outbox is created by cache here and by messaging")
+
+    def test_module_missing_from_the_layer_table(self):
+        with PlantedTree() as tree:
+            tree.write("src/core/widgets/CMakeLists.txt", "# planted\n")
+            self.assert_finds(tree, "module-unknown", "src/core/widgets", 0, "module widgets is not in the layer table")
+
+    def test_dependency_upward_in_cmake(self):
+        with PlantedTree() as tree:
+            rel = "src/core/db/CMakeLists.txt"
+            line = tree.replace(rel, "DEPENDS ecom::platform SOCI::core", "DEPENDS ecom::platform ecom::runtime SOCI::core")
+            self.assert_finds(tree, "module-layer", rel, line, "db (layer 1, infrastructure) depends on runtime (layer 2")
+
+    def test_dependency_upward_by_include(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/core/platform/src/planted.cpp", "\n#include <ecom/catalog/catalog.hpp>\n")
+            self.assert_finds(tree, "module-layer", rel, 2, "platform (layer 0, platform) depends on catalog")
+
+    def test_module_includes_a_front_end(self):
+        with PlantedTree() as tree:
+            rel = tree.write("src/core/catalog/src/planted.cpp", '#include "../../../storefront/app.hpp"\n')
+            self.assert_finds(tree, "module-layer", rel, 1, "modules never depend on front ends")
+
+    def test_dependency_cycle(self):
+        # cache depends on db (its CMakeLists.txt); db including cache closes a cycle in one layer.
+        with PlantedTree() as tree:
+            rel = tree.write("src/core/db/src/planted.cpp", "// x\n// y\n#include <ecom/cache/cache.hpp>\n")
+            self.assert_finds(tree, "module-cycle", rel, 3, "cache -> db (src/core/cache/CMakeLists.txt")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

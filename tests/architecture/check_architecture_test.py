@@ -24,8 +24,19 @@ def check(root):
     return run.returncode, run.stdout + run.stderr
 
 
+def link_or_copy(src, dst):
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 class PlantedTree:
-    """A copy of the real tree in a temporary folder, to plant one violation in."""
+    """A copy of the real tree in a temporary folder, to plant one violation in.
+
+    Files are hard links where the file system allows (the copy is made 22 times): every change
+    goes through write, append or replace, which replace the link with a file of their own, so the
+    real tree is never written."""
 
     def __enter__(self):
         self.dir = tempfile.mkdtemp(prefix="ecom-arch-test-")
@@ -33,9 +44,9 @@ class PlantedTree:
             src = os.path.join(ROOT, name)
             dst = os.path.join(self.dir, name)
             if os.path.isdir(src):
-                shutil.copytree(src, dst, ignore=IGNORED)
+                shutil.copytree(src, dst, ignore=IGNORED, copy_function=link_or_copy)
             elif os.path.isfile(src):
-                shutil.copy2(src, dst)
+                link_or_copy(src, dst)
         return self
 
     def __exit__(self, *exc):
@@ -45,31 +56,34 @@ class PlantedTree:
         return os.path.join(self.dir, rel)
 
     def write(self, rel, text):
-        """Writes a new file; returns it relative to the tree."""
-        os.makedirs(os.path.dirname(self.path(rel)), exist_ok=True)
-        with open(self.path(rel), "w", encoding="utf-8") as f:
+        """Writes a file of the copy's own (never through a link); returns it relative to the tree."""
+        path = self.path(rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.lexists(path):
+            os.unlink(path)
+        with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         return rel
 
+    def read(self, rel):
+        with open(self.path(rel), encoding="utf-8") as f:
+            return f.read()
+
     def append(self, rel, text):
         """Appends text to a file; returns the number of the first appended line."""
-        with open(self.path(rel), encoding="utf-8") as f:
-            existing = f.read()
+        existing = self.read(rel)
         if not existing.endswith("\n"):
             existing += "\n"
-        with open(self.path(rel), "w", encoding="utf-8") as f:
-            f.write(existing + text)
+        self.write(rel, existing + text)
         return existing.count("\n") + 1
 
     def replace(self, rel, old, new):
         """Replaces the one occurrence of old; returns its line number."""
-        with open(self.path(rel), encoding="utf-8") as f:
-            text = f.read()
+        text = self.read(rel)
         if text.count(old) != 1:
             raise AssertionError(f"{rel}: expected one {old!r} to plant on, found {text.count(old)}")
         line = text[: text.index(old)].count("\n") + 1
-        with open(self.path(rel), "w", encoding="utf-8") as f:
-            f.write(text.replace(old, new))
+        self.write(rel, text.replace(old, new))
         return line
 
 

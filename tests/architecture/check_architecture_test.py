@@ -95,6 +95,12 @@ class CheckArchitectureTest(unittest.TestCase):
         if text is not None:
             self.assertIn(text, out)
 
+    def assert_planted_file_finds(self, rel, text, rule, line, message):
+        """A copy of the tree with one new file rel holding text: rule is reported at rel:line."""
+        with PlantedTree() as tree:
+            tree.write(rel, text)
+            self.assert_finds(tree, rule, rel, line, message)
+
     def test_real_tree_passes(self):
         code, out = check(ROOT)
         self.assertEqual(code, 0, out)
@@ -106,19 +112,16 @@ class CheckArchitectureTest(unittest.TestCase):
             self.assertEqual(code, 0, out)
 
     def test_include_of_another_modules_private_header(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/core/cache/src/planted.cpp", '#include "cache.hpp"\n\n#include "pool.hpp"\n')
-            self.assert_finds(tree, "private-include", rel, 3, "db's private header src/core/db/src/pool.hpp")
+        self.assert_planted_file_finds("src/core/cache/src/planted.cpp", '#include "cache.hpp"\n\n#include "pool.hpp"\n',
+            "private-include", 3, "db's private header src/core/db/src/pool.hpp")
 
     def test_relative_include_into_another_modules_src(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/core/catalog/src/planted.cpp", '// x\n#include "../../db/src/connection.hpp"\n')
-            self.assert_finds(tree, "private-include", rel, 2, "src/core/db/src/connection.hpp")
+        self.assert_planted_file_finds("src/core/catalog/src/planted.cpp", '// x\n#include "../../db/src/connection.hpp"\n',
+            "private-include", 2, "src/core/db/src/connection.hpp")
 
     def test_front_end_includes_a_private_header(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/storefront/planted.cpp", '#include "rows.hpp"\n')
-            self.assert_finds(tree, "private-include", rel, 1, "messaging's private header")
+        self.assert_planted_file_finds("src/storefront/planted.cpp", '#include "rows.hpp"\n',
+            "private-include", 1, "messaging's private header")
 
     def test_cmake_puts_another_modules_src_on_the_include_path(self):
         with PlantedTree() as tree:
@@ -134,59 +137,49 @@ class CheckArchitectureTest(unittest.TestCase):
             self.assert_finds(tree, "private-include-dir", rel, line, "(PUBLIC)")
 
     def test_front_end_includes_soci(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/admin/planted.cpp", "#include <string>\n#include <soci/soci.h>\n")
-            self.assert_finds(tree, "frontend-db", rel, 2, "<soci/soci.h>")
+        self.assert_planted_file_finds("src/admin/planted.cpp", "#include <string>\n#include <soci/soci.h>\n",
+            "frontend-db", 2, "<soci/soci.h>")
 
     def test_front_end_names_soci(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/workers/planted.cpp", "namespace x {\nvoid f(soci::session& s);\n}\n")
-            self.assert_finds(tree, "frontend-db", rel, 2, "soci::")
+        self.assert_planted_file_finds("src/workers/planted.cpp", "namespace x {\nvoid f(soci::session& s);\n}\n",
+            "frontend-db", 2, "soci::")
 
     def test_front_end_includes_a_db_header_beyond_the_wiring_ones(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/workers/planted.cpp", "#include <ecom/db/pool.hpp>\n")
-            self.assert_finds(tree, "frontend-db", rel, 1, "<ecom/db/pool.hpp>")
+        self.assert_planted_file_finds("src/workers/planted.cpp", "#include <ecom/db/pool.hpp>\n",
+            "frontend-db", 1, "<ecom/db/pool.hpp>")
 
     def test_front_end_runs_sql(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/storefront/planted.cpp",
-                             'namespace {\nconstexpr const char* kSql =\n    "SELECT id "\n    "FROM products";\n}\n')
-            self.assert_finds(tree, "frontend-sql", rel, 3, "SELECT id FROM products")
+        self.assert_planted_file_finds("src/storefront/planted.cpp",
+            'namespace {\nconstexpr const char* kSql =\n    "SELECT id "\n    "FROM products";\n}\n',
+            "frontend-sql", 3, "SELECT id FROM products")
 
     def test_ctl_runs_sql(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/ctl/planted.cpp", 'const char* k = R"(DELETE FROM outbox)";\n')
-            self.assert_finds(tree, "frontend-sql", rel, 1, "DELETE FROM outbox")
+        self.assert_planted_file_finds("src/ctl/planted.cpp", 'const char* k = R"(DELETE FROM outbox)";\n',
+            "frontend-sql", 1, "DELETE FROM outbox")
 
     def test_module_writes_another_modules_table(self):
         # What the inventory module must never do: write the catalog's listing column.
-        with PlantedTree() as tree:
-            rel = tree.write("src/core/messaging/src/planted.cpp",
-                             '// stock\nconstexpr const char* k = "UPDATE products SET in_stock = 1 WHERE id = :id";\n')
-            self.assert_finds(tree, "table-owner", rel, 2, "messaging names table products, which belongs to catalog")
+        self.assert_planted_file_finds("src/core/messaging/src/planted.cpp",
+            '// stock\nconstexpr const char* k = "UPDATE products SET in_stock = 1 WHERE id = :id";\n',
+            "table-owner", 2, "messaging names table products, which belongs to catalog")
 
     def test_module_test_reads_another_modules_table(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/core/cache/tests/planted_test.cpp",
-                             'auto q = "SELECT COUNT(*) FROM outbox";\n')
-            self.assert_finds(tree, "table-owner", rel, 1, "cache names table outbox, which belongs to messaging")
+        self.assert_planted_file_finds("src/core/cache/tests/planted_test.cpp",
+            'auto q = "SELECT COUNT(*) FROM outbox";\n',
+            "table-owner", 1, "cache names table outbox, which belongs to messaging")
 
     def test_migration_alters_another_modules_table(self):
-        with PlantedTree() as tree:
-            rel = tree.write("migrations/postgresql/0099_cache_stock.sql",
-                             "-- planted\nALTER TABLE variants ADD COLUMN reserved INTEGER;\n")
-            self.assert_finds(tree, "table-owner", rel, 2, "cache names table variants")
+        self.assert_planted_file_finds("migrations/postgresql/0099_cache_stock.sql",
+            "-- planted\nALTER TABLE variants ADD COLUMN reserved INTEGER;\n",
+            "table-owner", 2, "cache names table variants")
 
     def test_migration_without_an_owner(self):
-        with PlantedTree() as tree:
-            rel = tree.write("migrations/sqlite/0099_misc.sql", "CREATE TABLE misc (id INTEGER);\n")
-            self.assert_finds(tree, "migration-owner", rel, 1, "NNNN_<module>_<what>.sql")
+        self.assert_planted_file_finds("migrations/sqlite/0099_misc.sql", "CREATE TABLE misc (id INTEGER);\n",
+            "migration-owner", 1, "NNNN_<module>_<what>.sql")
 
     def test_table_created_by_two_modules(self):
-        with PlantedTree() as tree:
-            rel = tree.write("migrations/sqlite/0099_cache_outbox.sql", "\nCREATE TABLE outbox (id INTEGER);\n")
-            self.assert_finds(tree, "migration-owner", rel, 2, "table outbox is created by cache here and by messaging")
+        self.assert_planted_file_finds("migrations/sqlite/0099_cache_outbox.sql", "\nCREATE TABLE outbox (id INTEGER);\n",
+            "migration-owner", 2, "table outbox is created by cache here and by messaging")
 
     def test_module_missing_from_the_layer_table(self):
         with PlantedTree() as tree:
@@ -200,20 +193,17 @@ class CheckArchitectureTest(unittest.TestCase):
             self.assert_finds(tree, "module-layer", rel, line, "db (layer 1, infrastructure) depends on runtime (layer 2")
 
     def test_dependency_upward_by_include(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/core/platform/src/planted.cpp", "\n#include <ecom/catalog/catalog.hpp>\n")
-            self.assert_finds(tree, "module-layer", rel, 2, "platform (layer 0, platform) depends on catalog")
+        self.assert_planted_file_finds("src/core/platform/src/planted.cpp", "\n#include <ecom/catalog/catalog.hpp>\n",
+            "module-layer", 2, "platform (layer 0, platform) depends on catalog")
 
     def test_module_includes_a_front_end(self):
-        with PlantedTree() as tree:
-            rel = tree.write("src/core/catalog/src/planted.cpp", '#include "../../../storefront/app.hpp"\n')
-            self.assert_finds(tree, "module-layer", rel, 1, "modules never depend on front ends")
+        self.assert_planted_file_finds("src/core/catalog/src/planted.cpp", '#include "../../../storefront/app.hpp"\n',
+            "module-layer", 1, "modules never depend on front ends")
 
     def test_dependency_cycle(self):
         # cache depends on db (its CMakeLists.txt); db including cache closes a cycle in one layer.
-        with PlantedTree() as tree:
-            rel = tree.write("src/core/db/src/planted.cpp", "// x\n// y\n#include <ecom/cache/cache.hpp>\n")
-            self.assert_finds(tree, "module-cycle", rel, 3, "cache -> db (src/core/cache/CMakeLists.txt")
+        self.assert_planted_file_finds("src/core/db/src/planted.cpp", "// x\n// y\n#include <ecom/cache/cache.hpp>\n",
+            "module-cycle", 3, "cache -> db (src/core/cache/CMakeLists.txt")
 
 
 if __name__ == "__main__":

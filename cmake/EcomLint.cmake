@@ -14,3 +14,15 @@ add_test(NAME tidy_check COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-tidy ${CMAKE_
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 # RUN_SERIAL: its two clang-tidy processes would otherwise compete with the timing-sensitive HTTP tests.
 set_tests_properties(tidy_check PROPERTIES LABELS lint TIMEOUT 600 RUN_SERIAL TRUE)
+
+# Module boundaries (scripts/check-architecture, rules in docs/architecture.md): private headers,
+# front ends without SQL, each table named only by its module, layered acyclic dependencies.
+add_test(NAME architecture_check COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-architecture ${CMAKE_SOURCE_DIR}
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(architecture_check PROPERTIES LABELS lint TIMEOUT 60)
+# The checker itself: the tree passes, and a copy with one planted violation of each rule fails
+# naming that rule, file and line.
+add_test(NAME architecture_check_test
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/architecture/check_architecture_test.py ${CMAKE_SOURCE_DIR}
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(architecture_check_test PROPERTIES LABELS lint TIMEOUT 300)

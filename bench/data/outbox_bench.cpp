@@ -8,11 +8,9 @@
 // the end), else an SQLite file (`scripts/services start`, then `source $ECOM_SERVICES_DIR/env`).
 // Bounded: at most 20,000 events by default and 30 s per run; a run that hits the bound prints
 // what it reached.
-#include "amqp.hpp"
-#include "rows.hpp"
-
 #include <ecom/db/database.hpp>
 #include <ecom/db/migrations.hpp>
+#include <ecom/messaging/admin.hpp>
 #include <ecom/messaging/outbox.hpp>
 #include <ecom/messaging/worker.hpp>
 #include <ecom/platform/log.hpp>
@@ -190,13 +188,7 @@ int main(int argc, char** argv) {
     broker.prefetch = 200;
     broker.relay_poll = 10ms;
     auto broker_result = run(database.db(), broker, events);
-    {
-      messaging::detail::AmqpConnection c(messaging::detail::parse_amqp_url(broker.amqp_url, ""), 0s, 5000ms);
-      c.delete_queue(messaging::detail::consumer_queue(broker, "bench"));
-      c.delete_queue(messaging::detail::retry_queue(broker, "bench"));
-      c.delete_queue(messaging::detail::dead_letter_queue(broker));
-      c.delete_exchange(broker.exchange);
-    }
+    messaging::remove_broker_objects(broker, {"bench"});
 
     messaging::MessagingOptions embedded;
     embedded.relay_batch = 500;

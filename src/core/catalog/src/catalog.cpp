@@ -548,7 +548,7 @@ CatalogService::CatalogService(db::Database& db, cache::Cache& cache, CatalogOpt
       cache_(cache),
       options_(std::move(options)),
       cursor_key_(options_.cursor_secret),
-      stock_(stock ? std::move(stock) : variant_on_hand()) {
+      stock_(stock ? std::move(stock) : variant_on_hand(db_)) {
   if (cursor_key_.empty()) {
     log::warn(
         "catalog.cursor_secret is not set: listing cursors are signed with a random per-process key and will not "
@@ -592,17 +592,21 @@ Product CatalogService::product_by_id(std::int64_t id, std::string_view client) 
   const long long pid = id;
   const std::string text =
       cache::get_or_load(cache_, "catalog:product:" + std::to_string(id), options_.cache_ttl, {product_tag(id)}, [&] {
-        return db_.read(client, db::Consistency::any, [&](soci::session& sql) {
-          auto product = load_product(sql, pid);
-          // Stock comes through the reader the inventory module will own (stock.hpp), not from the
-          // variant rows load_product read.
-          const auto levels = stock_->on_hand(sql, pid);
-          for (auto& variant : product.variants) {
-            const auto level = levels.find(variant.id);
-            variant.on_hand = level == levels.end() ? 0 : level->second;
-          }
-          return detail::encode_product(product);
-        });
+        auto product =
+            db_.read(client, db::Consistency::any, [&](soci::session& sql) { return load_product(sql, pid); });
+        // Stock is asked of the reader the inventory module will implement (stock.hpp), by variant
+        // id and outside this read, not taken from the variant rows load_product read.
+        std::vector<std::int64_t> variant_ids;
+        variant_ids.reserve(product.variants.size());
+        for (const auto& variant : product.variants) {
+          variant_ids.push_back(variant.id);
+        }
+        const auto levels = stock_->on_hand(variant_ids);
+        for (auto& variant : product.variants) {
+          const auto level = levels.find(variant.id);
+          variant.on_hand = level == levels.end() ? 0 : level->second;
+        }
+        return detail::encode_product(product);
       });
   return detail::decode_product(text);
 }

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -826,29 +827,26 @@ void check_product_view(db::Database& db) {
 namespace {
 
 // Stock from somewhere else than variants.on_hand, as the inventory module's reader will be: fixed
-// quantities by SKU, looked up through the product's variants.
+// quantities by variant id, from data of its own. It records which variants it was asked about.
 class FixedStock final : public StockReader {
  public:
-  explicit FixedStock(std::map<std::string, std::int64_t> by_sku) : by_sku_(std::move(by_sku)) {}
-  [[nodiscard]] std::map<std::int64_t, std::int64_t> on_hand(soci::session& sql,
-                                                             std::int64_t product_id) const override {
-    const long long pid = product_id;
-    long long id = 0;
-    std::string sku;
+  explicit FixedStock(std::map<std::int64_t, std::int64_t> by_variant) : by_variant_(std::move(by_variant)) {}
+  [[nodiscard]] std::map<std::int64_t, std::int64_t> on_hand(
+      const std::vector<std::int64_t>& variant_ids) const override {
+    asked_.insert(asked_.end(), variant_ids.begin(), variant_ids.end());
     std::map<std::int64_t, std::int64_t> levels;
-    soci::statement st = (sql.prepare << "SELECT id, sku FROM variants WHERE product_id = :id", soci::into(id),
-                          soci::into(sku), soci::use(pid, "id"));
-    st.execute();
-    while (st.fetch()) {
-      if (const auto it = by_sku_.find(sku); it != by_sku_.end()) {
+    for (const auto id : variant_ids) {
+      if (const auto it = by_variant_.find(id); it != by_variant_.end()) {
         levels.emplace(id, it->second);
       }
     }
     return levels;
   }
+  [[nodiscard]] std::vector<std::int64_t> asked() const { return asked_; }
 
  private:
-  std::map<std::string, std::int64_t> by_sku_;
+  std::map<std::int64_t, std::int64_t> by_variant_;
+  mutable std::vector<std::int64_t> asked_;
 };
 
 }  // namespace
@@ -860,8 +858,8 @@ void check_stock_reader(db::Database& db) {
   small.on_hand = 3;
   NewVariant large = variant("LAMP-L", 700);
   large.on_hand = 0;
-  f.service.add_variant(id, small);
-  f.service.add_variant(id, large);
+  const auto small_id = f.service.add_variant(id, small);
+  const auto large_id = f.service.add_variant(id, large);
   const auto quantities = [](const Product& product) {
     std::map<std::string, std::int64_t> by_sku;
     for (const auto& v : product.variants) {
@@ -869,15 +867,21 @@ void check_stock_reader(db::Database& db) {
     }
     return by_sku;
   };
-  // The default reader is variants.on_hand.
+  // The default reader is variants.on_hand, asked by variant id.
   CHECK(quantities(f.service.get_product("lamp")) == std::map<std::string, std::int64_t>{{"LAMP-L", 0}, {"LAMP-S", 3}});
+  const auto on_hand = variant_on_hand(db)->on_hand({large_id, small_id, large_id + small_id + 1000});
+  CHECK(on_hand == std::map<std::int64_t, std::int64_t>{{large_id, 0}, {small_id, 3}});
+  CHECK(variant_on_hand(db)->on_hand({}).empty());
 
   // Another reader decides what a product read shows, whatever the column says; a variant it does
-  // not know has none.
+  // not know has none. It is asked about exactly the product's variants.
   cache::LocalCache cache(Fixture::no_guard());
-  CatalogService service(db, cache, Fixture::options(SearchIndexMode::off),
-                         std::make_shared<FixedStock>(std::map<std::string, std::int64_t>{{"LAMP-L", 9}}));
+  const auto fixed = std::make_shared<FixedStock>(std::map<std::int64_t, std::int64_t>{{large_id, 9}});
+  CatalogService service(db, cache, Fixture::options(SearchIndexMode::off), fixed);
   CHECK(quantities(service.get_product("lamp")) == std::map<std::string, std::int64_t>{{"LAMP-L", 9}, {"LAMP-S", 0}});
+  auto asked = fixed->asked();
+  std::sort(asked.begin(), asked.end());
+  CHECK(asked == std::vector<std::int64_t>{std::min(small_id, large_id), std::max(small_id, large_id)});
 }
 
 }  // namespace ecom::catalog::test

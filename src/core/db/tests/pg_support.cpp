@@ -1,9 +1,6 @@
 #include "pg_support.hpp"
 
-#include "connection.hpp"
-
 #include <catch2/catch.hpp>
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <cstdlib>
@@ -20,11 +17,26 @@ constexpr const char* kCurrentLsn = "SELECT pg_current_wal_lsn()::text";
 constexpr const char* kReplayedPast =
     "SELECT CASE WHEN pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn) THEN 1 ELSE 0 END";
 
-// SOCI's PostgreSQL backend does not take URLs: it needs libpq keywords, as Database builds them.
-soci::session connect(const std::string& url) {
-  using namespace std::chrono_literals;
-  return soci::session(soci::postgresql, detail::parse_target(url, "", 5000ms, 5000ms, "test url").conninfo);
-}
+// One connection to url outside the test's pools, through the db module's public API (a Database
+// of one connection), so that this support, which every module's tests link, needs none of db's
+// private headers.
+class Connection {
+ public:
+  explicit Connection(const std::string& url) : db_(options_for(url)), lease_(db_.primary()) {}
+  [[nodiscard]] soci::session& session() const noexcept { return lease_.session(); }
+
+ private:
+  static DatabaseOptions options_for(const std::string& url) {
+    DatabaseOptions o;
+    o.url = url;
+    o.pool_size = 1;
+    o.acquire_timeout = std::chrono::milliseconds(5000);
+    o.statement_timeout = std::chrono::milliseconds(5000);
+    return o;
+  }
+  Database db_;
+  Lease lease_;
+};
 
 std::string random_name() {
   std::random_device rd;
@@ -72,9 +84,9 @@ TempPgDatabase::TempPgDatabase(bool wait_for_replica)
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     for (;;) {
       try {
-        auto probe = connect(replica_url());
+        const Connection probe(replica_url());
         break;
-      } catch (const soci::soci_error& e) {
+      } catch (const std::exception& e) {
         if (std::chrono::steady_clock::now() > deadline) {
           FAIL("the replica did not get database " << name_ << ": " << e.what());
         }
@@ -117,9 +129,9 @@ DatabaseOptions TempPgDatabase::options(bool with_replica) const {
 }
 
 int TempPgDatabase::terminate_connections() const {
-  auto s = connect(admin_url_);
+  const Connection c(admin_url_);
   int killed = 0;
-  soci::rowset<int> rows = (s.prepare << kTerminateCount, soci::use(name_));
+  soci::rowset<int> rows = (c.session().prepare << kTerminateCount, soci::use(name_));
   for (int r : rows) {
     killed += r;
   }
@@ -127,21 +139,21 @@ int TempPgDatabase::terminate_connections() const {
 }
 
 void TempPgDatabase::admin(const std::string& sql) const {
-  auto s = connect(admin_url_);
-  s << sql;
+  const Connection c(admin_url_);
+  c.session() << sql;
 }
 
 void wait_for_replay(const std::string& primary_url, const std::string& replica_url, std::chrono::milliseconds limit) {
   std::string lsn;
   {
-    auto primary = connect(primary_url);
-    primary << kCurrentLsn, soci::into(lsn);
+    const Connection primary(primary_url);
+    primary.session() << kCurrentLsn, soci::into(lsn);
   }
-  auto replica = connect(replica_url);
+  const Connection replica(replica_url);
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     int done = 0;
-    replica << kReplayedPast, soci::use(lsn), soci::into(done);
+    replica.session() << kReplayedPast, soci::use(lsn), soci::into(done);
     if (done == 1) {
       return;
     }

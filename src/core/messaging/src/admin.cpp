@@ -111,4 +111,18 @@ std::int64_t retry_dead_letters(db::Database& db, const MessagingOptions& option
   return moved;
 }
 
+void remove_broker_objects(const MessagingOptions& options, const std::vector<std::string>& consumers) {
+  auto connection = connect_admin(options);
+  try {
+    for (const auto& consumer : consumers) {
+      connection->delete_queue(detail::consumer_queue(options, consumer));
+      connection->delete_queue(detail::retry_queue(options, consumer));
+    }
+    connection->delete_queue(detail::dead_letter_queue(options));
+    connection->delete_exchange(options.exchange);
+  } catch (const detail::AmqpError& e) {
+    throw core::Error(core::ErrorCode::unavailable, e.what());
+  }
+}
+
 }  // namespace ecom::messaging

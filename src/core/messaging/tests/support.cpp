@@ -1,9 +1,7 @@
 #include "support.hpp"
 
-#include "amqp.hpp"
-#include "rows.hpp"
-
 #include <ecom/db/migrations.hpp>
+#include <ecom/messaging/admin.hpp>
 #include <ecom/messaging/outbox.hpp>
 
 #include <catch2/catch.hpp>
@@ -173,14 +171,7 @@ MessagingOptions broker_options() {
 
 void delete_broker_objects(const MessagingOptions& options, const std::vector<std::string>& consumers) {
   try {
-    detail::AmqpConnection c(detail::parse_amqp_url(options.amqp_url, options.amqp_password), std::chrono::seconds(0),
-                             std::chrono::milliseconds(5000));
-    for (const auto& consumer : consumers) {
-      c.delete_queue(detail::consumer_queue(options, consumer));
-      c.delete_queue(detail::retry_queue(options, consumer));
-    }
-    c.delete_queue(detail::dead_letter_queue(options));
-    c.delete_exchange(options.exchange);
+    remove_broker_objects(options, consumers);
   } catch (const std::exception& e) {
     WARN("could not delete the test's broker objects: " << e.what());
   }

@@ -128,7 +128,7 @@ struct NewVariant {
 class CatalogService {
  public:
   // db and cache must outlive the service. Logs a warning when options has no cursor secret.
-  // stock: where product reads take each variant's quantity (null: variant_on_hand()).
+  // stock: where product reads take each variant's quantity (null: variant_on_hand(db)).
   CatalogService(db::Database& db, cache::Cache& cache, CatalogOptions options = {},
                  std::shared_ptr<const StockReader> stock = nullptr);
   ~CatalogService();

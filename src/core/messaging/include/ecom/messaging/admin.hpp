@@ -8,6 +8,8 @@
 #include <ecom/messaging/options.hpp>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace ecom::db {
 class Database;
@@ -26,5 +28,11 @@ struct OutboxStatus {
 
 // Sends every dead letter back to its consumer with a fresh attempt count; returns how many.
 std::int64_t retry_dead_letters(db::Database& db, const MessagingOptions& options);
+
+// Deletes from the broker what workers with these options declared for these consumers: each
+// consumer's queue and retry queue, the dead-letter queue and the exchange. For tests and
+// benchmarks that run on an exchange and queue prefix of their own; nothing in production calls
+// it. Throws core::Error(unavailable) when the broker cannot be reached.
+void remove_broker_objects(const MessagingOptions& options, const std::vector<std::string>& consumers);
 
 }  // namespace ecom::messaging

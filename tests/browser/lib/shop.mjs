@@ -56,6 +56,7 @@ export async function startShop({ products = 60 } = {}) {
     ECOM_STORAGE_ROOT: join(dir, 'media'),
     ECOM_HTTP_ADDRESS: '127.0.0.1',
     ECOM_HTTP_PORT: '0',
+    ECOM_HTTP_OPS_PORT: '0',
     ECOM_HTTP_ACCESS_LOG: 'false',
     ECOM_CATALOG_CURSOR_SECRET: 'browser-test-secret',
     // Invalidations between the admin and the storefront travel through the database: poll fast.

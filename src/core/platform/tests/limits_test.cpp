@@ -85,6 +85,32 @@ TEST_CASE("malformed HTTP gets 400 and the connection closes", "[limits]") {
   CHECK(fetch(s.port(), "GET", "/hello").status == 200);
 }
 
+TEST_CASE("a Transfer-Encoding other than chunked gets 400 and the connection closes", "[limits]") {
+  test::TestServer s(echo_router());
+  // The smuggled request must never be answered: the connection closes after the 400.
+  const std::string smuggled = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+  for (std::string coding : {"Transfer-Encoding: gzip\r\n", "Transfer-Encoding: chunked, gzip\r\n",
+                             "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
+                             // Chunked is the only coding decoded: a gzip body would reach handlers still compressed.
+                             "Transfer-Encoding: gzip, chunked\r\n"}) {
+    CAPTURE(coding);
+    Connection c(s.port());
+    c.send("POST /echo HTTP/1.1\r\nHost: t\r\n" + coding + "\r\n" + smuggled);
+    auto res = c.read_response();
+    CHECK(res.status == 400);
+    CHECK(res.header("Connection") == "close");
+    CHECK(c.closed_by_peer(2s));
+  }
+  for (std::string coding : {"chunked", "Chunked"}) {
+    CAPTURE(coding);
+    Connection c(s.port());
+    c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + coding + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    auto res = c.read_response();
+    CHECK(res.status == 200);
+    CHECK(res.body == "5");
+  }
+}
+
 TEST_CASE("a slow client is cut off and cannot pin a connection", "[limits]") {
   auto options = test::test_options();
   options.read_header_timeout = 500ms;

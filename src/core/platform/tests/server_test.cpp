@@ -238,3 +238,61 @@ TEST_CASE("metrics can be rendered after the server that registered gauges is go
   CHECK(text.find("http_pool_queue_depth 0\n") != std::string::npos);
   CHECK(text.find("http_pool_busy_threads 0\n") != std::string::npos);
 }
+
+TEST_CASE("a Host that is not allowed is refused before routing", "[http][hosts]") {
+  test::TestServer s(basic_router());
+  const auto port = std::to_string(s.port());
+  auto request = [&](const std::string& head) {
+    Connection c(s.port());
+    c.send(head + "\r\n");
+    auto res = c.read_response();
+    return res;
+  };
+  // A rebinding page: its own name, resolved to 127.0.0.1.
+  auto rebound = request("GET /hello HTTP/1.1\r\nHost: attacker.example:" + port + "\r\n");
+  CHECK(rebound.status == 400);
+  CHECK(rebound.header("Connection") == "close");
+  CHECK(rebound.body.find("world") == std::string::npos);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n").status == 200);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: localhost:" + port + "\r\n").status == 200);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: test\r\n").status == 200);
+  // The absolute form's authority wins over the Host header.
+  CHECK(request("GET http://attacker.example/hello HTTP/1.1\r\nHost: test\r\n").status == 400);
+  CHECK(request("GET http://test/hello HTTP/1.1\r\nHost: attacker.example\r\n").status == 200);
+  CHECK(request("GET /hello HTTP/1.1\r\n").status == 400);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: test\r\nHost: attacker.example\r\n").status == 400);
+  // Probes call by address: health stays answerable.
+  CHECK(request("GET /healthz HTTP/1.1\r\nHost: 10.1.2.3:" + port + "\r\n").status == 200);
+}
+
+TEST_CASE("metrics and dependency names live on the operations listener only", "[http][ops]") {
+  auto options = test::test_options();
+  options.ops = http::ServerOptions::OpsListener{"127.0.0.1", 0};
+  test::TestServer s(basic_router(), options);
+  const auto ops = s.server().ops_port();
+  REQUIRE(ops != 0);
+  REQUIRE(ops != s.port());
+  CHECK(fetch(s.port(), "GET", "/metrics").status == 404);
+  auto m = fetch(ops, "GET", "/metrics");
+  CHECK(m.status == 200);
+  CHECK(m.body.find("http_requests_total") != std::string::npos);
+  CHECK(fetch(ops, "GET", "/hello").status == 404);  // the shop's routes are not served there
+
+  std::atomic<bool> ready{false};
+  s.server().add_readiness_check("database", [&ready] { return ready.load(); });
+  auto public_ready = fetch(s.port(), "GET", "/readyz");
+  CHECK(public_ready.status == 503);
+  CHECK(public_ready.body.find("database") == std::string::npos);
+  auto ops_ready = fetch(ops, "GET", "/readyz");
+  CHECK(ops_ready.status == 503);
+  CHECK(ops_ready.body.find("database") != std::string::npos);
+  CHECK(fetch(s.port(), "GET", "/healthz").status == 200);
+  ready = true;
+  CHECK(fetch(s.port(), "GET", "/readyz").status == 200);
+}
+
+TEST_CASE("without an operations listener the main listener keeps metrics (in-process use)", "[http][ops]") {
+  test::TestServer s(basic_router());
+  CHECK(s.server().ops_port() == 0);
+  CHECK(fetch(s.port(), "GET", "/metrics").status == 200);
+}

@@ -153,6 +153,9 @@ TEST_CASE("X-Forwarded-For is used only behind a trusted proxy", "[http]") {
   options.trusted_proxies = {"127.0.0.1"};
   test::TestServer s(basic_router(), options);
   CHECK(fetch(s.port(), "GET", "/client", {{"X-Forwarded-For", "198.51.100.7"}}).body == "198.51.100.7");
+  // The client's forged field first, the proxy's own field after it: the walk sees both.
+  CHECK(fetch(s.port(), "GET", "/client", {{"X-Forwarded-For", "6.6.6.6"}, {"X-Forwarded-For", "198.51.100.7"}}).body ==
+        "198.51.100.7");
 }
 
 TEST_CASE("health, readiness and Prometheus metrics", "[http]") {

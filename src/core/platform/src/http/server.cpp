@@ -56,6 +56,9 @@ void declare_server_config(config::Schema& schema, std::string_view default_addr
                "largest request header accepted (431 beyond)")
       .integer("http.max_body_bytes", sz(d.max_body_bytes), 0, std::int64_t{1} << 32,
                "largest request body accepted (413 beyond)")
+      .integer("http.max_get_body_bytes", sz(d.max_get_body_bytes), 0, std::int64_t{1} << 32,
+               "largest body accepted on GET, HEAD, OPTIONS and DELETE requests, whose bodies no route reads "
+               "(413 beyond)")
       .integer("http.max_connections", sz(d.max_connections), 1, 1'000'000,
                "open client connections; beyond it new ones get 503 and are closed")
       .integer("http.read_header_timeout_ms", ms(d.read_header_timeout), 100, 600'000,
@@ -90,6 +93,7 @@ ServerOptions server_options_from(const config::Config& config, std::string name
   o.pool_queue = size("http.pool_queue");
   o.max_header_bytes = size("http.max_header_bytes");
   o.max_body_bytes = size("http.max_body_bytes");
+  o.max_get_body_bytes = size("http.max_get_body_bytes");
   o.max_connections = size("http.max_connections");
   o.read_header_timeout = ms("http.read_header_timeout_ms");
   o.body_timeout = ms("http.body_timeout_ms");
@@ -244,6 +248,7 @@ struct Server::Impl {
   asio::awaitable<boost::system::error_code> read_request(Connection& conn, beast::flat_buffer& buffer,
                                                           bhttp::request_parser<bhttp::string_body>& parser,
                                                           bool first);
+  [[nodiscard]] bool body_too_large_for_method(bhttp::request_parser<bhttp::string_body>& parser) const;
   asio::awaitable<void> write_and_close(std::shared_ptr<Connection> conn, Request& req, Response res, unsigned version);
   asio::awaitable<bool> write(Connection& conn, const Request& req, Response& res, unsigned version, bool keep_alive);
   void close_idle_connections();
@@ -478,6 +483,25 @@ asio::awaitable<void> Server::Impl::write_and_close(std::shared_ptr<Connection> 
   conn->stream.socket().close(ignored);
 }
 
+// Beast checks Content-Length against the body limit while parsing the header, before the
+// method can pick a limit, so the smaller limit of the bodiless methods is checked here: the
+// declared length at once, and a chunked body by the parser's limit as it arrives.
+bool Server::Impl::body_too_large_for_method(bhttp::request_parser<bhttp::string_body>& parser) const {
+  const auto method = parser.get().method();
+  if (method != bhttp::verb::get && method != bhttp::verb::head && method != bhttp::verb::options &&
+      method != bhttp::verb::delete_) {
+    return false;
+  }
+  if (auto length = parser.content_length(); length && *length > options.max_get_body_bytes) {
+    return true;
+  }
+  if (parser.get().body().size() > options.max_get_body_bytes) {
+    return true;
+  }
+  parser.body_limit(options.max_get_body_bytes);
+  return false;
+}
+
 asio::awaitable<boost::system::error_code> Server::Impl::read_request(Connection& conn, beast::flat_buffer& buffer,
                                                                       bhttp::request_parser<bhttp::string_body>& parser,
                                                                       bool first) {
@@ -500,8 +524,13 @@ asio::awaitable<boost::system::error_code> Server::Impl::read_request(Connection
       if (ec && ec != bhttp::error::need_more) {
         co_return ec;
       }
-      if (parser.is_header_done() && !in_body && !transfer_encoding_acceptable(parser.get())) {
-        co_return bhttp::error::bad_transfer_encoding;
+      if (parser.is_header_done() && !in_body) {
+        if (!transfer_encoding_acceptable(parser.get())) {
+          co_return bhttp::error::bad_transfer_encoding;
+        }
+        if (body_too_large_for_method(parser)) {
+          co_return bhttp::error::body_limit;
+        }
       }
       if (parser.is_done()) {
         co_return boost::system::error_code{};
@@ -618,7 +647,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       req.headers.add(std::string(f.name_string()), std::string(f.value()));
     }
     req.body = std::move(msg.body());
-    req.client_ip = proxies.client_ip(conn->peer, req.header("X-Forwarded-For"));
+    req.client_ip = proxies.client_ip(conn->peer, req.headers);
 
     const Dispatcher& pipeline = *conn->dispatcher;
     auto plan = pipeline.route(req);

@@ -28,6 +28,8 @@ struct ServerOptions {
   std::size_t pool_queue = 64;  // waiting blocking requests beyond the busy threads; then 503
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
+  // GET, HEAD, OPTIONS and DELETE: no route reads their body, so a large one is only load.
+  std::size_t max_get_body_bytes = 4 * 1024;
   std::size_t max_connections = 10000;
   std::chrono::milliseconds read_header_timeout{10'000};  // from the first byte to the end of the header
   std::chrono::milliseconds body_timeout{30'000};         // to read the whole body

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
                         auto templates = web::Templates::load(settings.templates_root);
                         auto server_options = http::server_options_from(config, "storefront");
                         server_options.allowed_hosts.push_back(settings.base_url);  // the shop's own name
+                        server_options.dispatcher.strict_transport_security = settings.base_url.starts_with("https://");
                         http::Server server(
                             std::move(server_options),
                             storefront::make_router(settings, std::move(files), catalog_service, std::move(templates)),

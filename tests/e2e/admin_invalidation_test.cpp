@@ -177,7 +177,7 @@ TEST_CASE("embedded: an admin price change shows on the storefront within the in
   const auto dir = std::filesystem::temp_directory_path() / ("ecom-e2e-admin-" + random_suffix());
   std::filesystem::create_directories(dir);
   const std::vector<std::string> env = {"ECOM_DB_URL=sqlite:" + (dir / "ecom.db").string(),
-                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-secret"};
+                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-cursor-secret-of-at-least-32-bytes"};
   migrate(env);
   {
     Server storefront("ecom-storefront", env);
@@ -212,7 +212,7 @@ TEST_CASE("production: an admin price change shows on the very next storefront r
   const std::vector<std::string> env = {"ECOM_DB_URL=" + pg.url(), "ECOM_CACHE_REDIS_URL=" + redis,
                                         // A namespace of our own in the shared Redis.
                                         "ECOM_CACHE_KEY_PREFIX=ecom-e2e-" + random_suffix() + ":",
-                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-secret",
+                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-cursor-secret-of-at-least-32-bytes",
                                         // The servers' output pipe is read only at start-up, and
                                         // the test makes a few hundred requests: one log line each
                                         // would fill it and block the server.

@@ -99,6 +99,19 @@ TEST_CASE("a bad configuration stops start-up with a message naming the key", "[
   CHECK(bad_env.wait_exit(10s) == 2);
   CHECK(bad_env.output().find("ECOM_HTTP_PORT") != std::string::npos);
 
+  // The production storefront requires a cursor secret, and any secret of at least 32 bytes.
+  const std::vector<std::string> production = {bin("ecom-storefront"), "--config", "config/storefront.production.json",
+                                               "--check-config"};
+  Child no_secret(production);
+  CHECK(no_secret.wait_exit(10s) == 2);
+  CHECK(no_secret.output().find("ECOM_CATALOG_CURSOR_SECRET") != std::string::npos);
+  Child short_secret(production, {"ECOM_CATALOG_CURSOR_SECRET=too-short-for-hmac"});
+  CHECK(short_secret.wait_exit(10s) == 2);
+  CHECK(short_secret.output().find("at least 32 bytes") != std::string::npos);
+  CHECK(short_secret.output().find("too-short-for-hmac") == std::string::npos);
+  Child long_secret(production, {"ECOM_CATALOG_CURSOR_SECRET=" + std::string(32, 'k')});
+  CHECK(long_secret.wait_exit(10s) == 0);
+
   Child good({bin("ecom-worker"), "--check-config"});
   CHECK(good.wait_exit(10s) == 0);
 

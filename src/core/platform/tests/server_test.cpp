@@ -280,6 +280,10 @@ TEST_CASE("metrics and dependency names live on the operations listener only", "
   CHECK(m.status == 200);
   CHECK(m.body.find("http_requests_total") != std::string::npos);
   CHECK(fetch(ops, "GET", "/hello").status == 404);  // the shop's routes are not served there
+  // Prometheus scrapes by whatever address it was given; the public port still checks Host.
+  Connection scrape(ops);
+  scrape.send("GET /metrics HTTP/1.1\r\nHost: 10.1.2.3:9090\r\n\r\n");
+  CHECK(scrape.read_response().status == 200);
 
   std::atomic<bool> ready{false};
   s.server().add_readiness_check("database", [&ready] { return ready.load(); });
@@ -298,4 +302,30 @@ TEST_CASE("without an operations listener the main listener keeps metrics (in-pr
   test::TestServer s(basic_router());
   CHECK(s.server().ops_port() == 0);
   CHECK(fetch(s.port(), "GET", "/metrics").status == 200);
+}
+
+TEST_CASE("security headers: form-action, HSTS when asked, Vary: Accept on error pages", "[http][security]") {
+  {
+    test::TestServer s(basic_router());
+    auto ok = fetch(s.port(), "GET", "/hello");
+    CHECK(ok.header("Content-Security-Policy").value_or("").find("form-action 'self'") != std::string::npos);
+    CHECK_FALSE(ok.header("Strict-Transport-Security").has_value());
+    // The error answer is an HTML page or problem+json depending on Accept: caches must know.
+    auto missing = fetch(s.port(), "GET", "/missing", {{"Accept", "text/html"}});
+    CHECK(missing.status == 404);
+    CHECK(missing.header("Vary").value_or("").find("Accept") != std::string::npos);
+    CHECK(fetch(s.port(), "GET", "/nowhere").header("Vary").value_or("").find("Accept") != std::string::npos);
+  }
+  auto options = test::test_options();
+  options.dispatcher.strict_transport_security = true;
+  test::TestServer s(basic_router(), options);
+  CHECK(fetch(s.port(), "GET", "/hello").header("Strict-Transport-Security") == "max-age=63072000; includeSubDomains");
+}
+
+TEST_CASE("CORS with \"*\" answers \"*\" and never echoes the caller's origin", "[http][security]") {
+  auto options = test::test_options();
+  options.dispatcher.cors_origins = {"*"};
+  test::TestServer s(basic_router(), options);
+  auto any = fetch(s.port(), "GET", "/hello", {{"Origin", "https://evil.example"}});
+  CHECK(any.header("Access-Control-Allow-Origin") == "*");
 }

@@ -636,7 +636,10 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
     req.path = std::move(*decoded);
     // Before routing: a name we do not serve is a rebinding page or a misdirected client.
     // Probes call /healthz and /readyz by address, and these two reveal nothing.
-    if (req.path != "/healthz" && req.path != "/readyz" && !hosts.allows(authority, version)) {
+    // The operations listener is not checked: it is loopback or private by configuration, serves
+    // reads only, and Prometheus scrapes it by whatever address it was given.
+    const bool ops_listener = ops_dispatcher && conn->dispatcher == &*ops_dispatcher;
+    if (!ops_listener && req.path != "/healthz" && req.path != "/readyz" && !hosts.allows(authority, version)) {
       co_await fail(core::ErrorCode::bad_request, "The Host header names a site this server does not serve.");
       break;
     }

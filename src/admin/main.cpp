@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   using namespace ecom;
   config::Schema schema;
   // Loopback by default: the admin has no login yet.
-  http::declare_server_config(schema, "127.0.0.1", 8081);
+  http::declare_server_config(schema, "127.0.0.1", 8081, 9091);
   runtime::declare_config(schema);
   schema.string("static.root", "web", "folder of static assets served under /static");
   admin::catalog::declare_image_config(schema);

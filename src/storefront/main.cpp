@@ -8,7 +8,7 @@
 int main(int argc, char** argv) {
   using namespace ecom;
   config::Schema schema;
-  http::declare_server_config(schema, "0.0.0.0", 8080);
+  http::declare_server_config(schema, "0.0.0.0", 8080, 9090);
   runtime::declare_config(schema);
   storefront::declare_config(schema);
   return process::run(argc, argv, "ecom-storefront", "the storefront (pages and JSON API)", std::move(schema),
@@ -20,8 +20,11 @@ int main(int argc, char** argv) {
                                                                 catalog::options_from(config));
                         auto files = http::StaticFiles::load(settings.static_root, settings.static_prefix);
                         auto templates = web::Templates::load(settings.templates_root);
+                        auto server_options = http::server_options_from(config, "storefront");
+                        server_options.allowed_hosts.push_back(settings.base_url);  // the shop's own name
+                        server_options.dispatcher.strict_transport_security = settings.base_url.starts_with("https://");
                         http::Server server(
-                            http::server_options_from(config, "storefront"),
+                            std::move(server_options),
                             storefront::make_router(settings, std::move(files), catalog_service, std::move(templates)),
                             metrics);
                         infrastructure.add_readiness_checks(server);

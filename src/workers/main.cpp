@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   using namespace ecom;
   using namespace std::chrono_literals;
   config::Schema schema;
-  http::declare_server_config(schema, "127.0.0.1", 8082);
+  http::declare_server_config(schema, "127.0.0.1", 8082, 9092);
   db::declare_config(schema);
   messaging::declare_config(schema);
   return process::run(argc, argv, "ecom-worker", "background worker (outbox relay, event consumers)", std::move(schema),

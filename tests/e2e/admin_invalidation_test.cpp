@@ -48,7 +48,15 @@ std::string bin(const std::string& name) {
 class Child : public ecom::test::ChildProcess {
  public:
   explicit Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {})
-      : ChildProcess(argv, extra_env, ECOM_SOURCE_DIR) {}
+      : ChildProcess(argv, with_test_env(extra_env), ECOM_SOURCE_DIR) {}
+
+ private:
+  // test::build_request sends "Host: test"; tests run side by side, each on free ports.
+  static std::vector<std::string> with_test_env(std::vector<std::string> env) {
+    env.emplace_back("ECOM_HTTP_ALLOWED_HOSTS=test");
+    env.emplace_back("ECOM_HTTP_OPS_PORT=0");
+    return env;
+  }
 };
 
 // A server binary on an ephemeral loopback port; SIGTERM and a clean exit at the end.
@@ -64,6 +72,7 @@ class Server {
       FAIL(name << " did not start:\n" << child_->output());
     }
     port_ = *listening_port(child_->output());
+    ops_port_ = listening_port(child_->output(), "ops_port").value_or(0);
   }
   ~Server() {
     child_->signal(SIGTERM);
@@ -73,6 +82,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   [[nodiscard]] std::uint16_t port() const { return port_; }
+  // The operations listener (/metrics).
+  [[nodiscard]] std::uint16_t ops_port() const { return ops_port_; }
   [[nodiscard]] const std::string& output() const { return child_->output(); }
   // Reads what the server printed meanwhile (at most limit); true when pred holds for it.
   bool read_until(const std::function<bool(const std::string&)>& pred, std::chrono::milliseconds limit) {
@@ -82,6 +93,7 @@ class Server {
  private:
   std::optional<Child> child_;
   std::uint16_t port_ = 0;
+  std::uint16_t ops_port_ = 0;
 };
 
 void migrate(const std::vector<std::string>& env) {
@@ -165,7 +177,7 @@ TEST_CASE("embedded: an admin price change shows on the storefront within the in
   const auto dir = std::filesystem::temp_directory_path() / ("ecom-e2e-admin-" + random_suffix());
   std::filesystem::create_directories(dir);
   const std::vector<std::string> env = {"ECOM_DB_URL=sqlite:" + (dir / "ecom.db").string(),
-                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-secret"};
+                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-cursor-secret-of-at-least-32-bytes"};
   migrate(env);
   {
     Server storefront("ecom-storefront", env);
@@ -200,7 +212,7 @@ TEST_CASE("production: an admin price change shows on the very next storefront r
   const std::vector<std::string> env = {"ECOM_DB_URL=" + pg.url(), "ECOM_CACHE_REDIS_URL=" + redis,
                                         // A namespace of our own in the shared Redis.
                                         "ECOM_CACHE_KEY_PREFIX=ecom-e2e-" + random_suffix() + ":",
-                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-secret",
+                                        "ECOM_CATALOG_CURSOR_SECRET=e2e-cursor-secret-of-at-least-32-bytes",
                                         // The servers' output pipe is read only at start-up, and
                                         // the test makes a few hundred requests: one log line each
                                         // would fill it and block the server.
@@ -222,7 +234,7 @@ TEST_CASE("production: an admin price change shows on the very next storefront r
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (near_hits == 0 && std::chrono::steady_clock::now() < deadline) {
     CHECK(storefront_price(storefront.port(), "redis-hat") == 1000);
-    near_hits = metric(fetch(storefront.port(), "GET", "/metrics").body, "cache_near_hits_total");
+    near_hits = metric(fetch(storefront.ops_port(), "GET", "/metrics").body, "cache_near_hits_total");
     if (near_hits == 0) {
       std::this_thread::sleep_for(20ms);
     }

@@ -30,7 +30,15 @@ std::string bin(const std::string& name) {
 class Child : public ecom::test::ChildProcess {
  public:
   explicit Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {})
-      : ChildProcess(argv, extra_env, ECOM_SOURCE_DIR) {}
+      : ChildProcess(argv, with_test_env(extra_env), ECOM_SOURCE_DIR) {}
+
+ private:
+  // test::build_request sends "Host: test"; tests run side by side, each on free ports.
+  static std::vector<std::string> with_test_env(std::vector<std::string> env) {
+    env.emplace_back("ECOM_HTTP_ALLOWED_HOSTS=test");
+    env.emplace_back("ECOM_HTTP_OPS_PORT=0");
+    return env;
+  }
 };
 
 // A fresh SQLite database, migrated with ecomctl, for the servers under test.
@@ -91,6 +99,19 @@ TEST_CASE("a bad configuration stops start-up with a message naming the key", "[
   CHECK(bad_env.wait_exit(10s) == 2);
   CHECK(bad_env.output().find("ECOM_HTTP_PORT") != std::string::npos);
 
+  // The production storefront requires a cursor secret, and any secret of at least 32 bytes.
+  const std::vector<std::string> production = {bin("ecom-storefront"), "--config", "config/storefront.production.json",
+                                               "--check-config"};
+  Child no_secret(production);
+  CHECK(no_secret.wait_exit(10s) == 2);
+  CHECK(no_secret.output().find("ECOM_CATALOG_CURSOR_SECRET") != std::string::npos);
+  Child short_secret(production, {"ECOM_CATALOG_CURSOR_SECRET=too-short-for-hmac"});
+  CHECK(short_secret.wait_exit(10s) == 2);
+  CHECK(short_secret.output().find("at least 32 bytes") != std::string::npos);
+  CHECK(short_secret.output().find("too-short-for-hmac") == std::string::npos);
+  Child long_secret(production, {"ECOM_CATALOG_CURSOR_SECRET=" + std::string(32, 'k')});
+  CHECK(long_secret.wait_exit(10s) == 0);
+
   Child good({bin("ecom-worker"), "--check-config"});
   CHECK(good.wait_exit(10s) == 0);
 
@@ -120,7 +141,13 @@ TEST_CASE("servers start, answer health endpoints and exit 0 on SIGTERM", "[e2e]
     auto port = *listening_port(server.output());
     CHECK(ecom::test::fetch(port, "GET", "/healthz").status == 200);
     CHECK(ecom::test::fetch(port, "GET", "/readyz").status == 200);
-    CHECK(ecom::test::fetch(port, "GET", "/metrics").body.find("http_requests_total") != std::string::npos);
+    // Metrics only on the loopback operations listener, never on the public port.
+    CHECK(ecom::test::fetch(port, "GET", "/metrics").status == 404);
+    auto ops_port = listening_port(server.output(), "ops_port");
+    REQUIRE(ops_port.has_value());
+    CHECK(*ops_port != port);
+    CHECK(ecom::test::fetch(*ops_port, "GET", "/metrics").body.find("http_requests_total") != std::string::npos);
+    CHECK(ecom::test::fetch(*ops_port, "GET", "/readyz").status == 200);
     server.signal(SIGTERM);
     CHECK(server.wait_exit(15s) == 0);
     CHECK(server.output().find("\"stopped\"") != std::string::npos);
@@ -144,4 +171,26 @@ TEST_CASE("the storefront serves its page, its API and fingerprinted static file
   CHECK(ecom::test::fetch(port, "GET", "/api/v1/store").status == 200);
   server.signal(SIGINT);
   CHECK(server.wait_exit(15s) == 0);
+}
+
+TEST_CASE("both servers refuse a Host they do not serve", "[e2e]") {
+  MigratedDatabase db;
+  db.migrate();
+  for (const char* name : {"ecom-storefront", "ecom-admin"}) {
+    CAPTURE(name);
+    Child server({bin(name)}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", "ECOM_HTTP_IO_THREADS=1", db.env()});
+    REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
+    auto port = *listening_port(server.output());
+    auto get_home = [port](const std::string& host) {
+      ecom::test::Connection c(port);
+      c.send("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      return c.read_response().status;
+    };
+    // A page whose DNS name was rebound to 127.0.0.1 sends its own name.
+    CHECK(get_home("attacker.example:" + std::to_string(port)) == 400);
+    CHECK(get_home("localhost:" + std::to_string(port)) == 200);
+    CHECK(get_home("127.0.0.1:" + std::to_string(port)) == 200);
+    server.signal(SIGTERM);
+    CHECK(server.wait_exit(15s) == 0);
+  }
 }

@@ -115,7 +115,7 @@ void ChildProcess::signal(int sig) const {
   }
 }
 
-std::optional<std::uint16_t> listening_port(const std::string& output) {
+std::optional<std::uint16_t> listening_port(const std::string& output, std::string_view field) {
   std::istringstream lines(output);
   std::string line;
   while (std::getline(lines, line)) {
@@ -124,8 +124,8 @@ std::optional<std::uint16_t> listening_port(const std::string& output) {
     }
     boost::system::error_code ec;
     auto doc = boost::json::parse(line, ec);  // the last line may still be arriving
-    if (!ec && doc.is_object() && doc.as_object().contains("port")) {
-      return static_cast<std::uint16_t>(doc.at("port").to_number<std::int64_t>());
+    if (!ec && doc.is_object() && doc.as_object().contains(field)) {
+      return static_cast<std::uint16_t>(doc.at(field).to_number<std::int64_t>());
     }
   }
   return std::nullopt;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -37,7 +38,8 @@ class ChildProcess {
   std::string output_;
 };
 
-// The port of a server's "listening" log line in output (JSON lines), once it has been written.
-[[nodiscard]] std::optional<std::uint16_t> listening_port(const std::string& output);
+// The port of a server's "listening" log line in output (JSON lines), once it has been written;
+// field "ops_port" for the operations listener's.
+[[nodiscard]] std::optional<std::uint16_t> listening_port(const std::string& output, std::string_view field = "port");
 
 }  // namespace ecom::test

@@ -17,6 +17,7 @@ http::ServerOptions test_options() {
   o.body_timeout = std::chrono::milliseconds(1000);
   o.shutdown_timeout = std::chrono::milliseconds(3000);
   o.dispatcher.access_log = false;
+  o.allowed_hosts = {"test", "t"};  // what test::build_request and the raw-socket tests send
   return o;
 }
 

@@ -57,8 +57,9 @@ export async function startShop({ products = 60, admin: withAdmin = true } = {})
     ECOM_STORAGE_ROOT: join(dir, 'media'),
     ECOM_HTTP_ADDRESS: '127.0.0.1',
     ECOM_HTTP_PORT: '0',
+    ECOM_HTTP_OPS_PORT: '0',
     ECOM_HTTP_ACCESS_LOG: 'false',
-    ECOM_CATALOG_CURSOR_SECRET: 'browser-test-secret',
+    ECOM_CATALOG_CURSOR_SECRET: 'browser-test-cursor-secret-of-32-bytes',
     // Invalidations between the admin and the storefront travel through the database: poll fast.
     ECOM_CACHE_INVALIDATION_POLL_MS: '50',
   };

@@ -509,10 +509,24 @@ Facets count_facets(soci::session& sql, const std::string& matched_text, const L
 }
 }  // namespace
 
+// HMAC-SHA-256 keys shorter than the hash's own 32 bytes only weaken it.
+constexpr std::size_t kMinCursorSecretBytes = 32;
+
 void declare_config(config::Schema& schema) {
   schema.secret("catalog.cursor_secret",
-                "key that signs listing cursors; unset: a random key per process (cursors then fail after a "
-                "restart or on another process)");
+                "key that signs listing cursors, at least 32 bytes; unset: a random key per process (cursors then "
+                "fail after a restart or on another process)",
+                kMinCursorSecretBytes);
+  schema.boolean("catalog.require_cursor_secret", false,
+                 "refuse to start while catalog.cursor_secret is unset (the production configs set this)");
+  schema.rule([](const config::Config& config) {
+    if (config.string("catalog.cursor_secret").empty() && config.boolean("catalog.require_cursor_secret")) {
+      throw config::ConfigError(
+          "catalog.cursor_secret: required (catalog.require_cursor_secret); set "
+          "ECOM_CATALOG_CURSOR_SECRET to at least " +
+          std::to_string(kMinCursorSecretBytes) + " random bytes, the same on every storefront process");
+    }
+  });
   schema.integer("catalog.listing_ttl_ms", 60'000, 0, 86'400'000,
                  "how long a listing page (with its facets) stays cached, in ms; every catalog change invalidates "
                  "them all anyway; 0: listings are not cached");

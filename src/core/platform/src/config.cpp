@@ -263,6 +263,11 @@ Value from_env(const KeySpec& spec, const std::string& var, const std::string& t
       throw wrong();
     case Type::string:
       check_one_of(spec, text, where);
+      if (!text.empty() && text.size() < spec.min_length) {
+        throw ConfigError(
+            fmt::format("{}: expected at least {} bytes, got {} (generate one with `openssl rand -hex {}`)", where,
+                        spec.min_length, text.size(), spec.min_length));
+      }
       return text;
     case Type::string_list: {
       std::vector<std::string> items;
@@ -426,12 +431,18 @@ Schema& Schema::string_list(std::string key, std::vector<std::string> def, std::
   return *this;
 }
 
-Schema& Schema::secret(std::string key, std::string help) {
+Schema& Schema::rule(Rule check) {
+  rules_.push_back(std::move(check));
+  return *this;
+}
+
+Schema& Schema::secret(std::string key, std::string help, std::size_t min_length) {
   KeySpec spec;
   spec.key = std::move(key);
   spec.type = Type::string;
   spec.default_value = std::string();
   spec.secret = true;
+  spec.min_length = min_length;
   spec.help = std::move(help);
   check_new_key(*this, spec.key);
   keys_.push_back(std::move(spec));
@@ -468,6 +479,9 @@ Config Config::load(const Schema& schema, const std::filesystem::path& file, con
   if (file.empty()) {
     Config config;
     config.values_ = resolve(schema, nullptr, "", env);
+    for (const auto& check : schema.rules()) {
+      check(config);
+    }
     return config;
   }
   const std::string source = file.string();
@@ -508,6 +522,9 @@ Config Config::parse(const Schema& schema, std::string_view json_text, std::stri
   }
   Config config;
   config.values_ = resolve(schema, object, source, env);
+  for (const auto& check : schema.rules()) {
+    check(config);
+  }
   return config;
 }
 

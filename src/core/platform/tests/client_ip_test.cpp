@@ -33,3 +33,16 @@ TEST_CASE("trusted proxy entries accept IPv6 networks and reject junk", "[client
   CHECK_THROWS_AS(TrustedProxies({"10.0.0.0/33"}), std::invalid_argument);
   CHECK_THROWS_AS(TrustedProxies({"not-an-ip"}), std::invalid_argument);
 }
+
+TEST_CASE("repeated X-Forwarded-For fields are one list, in order", "[client_ip]") {
+  TrustedProxies proxies({"10.0.0.0/8"});
+  ecom::http::Headers headers;
+  headers.add("X-Forwarded-For", "1.2.3.4");                 // forged by the client
+  headers.add("x-forwarded-for", "198.51.100.7, 10.0.0.5");  // added by our proxies as a field of their own
+  CHECK(proxies.client_ip("10.1.2.3", headers) == "198.51.100.7");
+  ecom::http::Headers all_proxies;
+  all_proxies.add("X-Forwarded-For", "10.0.0.9");
+  all_proxies.add("X-Forwarded-For", "10.0.0.5");
+  CHECK(proxies.client_ip("10.1.2.3", all_proxies) == "10.1.2.3");
+  CHECK(proxies.client_ip("10.1.2.3", ecom::http::Headers{}) == "10.1.2.3");
+}

@@ -167,6 +167,39 @@ TEST_CASE("a secret is read from its environment variable", "[config]") {
   CHECK(config.string("db.password") == "hunter2");
 }
 
+TEST_CASE("a secret shorter than its minimum length is refused without showing it", "[config]") {
+  Schema schema;
+  schema.secret("shop.key", "signing key", 32);
+  auto short_key = error_of([&] {
+    (void)Config::parse(schema, "{}", "t.json", env_of({{"ECOM_SHOP_KEY", "only-sixteen-byt"}}));
+  });
+  CHECK_THAT(short_key, Contains("ECOM_SHOP_KEY"));
+  CHECK_THAT(short_key, Contains("at least 32 bytes"));
+  CHECK_THAT(short_key, !Contains("only-sixteen-byt"));
+  const std::string key(32, 'k');
+  CHECK(Config::parse(schema, "{}", "t.json", env_of({{"ECOM_SHOP_KEY", key}})).string("shop.key") == key);
+  CHECK(Config::parse(schema, "{}", "t.json", env_of({})).string("shop.key").empty());  // unset stays allowed
+}
+
+TEST_CASE("a schema's rules run at every load and stop it with their message", "[config]") {
+  Schema schema;
+  schema.secret("shop.key", "signing key").boolean("shop.require_key", false, "refuse to start without shop.key");
+  schema.rule([](const Config& c) {
+    if (c.boolean("shop.require_key") && c.string("shop.key").empty()) {
+      throw ConfigError("shop.key: required; set ECOM_SHOP_KEY");
+    }
+  });
+  CHECK_THAT(error_of([&] { (void)Config::parse(schema, R"({"shop": {"require_key": true}})", "t.json", env_of({})); }),
+             Contains("ECOM_SHOP_KEY"));
+  CHECK_THAT(error_of([&] {
+               (void)Config::load(schema, "", env_of({{"ECOM_SHOP_REQUIRE_KEY", "true"}}));
+             }),
+             Contains("shop.key: required"));
+  CHECK(Config::parse(schema, R"({"shop": {"require_key": true}})", "t.json", env_of({{"ECOM_SHOP_KEY", "k"}}))
+            .string("shop.key") == "k");
+  CHECK(Config::parse(schema, "{}", "t.json", env_of({})).string("shop.key").empty());
+}
+
 TEST_CASE("environment variables override the file", "[config]") {
   auto env = env_of({{"ECOM_HTTP_PORT", "9443"}, {"ECOM_SITE_NAME", "From env"}, {"ECOM_LOG_LEVEL", "warn"}});
   auto config = Config::parse(test_schema(), R"({"http": {"port": 9000}, "site": {"name": "File"}})", "t.json", env);

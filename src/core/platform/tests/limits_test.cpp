@@ -58,6 +58,24 @@ TEST_CASE("a body over the limit gets 413 and the connection closes", "[limits]"
   CHECK(chunked.read_response().status == 413);
 }
 
+TEST_CASE("a body on GET larger than its small limit gets 413 while POST keeps the large one", "[limits]") {
+  test::TestServer s(echo_router());  // max_body_bytes 1 MiB, max_get_body_bytes 4 KiB
+  const std::string big(200 * 1024, 'x');
+  Connection declared(s.port());
+  declared.send(test::build_request("GET", "/hello", {}, big));
+  CHECK(declared.read_response().status == 413);
+  CHECK(declared.closed_by_peer(2s));
+
+  Connection chunked(s.port());
+  std::string chunk(4000, 'y');
+  chunked.send("GET /hello HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nfa0\r\n" + chunk + "\r\nfa0\r\n" +
+               chunk + "\r\n0\r\n\r\n");
+  CHECK(chunked.read_response().status == 413);
+
+  CHECK(fetch(s.port(), "GET", "/hello", {}, "small").status == 200);
+  CHECK(fetch(s.port(), "POST", "/echo", {}, big).body == std::to_string(big.size()));
+}
+
 TEST_CASE("a header over the limit gets 431", "[limits]") {
   auto options = test::test_options();
   options.max_header_bytes = 4096;
@@ -83,6 +101,32 @@ TEST_CASE("malformed HTTP gets 400 and the connection closes", "[limits]") {
     CHECK(c.closed_by_peer(2s));
   }
   CHECK(fetch(s.port(), "GET", "/hello").status == 200);
+}
+
+TEST_CASE("a Transfer-Encoding other than chunked gets 400 and the connection closes", "[limits]") {
+  test::TestServer s(echo_router());
+  // The smuggled request must never be answered: the connection closes after the 400.
+  const std::string smuggled = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+  for (std::string coding : {"Transfer-Encoding: gzip\r\n", "Transfer-Encoding: chunked, gzip\r\n",
+                             "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
+                             // Chunked is the only coding decoded: a gzip body would reach handlers still compressed.
+                             "Transfer-Encoding: gzip, chunked\r\n"}) {
+    CAPTURE(coding);
+    Connection c(s.port());
+    c.send("POST /echo HTTP/1.1\r\nHost: t\r\n" + coding + "\r\n" + smuggled);
+    auto res = c.read_response();
+    CHECK(res.status == 400);
+    CHECK(res.header("Connection") == "close");
+    CHECK(c.closed_by_peer(2s));
+  }
+  for (std::string coding : {"chunked", "Chunked"}) {
+    CAPTURE(coding);
+    Connection c(s.port());
+    c.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + coding + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    auto res = c.read_response();
+    CHECK(res.status == 200);
+    CHECK(res.body == "5");
+  }
 }
 
 TEST_CASE("a slow client is cut off and cannot pin a connection", "[limits]") {

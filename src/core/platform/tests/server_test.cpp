@@ -153,6 +153,9 @@ TEST_CASE("X-Forwarded-For is used only behind a trusted proxy", "[http]") {
   options.trusted_proxies = {"127.0.0.1"};
   test::TestServer s(basic_router(), options);
   CHECK(fetch(s.port(), "GET", "/client", {{"X-Forwarded-For", "198.51.100.7"}}).body == "198.51.100.7");
+  // The client's forged field first, the proxy's own field after it: the walk sees both.
+  CHECK(fetch(s.port(), "GET", "/client", {{"X-Forwarded-For", "6.6.6.6"}, {"X-Forwarded-For", "198.51.100.7"}}).body ==
+        "198.51.100.7");
 }
 
 TEST_CASE("health, readiness and Prometheus metrics", "[http]") {
@@ -237,4 +240,92 @@ TEST_CASE("metrics can be rendered after the server that registered gauges is go
   auto text = registry->render();
   CHECK(text.find("http_pool_queue_depth 0\n") != std::string::npos);
   CHECK(text.find("http_pool_busy_threads 0\n") != std::string::npos);
+}
+
+TEST_CASE("a Host that is not allowed is refused before routing", "[http][hosts]") {
+  test::TestServer s(basic_router());
+  const auto port = std::to_string(s.port());
+  auto request = [&](const std::string& head) {
+    Connection c(s.port());
+    c.send(head + "\r\n");
+    auto res = c.read_response();
+    return res;
+  };
+  // A rebinding page: its own name, resolved to 127.0.0.1.
+  auto rebound = request("GET /hello HTTP/1.1\r\nHost: attacker.example:" + port + "\r\n");
+  CHECK(rebound.status == 400);
+  CHECK(rebound.header("Connection") == "close");
+  CHECK(rebound.body.find("world") == std::string::npos);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n").status == 200);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: localhost:" + port + "\r\n").status == 200);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: test\r\n").status == 200);
+  // The absolute form's authority wins over the Host header.
+  CHECK(request("GET http://attacker.example/hello HTTP/1.1\r\nHost: test\r\n").status == 400);
+  CHECK(request("GET http://test/hello HTTP/1.1\r\nHost: attacker.example\r\n").status == 200);
+  CHECK(request("GET /hello HTTP/1.1\r\n").status == 400);
+  CHECK(request("GET /hello HTTP/1.1\r\nHost: test\r\nHost: attacker.example\r\n").status == 400);
+  // Probes call by address: health stays answerable.
+  CHECK(request("GET /healthz HTTP/1.1\r\nHost: 10.1.2.3:" + port + "\r\n").status == 200);
+}
+
+TEST_CASE("metrics and dependency names live on the operations listener only", "[http][ops]") {
+  auto options = test::test_options();
+  options.ops = http::ServerOptions::OpsListener{"127.0.0.1", 0};
+  test::TestServer s(basic_router(), options);
+  const auto ops = s.server().ops_port();
+  REQUIRE(ops != 0);
+  REQUIRE(ops != s.port());
+  CHECK(fetch(s.port(), "GET", "/metrics").status == 404);
+  auto m = fetch(ops, "GET", "/metrics");
+  CHECK(m.status == 200);
+  CHECK(m.body.find("http_requests_total") != std::string::npos);
+  CHECK(fetch(ops, "GET", "/hello").status == 404);  // the shop's routes are not served there
+  // Prometheus scrapes by whatever address it was given; the public port still checks Host.
+  Connection scrape(ops);
+  scrape.send("GET /metrics HTTP/1.1\r\nHost: 10.1.2.3:9090\r\n\r\n");
+  CHECK(scrape.read_response().status == 200);
+
+  std::atomic<bool> ready{false};
+  s.server().add_readiness_check("database", [&ready] { return ready.load(); });
+  auto public_ready = fetch(s.port(), "GET", "/readyz");
+  CHECK(public_ready.status == 503);
+  CHECK(public_ready.body.find("database") == std::string::npos);
+  auto ops_ready = fetch(ops, "GET", "/readyz");
+  CHECK(ops_ready.status == 503);
+  CHECK(ops_ready.body.find("database") != std::string::npos);
+  CHECK(fetch(s.port(), "GET", "/healthz").status == 200);
+  ready = true;
+  CHECK(fetch(s.port(), "GET", "/readyz").status == 200);
+}
+
+TEST_CASE("without an operations listener the main listener keeps metrics (in-process use)", "[http][ops]") {
+  test::TestServer s(basic_router());
+  CHECK(s.server().ops_port() == 0);
+  CHECK(fetch(s.port(), "GET", "/metrics").status == 200);
+}
+
+TEST_CASE("security headers: form-action, HSTS when asked, Vary: Accept on error pages", "[http][security]") {
+  {
+    test::TestServer s(basic_router());
+    auto ok = fetch(s.port(), "GET", "/hello");
+    CHECK(ok.header("Content-Security-Policy").value_or("").find("form-action 'self'") != std::string::npos);
+    CHECK_FALSE(ok.header("Strict-Transport-Security").has_value());
+    // The error answer is an HTML page or problem+json depending on Accept: caches must know.
+    auto missing = fetch(s.port(), "GET", "/missing", {{"Accept", "text/html"}});
+    CHECK(missing.status == 404);
+    CHECK(missing.header("Vary").value_or("").find("Accept") != std::string::npos);
+    CHECK(fetch(s.port(), "GET", "/nowhere").header("Vary").value_or("").find("Accept") != std::string::npos);
+  }
+  auto options = test::test_options();
+  options.dispatcher.strict_transport_security = true;
+  test::TestServer s(basic_router(), options);
+  CHECK(fetch(s.port(), "GET", "/hello").header("Strict-Transport-Security") == "max-age=63072000; includeSubDomains");
+}
+
+TEST_CASE("CORS with \"*\" answers \"*\" and never echoes the caller's origin", "[http][security]") {
+  auto options = test::test_options();
+  options.dispatcher.cors_origins = {"*"};
+  test::TestServer s(basic_router(), options);
+  auto any = fetch(s.port(), "GET", "/hello", {{"Origin", "https://evil.example"}});
+  CHECK(any.header("Access-Control-Allow-Origin") == "*");
 }

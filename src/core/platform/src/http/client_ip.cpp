@@ -112,4 +112,14 @@ std::string TrustedProxies::client_ip(std::string_view peer, std::optional<std::
   return peer_text;
 }
 
+std::string TrustedProxies::client_ip(std::string_view peer, const Headers& headers) const {
+  std::optional<std::string> joined;
+  for (const auto& [name, value] : headers.fields()) {
+    if (iequals(name, "X-Forwarded-For")) {
+      joined = joined ? *joined + "," + value : value;
+    }
+  }
+  return joined ? client_ip(peer, std::optional<std::string_view>(*joined)) : client_ip(peer, std::nullopt);
+}
+
 }  // namespace ecom::http

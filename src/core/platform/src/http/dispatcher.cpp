@@ -155,11 +155,25 @@ void Dispatcher::finish(const Request& req, Response& res) const {
   if (!res.headers.has("X-Frame-Options")) {
     res.headers.add("X-Frame-Options", "DENY");
   }
-  if (auto origin = req.header("Origin"); origin && origin_allowed(*origin)) {
-    res.headers.set("Access-Control-Allow-Origin", std::string(*origin));
-    res.headers.add("Access-Control-Expose-Headers", "X-Request-Id, ETag, Retry-After");
+  auto add_vary = [&res](std::string_view field) {
     auto vary = res.headers.get("Vary");
-    res.headers.set("Vary", vary ? std::string(*vary) + ", Origin" : std::string("Origin"));
+    res.headers.set("Vary", vary ? std::string(*vary) + ", " + std::string(field) : std::string(field));
+  };
+  if (auto origin = req.header("Origin"); origin && origin_allowed(*origin)) {
+    // Only a listed origin is echoed; "*" is answered as "*", never as the caller's own origin.
+    const bool listed =
+        std::find(options_.cors_origins.begin(), options_.cors_origins.end(), *origin) != options_.cors_origins.end();
+    res.headers.set("Access-Control-Allow-Origin", listed ? std::string(*origin) : std::string("*"));
+    res.headers.add("Access-Control-Expose-Headers", "X-Request-Id, ETag, Retry-After");
+    if (listed) {
+      add_vary("Origin");
+    }
+  }
+  if (res.status >= 400) {
+    add_vary("Accept");  // error_response picks an HTML page or problem+json by Accept
+  }
+  if (options_.strict_transport_security && !res.headers.has("Strict-Transport-Security")) {
+    res.headers.add("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   }
 
   auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received_at).count();

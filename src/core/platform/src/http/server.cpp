@@ -1,6 +1,7 @@
 // The only translation unit that sees Beast: sessions, limits, the accept loop and shutdown.
 #include "http/pool.hpp"
 
+#include <ecom/platform/http/allowed_hosts.hpp>
 #include <ecom/platform/http/client_ip.hpp>
 #include <ecom/platform/http/problem.hpp>
 #include <ecom/platform/http/server.hpp>
@@ -36,13 +37,17 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-void declare_server_config(config::Schema& schema, std::string_view default_address, std::int64_t default_port) {
+void declare_server_config(config::Schema& schema, std::string_view default_address, std::int64_t default_port,
+                           std::int64_t default_ops_port) {
   const ServerOptions d;
   const DispatcherOptions dd;
   auto ms = [](std::chrono::milliseconds v) { return static_cast<std::int64_t>(v.count()); };
   auto sz = [](std::size_t v) { return static_cast<std::int64_t>(v); };
   schema.string("http.address", std::string(default_address), "address to listen on")
       .integer("http.port", default_port, 0, 65535, "TCP port to listen on (0 = any free port)")
+      .string("http.ops_address", "127.0.0.1",
+              "address of the operations listener (/metrics, /readyz with dependency names); keep it private")
+      .integer("http.ops_port", default_ops_port, 0, 65535, "TCP port of the operations listener (0 = any free port)")
       .integer("http.io_threads", 0, 0, 256, "I/O threads accepting, parsing and writing (0 = one per core)")
       .integer("http.pool_threads", sz(d.pool_threads), 1, 1024, "threads for handlers that block (database, cache)")
       .integer("http.pool_queue", sz(d.pool_queue), 0, 100000,
@@ -51,6 +56,9 @@ void declare_server_config(config::Schema& schema, std::string_view default_addr
                "largest request header accepted (431 beyond)")
       .integer("http.max_body_bytes", sz(d.max_body_bytes), 0, std::int64_t{1} << 32,
                "largest request body accepted (413 beyond)")
+      .integer("http.max_get_body_bytes", sz(d.max_get_body_bytes), 0, std::int64_t{1} << 32,
+               "largest body accepted on GET, HEAD, OPTIONS and DELETE requests, whose bodies no route reads "
+               "(413 beyond)")
       .integer("http.max_connections", sz(d.max_connections), 1, 1'000'000,
                "open client connections; beyond it new ones get 503 and are closed")
       .integer("http.read_header_timeout_ms", ms(d.read_header_timeout), 100, 600'000,
@@ -63,6 +71,9 @@ void declare_server_config(config::Schema& schema, std::string_view default_addr
                "on SIGTERM, time in-flight requests get to finish")
       .string_list("http.trusted_proxies", {},
                    "addresses or CIDR networks of proxies whose X-Forwarded-For is believed")
+      .string_list("http.allowed_hosts", {},
+                   "host names (host, host:port or an http(s) origin) the server answers to besides localhost, "
+                   "127.0.0.1 and [::1]; a request for any other Host gets 400")
       .string_list("http.cors_origins", {}, "origins allowed to call the API from a browser (\"*\" for any)")
       .string("http.content_security_policy", dd.content_security_policy, "default Content-Security-Policy header")
       .boolean("http.access_log", true, "write one log line per request");
@@ -75,11 +86,14 @@ ServerOptions server_options_from(const config::Config& config, std::string name
   o.name = name;
   o.address = config.string("http.address");
   o.port = static_cast<std::uint16_t>(config.integer("http.port"));
+  o.ops = ServerOptions::OpsListener{config.string("http.ops_address"),
+                                     static_cast<std::uint16_t>(config.integer("http.ops_port"))};
   o.io_threads = size("http.io_threads");
   o.pool_threads = size("http.pool_threads");
   o.pool_queue = size("http.pool_queue");
   o.max_header_bytes = size("http.max_header_bytes");
   o.max_body_bytes = size("http.max_body_bytes");
+  o.max_get_body_bytes = size("http.max_get_body_bytes");
   o.max_connections = size("http.max_connections");
   o.read_header_timeout = ms("http.read_header_timeout_ms");
   o.body_timeout = ms("http.body_timeout_ms");
@@ -87,6 +101,7 @@ ServerOptions server_options_from(const config::Config& config, std::string name
   o.write_timeout = ms("http.write_timeout_ms");
   o.shutdown_timeout = ms("http.shutdown_timeout_ms");
   o.trusted_proxies = config.string_list("http.trusted_proxies");
+  o.allowed_hosts = config.string_list("http.allowed_hosts");
   o.dispatcher.server_name = std::move(name);
   o.dispatcher.cors_origins = config.string_list("http.cors_origins");
   o.dispatcher.content_security_policy = config.string("http.content_security_policy");
@@ -96,6 +111,11 @@ ServerOptions server_options_from(const config::Config& config, std::string name
     TrustedProxies check(o.trusted_proxies);
   } catch (const std::invalid_argument& e) {
     throw config::ConfigError(std::string("http.trusted_proxies: ") + e.what());
+  }
+  try {
+    AllowedHosts check(o.allowed_hosts);
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(std::string("http.allowed_hosts: ") + e.what());
   }
   return o;
 }
@@ -135,6 +155,23 @@ auto run_blocking(BlockingPool& pool, std::function<Response()> fn, Token&& toke
   return asio::async_initiate<Token, void(bool, Response)>(init, token, std::move(fn));
 }
 
+// RFC 9112 6.3: when a request's last transfer coding is not chunked, the end of its body cannot
+// be known and the request must be refused. Beast 1.81 reads it as a request without a body, which
+// leaves the body on the connection to be taken for the next request (smuggling past a proxy).
+// Chunked is also the only coding we decode (6.1 would answer 501 to the others), so anything but
+// a lone "chunked" is refused with the same 400.
+bool transfer_encoding_acceptable(const bhttp::fields& fields) {
+  std::size_t codings = 0;
+  bool chunked = false;
+  for (auto [it, end] = fields.equal_range(bhttp::field::transfer_encoding); it != end; ++it) {
+    for (const auto& coding : bhttp::ext_list(it->value())) {
+      ++codings;
+      chunked = beast::iequals(coding.first, "chunked");
+    }
+  }
+  return codings == 0 || (codings == 1 && chunked);
+}
+
 bool is_disconnect(const boost::system::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
          ec == asio::error::operation_aborted || ec == asio::error::broken_pipe || ec == beast::error::timeout ||
@@ -144,9 +181,11 @@ bool is_disconnect(const boost::system::error_code& ec) {
 }  // namespace
 
 struct Connection {
-  Connection(tcp::socket socket, std::uint64_t conn_id) : stream(std::move(socket)), id(conn_id) {}
+  Connection(tcp::socket socket, std::uint64_t conn_id, const Dispatcher& d)
+      : stream(std::move(socket)), id(conn_id), dispatcher(&d) {}
   beast::tcp_stream stream;
   std::uint64_t id;
+  const Dispatcher* dispatcher;  // the main listener's, or the operations listener's
   std::string peer;
   bool busy = false;     // a request is being handled; only touched on the connection's strand
   bool closing = false;  // shutdown asked this idle connection to close
@@ -166,13 +205,27 @@ struct Server::Impl {
       : options(std::move(o)),
         metrics(m ? std::move(m) : std::make_shared<metrics::Registry>()),
         proxies(options.trusted_proxies),
+        hosts(options.allowed_hosts),
         io_thread_count(options.io_threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
                                                 : options.io_threads),
         ioc(static_cast<int>(io_thread_count)),
         acceptor(ioc),
+        ops_acceptor(ioc),
         pool_owner(std::make_shared<BlockingPool>(options.pool_threads, options.pool_queue)),
         pool(*pool_owner) {
-    add_operational_routes(router);
+    if (options.ops) {
+      add_probe_routes(router, false);
+      Router ops_router;
+      add_probe_routes(ops_router, true);
+      add_metrics_route(ops_router);
+      auto ops_options = options.dispatcher;
+      ops_options.server_name += "-ops";
+      ops_options.access_log = false;  // a scrape every few seconds is not news
+      ops_dispatcher.emplace(std::move(ops_router), std::move(ops_options), metrics);
+    } else {
+      add_probe_routes(router, true);
+      add_metrics_route(router);
+    }
     dispatcher.emplace(std::move(router), options.dispatcher, metrics);
     // The registry may outlive the server (it is shared): gauges hold the pool weakly.
     std::weak_ptr<BlockingPool> weak_pool = pool_owner;
@@ -186,13 +239,16 @@ struct Server::Impl {
     });
   }
 
-  void add_operational_routes(Router& router);
-  asio::awaitable<void> accept_loop();
+  void add_probe_routes(Router& router, bool name_dependencies);
+  void add_metrics_route(Router& router);
+  [[nodiscard]] Response readiness(bool name_dependencies);
+  asio::awaitable<void> accept_loop(tcp::acceptor& from, const Dispatcher& to);
   asio::awaitable<void> refuse(tcp::socket socket);
   asio::awaitable<void> session(std::shared_ptr<Connection> conn);
   asio::awaitable<boost::system::error_code> read_request(Connection& conn, beast::flat_buffer& buffer,
                                                           bhttp::request_parser<bhttp::string_body>& parser,
                                                           bool first);
+  [[nodiscard]] bool body_too_large_for_method(bhttp::request_parser<bhttp::string_body>& parser) const;
   asio::awaitable<void> write_and_close(std::shared_ptr<Connection> conn, Request& req, Response res, unsigned version);
   asio::awaitable<bool> write(Connection& conn, const Request& req, Response& res, unsigned version, bool keep_alive);
   void close_idle_connections();
@@ -200,10 +256,13 @@ struct Server::Impl {
   ServerOptions options;
   std::shared_ptr<metrics::Registry> metrics;
   TrustedProxies proxies;
+  AllowedHosts hosts;
   std::optional<Dispatcher> dispatcher;
+  std::optional<Dispatcher> ops_dispatcher;
   std::size_t io_thread_count;
   asio::io_context ioc;
   tcp::acceptor acceptor;
+  tcp::acceptor ops_acceptor;
   std::shared_ptr<BlockingPool> pool_owner;
   BlockingPool& pool;
   std::vector<std::thread> threads;
@@ -211,6 +270,7 @@ struct Server::Impl {
   std::atomic<bool> started{false};
   std::once_flag stop_once;
   std::uint16_t bound_port = 0;
+  std::uint16_t bound_ops_port = 0;
 
   std::shared_ptr<ConnectionRegistry> registry = std::make_shared<ConnectionRegistry>();
 
@@ -223,50 +283,58 @@ struct Server::Impl {
   std::vector<Check> checks;
 };
 
-void Server::Impl::add_operational_routes(Router& router) {
+Response Server::Impl::readiness(bool name_dependencies) {
+  if (draining.load()) {
+    Response r = Response::json(503, R"({"status":"shutting down"})");
+    r.headers.add("Retry-After", "1");
+    return r;
+  }
+  std::string failing;
+  std::string degraded;
+  {
+    std::lock_guard lock(checks_mutex);
+    for (const auto& c : checks) {
+      if (!c.check()) {
+        auto& list = c.required ? failing : degraded;
+        list += (list.empty() ? "\"" : ",\"") + c.name + "\"";
+      }
+    }
+  }
+  // The public listener says only whether to send traffic: which dependency is down is for
+  // operators, not for anyone who can reach the shop.
+  if (!failing.empty()) {
+    return Response::json(503, name_dependencies ? R"({"status":"not ready","failing":[)" + failing + "]}"
+                                                 : std::string(R"({"status":"not ready"})"));
+  }
+  if (!degraded.empty()) {
+    // An optional dependency (the cache) is down: slower, not broken, so stay in rotation.
+    return Response::json(200, name_dependencies ? R"({"status":"degraded","degraded":[)" + degraded + "]}"
+                                                 : std::string(R"({"status":"degraded"})"));
+  }
+  return Response::json(200, R"({"status":"ready"})");
+}
+
+void Server::Impl::add_probe_routes(Router& router, bool name_dependencies) {
   RouteOptions inline_route{.execution = Execution::inline_io, .permission = ""};
   router.get(
       "/healthz", [](Request&) { return Response::json(200, R"({"status":"ok"})"); }, inline_route);
   router.get(
-      "/readyz",
-      [this](Request&) {
-        if (draining.load()) {
-          Response r = Response::json(503, R"({"status":"shutting down"})");
-          r.headers.add("Retry-After", "1");
-          return r;
-        }
-        std::string failing;
-        std::string degraded;
-        {
-          std::lock_guard lock(checks_mutex);
-          for (const auto& c : checks) {
-            if (!c.check()) {
-              auto& list = c.required ? failing : degraded;
-              list += (list.empty() ? "\"" : ",\"") + c.name + "\"";
-            }
-          }
-        }
-        if (!failing.empty()) {
-          return Response::json(503, R"({"status":"not ready","failing":[)" + failing + "]}");
-        }
-        if (!degraded.empty()) {
-          // An optional dependency (the cache) is down: slower, not broken, so stay in rotation.
-          return Response::json(200, R"({"status":"degraded","degraded":[)" + degraded + "]}");
-        }
-        return Response::json(200, R"({"status":"ready"})");
-      },
-      inline_route);
+      "/readyz", [this, name_dependencies](Request&) { return readiness(name_dependencies); }, inline_route);
+}
+
+void Server::Impl::add_metrics_route(Router& router) {
+  RouteOptions inline_route{.execution = Execution::inline_io, .permission = ""};
   router.get(
       "/metrics",
       [this](Request&) { return Response::text(200, metrics->render(), "text/plain; version=0.0.4; charset=utf-8"); },
       inline_route);
 }
 
-asio::awaitable<void> Server::Impl::accept_loop() {
+asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, const Dispatcher& to) {
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    auto [ec, socket] = co_await from.async_accept(asio::make_strand(ioc), kTuple);
     if (ec) {
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+      if (ec == asio::error::operation_aborted || !from.is_open()) {
         co_return;  // shutting down
       }
       // Out of file descriptors and the like: back off briefly instead of spinning.
@@ -290,7 +358,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
         continue;
       }
       auto id = registry->next_id++;
-      conn = std::shared_ptr<Connection>(new Connection(std::move(socket), id),
+      conn = std::shared_ptr<Connection>(new Connection(std::move(socket), id, to),
                                          [reg = registry, m = metrics](Connection* c) {
                                            auto cid = c->id;
                                            delete c;
@@ -398,7 +466,7 @@ asio::awaitable<bool> Server::Impl::write(Connection& conn, const Request& req, 
 
 asio::awaitable<void> Server::Impl::write_and_close(std::shared_ptr<Connection> conn, Request& req, Response res,
                                                     unsigned version) {
-  dispatcher->finish(req, res);
+  conn->dispatcher->finish(req, res);
   co_await write(*conn, req, res, version, false);
   // Lingering close: stop sending, then read and discard what the client still sends for a short
   // while, so that our error answer is not lost to a reset caused by unread data.
@@ -413,6 +481,25 @@ asio::awaitable<void> Server::Impl::write_and_close(std::shared_ptr<Connection> 
     }
   }
   conn->stream.socket().close(ignored);
+}
+
+// Beast checks Content-Length against the body limit while parsing the header, before the
+// method can pick a limit, so the smaller limit of the bodiless methods is checked here: the
+// declared length at once, and a chunked body by the parser's limit as it arrives.
+bool Server::Impl::body_too_large_for_method(bhttp::request_parser<bhttp::string_body>& parser) const {
+  const auto method = parser.get().method();
+  if (method != bhttp::verb::get && method != bhttp::verb::head && method != bhttp::verb::options &&
+      method != bhttp::verb::delete_) {
+    return false;
+  }
+  if (auto length = parser.content_length(); length && *length > options.max_get_body_bytes) {
+    return true;
+  }
+  if (parser.get().body().size() > options.max_get_body_bytes) {
+    return true;
+  }
+  parser.body_limit(options.max_get_body_bytes);
+  return false;
 }
 
 asio::awaitable<boost::system::error_code> Server::Impl::read_request(Connection& conn, beast::flat_buffer& buffer,
@@ -436,6 +523,14 @@ asio::awaitable<boost::system::error_code> Server::Impl::read_request(Connection
       buffer.consume(used);
       if (ec && ec != bhttp::error::need_more) {
         co_return ec;
+      }
+      if (parser.is_header_done() && !in_body) {
+        if (!transfer_encoding_acceptable(parser.get())) {
+          co_return bhttp::error::bad_transfer_encoding;
+        }
+        if (body_too_large_for_method(parser)) {
+          co_return bhttp::error::body_limit;
+        }
       }
       if (parser.is_done()) {
         co_return boost::system::error_code{};
@@ -502,6 +597,8 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         co_await fail(core::ErrorCode::header_too_large, "The request header is too large.");
       } else if (ec == bhttp::error::body_limit) {
         co_await fail(core::ErrorCode::payload_too_large, "The request body is too large.");
+      } else if (ec == bhttp::error::bad_transfer_encoding) {
+        co_await fail(core::ErrorCode::bad_request, "The only Transfer-Encoding accepted is chunked.");
       } else if (parser.got_some() && !is_disconnect(ec) && ec != bhttp::error::partial_message) {
         co_await fail(core::ErrorCode::bad_request, "The request is not valid HTTP.");
       }
@@ -515,9 +612,19 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
     req.method = method_from_string(req.method_text);
     req.target = std::string(msg.target());
     std::string_view target = req.target;
-    // Absolute-form (a client talking to us as a proxy would): keep only the path and query.
+    std::optional<std::string_view> authority;
+    if (auto host_fields = msg.count(bhttp::field::host); host_fields == 1) {
+      authority = msg[bhttp::field::host];
+    } else if (host_fields > 1) {
+      co_await fail(core::ErrorCode::bad_request, "The request has more than one Host header.");
+      break;
+    }
+    // Absolute-form (a client talking to us as a proxy would): keep only the path and query. Its
+    // authority, not the Host header, names the site (RFC 9112 3.2.2).
     if (target.starts_with("http://") || target.starts_with("https://")) {
-      auto slash = target.find('/', target.find("//") + 2);
+      auto start = target.find("//") + 2;
+      auto slash = target.find('/', start);
+      authority = target.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
       target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
     }
     auto qmark = target.find('?');
@@ -527,6 +634,15 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       break;
     }
     req.path = std::move(*decoded);
+    // Before routing: a name we do not serve is a rebinding page or a misdirected client.
+    // Probes call /healthz and /readyz by address, and these two reveal nothing.
+    // The operations listener is not checked: it is loopback or private by configuration, serves
+    // reads only, and Prometheus scrapes it by whatever address it was given.
+    const bool ops_listener = ops_dispatcher && conn->dispatcher == &*ops_dispatcher;
+    if (!ops_listener && req.path != "/healthz" && req.path != "/readyz" && !hosts.allows(authority, version)) {
+      co_await fail(core::ErrorCode::bad_request, "The Host header names a site this server does not serve.");
+      break;
+    }
     if (qmark != std::string_view::npos) {
       req.query = std::string(target.substr(qmark + 1));
     }
@@ -534,26 +650,27 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       req.headers.add(std::string(f.name_string()), std::string(f.value()));
     }
     req.body = std::move(msg.body());
-    req.client_ip = proxies.client_ip(conn->peer, req.header("X-Forwarded-For"));
+    req.client_ip = proxies.client_ip(conn->peer, req.headers);
 
-    auto plan = dispatcher->route(req);
+    const Dispatcher& pipeline = *conn->dispatcher;
+    auto plan = pipeline.route(req);
     Response res;
     // A route's fast path answers from memory here on the I/O thread; when it declines, the
     // handler runs as if there were none.
     std::optional<Response> fast;
     if (!plan.immediate) {
-      fast = dispatcher->invoke_fast(*plan.route, req);
+      fast = pipeline.invoke_fast(*plan.route, req);
     }
     if (plan.immediate) {
       res = std::move(*plan.immediate);
     } else if (fast) {
       res = std::move(*fast);
     } else if (plan.route->options.execution == Execution::inline_io) {
-      res = dispatcher->invoke(*plan.route, req);
+      res = pipeline.invoke(*plan.route, req);
     } else {
       const Route* route = plan.route;
       auto [accepted, result] = co_await run_blocking(
-          pool, [this, route, &req]() { return dispatcher->invoke(*route, req); }, asio::use_awaitable);
+          pool, [&pipeline, route, &req]() { return pipeline.invoke(*route, req); }, asio::use_awaitable);
       if (accepted) {
         res = std::move(result);
       } else {
@@ -563,7 +680,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       }
     }
     keep_alive = keep_alive && !draining.load();
-    dispatcher->finish(req, res);
+    pipeline.finish(req, res);
     bool ok = co_await write(*conn, req, res, version, keep_alive);
     conn->busy = false;
     if (!ok || !keep_alive) {
@@ -614,14 +731,23 @@ void Server::add_readiness_check(std::string name, std::function<bool()> check, 
 
 std::uint16_t Server::start() {
   auto& i = *impl_;
-  tcp::endpoint endpoint(asio::ip::make_address(i.options.address), i.options.port);
-  i.acceptor.open(endpoint.protocol());
-  i.acceptor.set_option(asio::socket_base::reuse_address(true));
-  i.acceptor.bind(endpoint);
-  i.acceptor.listen(asio::socket_base::max_listen_connections);
-  i.bound_port = i.acceptor.local_endpoint().port();
+  auto listen = [](tcp::acceptor& acceptor, const std::string& address, std::uint16_t port) {
+    tcp::endpoint endpoint(asio::ip::make_address(address), port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    return acceptor.local_endpoint().port();
+  };
+  i.bound_port = listen(i.acceptor, i.options.address, i.options.port);
+  if (i.options.ops) {
+    i.bound_ops_port = listen(i.ops_acceptor, i.options.ops->address, i.options.ops->port);
+  }
   i.pool.start();
-  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  asio::co_spawn(i.ioc, i.accept_loop(i.acceptor, *i.dispatcher), asio::detached);
+  if (i.options.ops) {
+    asio::co_spawn(i.ioc, i.accept_loop(i.ops_acceptor, *i.ops_dispatcher), asio::detached);
+  }
   for (std::size_t t = 0; t < i.io_thread_count; ++t) {
     i.threads.emplace_back([&i] {
       // run() returns when stop() stops the context; a handler that throws is logged, not fatal.
@@ -639,6 +765,8 @@ std::uint16_t Server::start() {
   log::info("listening", {{"server", i.options.name},
                           {"address", i.options.address},
                           {"port", static_cast<std::int64_t>(i.bound_port)},
+                          {"ops_address", i.options.ops ? i.options.ops->address : std::string("-")},
+                          {"ops_port", static_cast<std::int64_t>(i.bound_ops_port)},
                           {"io_threads", static_cast<std::int64_t>(i.io_thread_count)},
                           {"pool_threads", static_cast<std::int64_t>(i.options.pool_threads)}});
   return i.bound_port;
@@ -656,6 +784,7 @@ void Server::stop() {
     asio::post(i.ioc, [&i] {
       boost::system::error_code ignored;
       i.acceptor.close(ignored);
+      i.ops_acceptor.close(ignored);
     });
     i.close_idle_connections();
     {
@@ -689,6 +818,9 @@ void Server::run_until_signal() {
 
 std::uint16_t Server::port() const noexcept {
   return impl_->bound_port;
+}
+std::uint16_t Server::ops_port() const noexcept {
+  return impl_->bound_ops_port;
 }
 bool Server::draining() const noexcept {
   return impl_->draining.load();

@@ -39,23 +39,35 @@ struct KeySpec {
   std::int64_t max = 0;
   std::vector<std::string> one_of;  // strings only; empty means any
   bool secret = false;              // only from the environment; never printed
+  std::size_t min_length = 0;       // secrets: a value that is set must have at least this many bytes
   std::string help;
 };
 
+class Config;
+
 class Schema {
  public:
+  // A check over several keys (a secret some flag makes required), run at every load, so that
+  // --check-config reports it as start-up would. It throws ConfigError naming the key.
+  using Rule = std::function<void(const Config&)>;
+
   Schema& integer(std::string key, std::int64_t def, std::int64_t min, std::int64_t max, std::string help);
   Schema& boolean(std::string key, bool def, std::string help);
   Schema& string(std::string key, std::string def, std::string help, std::vector<std::string> one_of = {});
   Schema& string_list(std::string key, std::vector<std::string> def, std::string help);
-  // A secret: rejected when it appears in the file, read only from its environment variable.
-  Schema& secret(std::string key, std::string help);
+  // A secret: rejected when it appears in the file, read only from its environment variable. When
+  // set, it must have at least min_length bytes (a signing key guessable by brute force is none).
+  Schema& secret(std::string key, std::string help, std::size_t min_length = 0);
+
+  Schema& rule(Rule check);
 
   [[nodiscard]] const std::vector<KeySpec>& keys() const noexcept { return keys_; }
+  [[nodiscard]] const std::vector<Rule>& rules() const noexcept { return rules_; }
   [[nodiscard]] const KeySpec* find(std::string_view key) const noexcept;
 
  private:
   std::vector<KeySpec> keys_;
+  std::vector<Rule> rules_;
 };
 
 // Looks up an environment variable; tests pass their own.

@@ -3,6 +3,8 @@
 // a client spoof its address past rate limits and audit logs.
 #pragma once
 
+#include <ecom/platform/http/message.hpp>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +24,10 @@ class TrustedProxies {
 
   [[nodiscard]] bool contains(std::string_view address) const;
   [[nodiscard]] std::string client_ip(std::string_view peer, std::optional<std::string_view> forwarded_for) const;
+  // Every X-Forwarded-For field of the request, in order, as one comma-separated list (RFC 9110
+  // 5.3): a proxy may add a field of its own instead of appending to the client's, and reading only
+  // the first would then believe the client's forged hops.
+  [[nodiscard]] std::string client_ip(std::string_view peer, const Headers& headers) const;
 
  private:
   struct Impl;

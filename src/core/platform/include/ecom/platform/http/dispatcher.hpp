@@ -16,9 +16,12 @@ namespace ecom::http {
 
 struct DispatcherOptions {
   std::string server_name = "ecom";       // label in logs
-  std::vector<std::string> cors_origins;  // exact origins allowed; "*" allows any; empty: no CORS
+  std::vector<std::string> cors_origins;  // exact origins allowed (echoed); "*": any, answered "*"; empty: no CORS
   std::string content_security_policy =
-      "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+      "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+      "frame-ancestors 'none'";
+  // Strict-Transport-Security on every answer; set by a binary whose public URL is https.
+  bool strict_transport_security = false;
   bool access_log = true;
 };
 

@@ -234,14 +234,14 @@ void check_sku_free(soci::session& sql, const std::string& sku, long long except
   long long pid = 0;
   sql << kSelectSkuOwner, soci::into(vid), soci::into(pid), soci::use(sku, "sku");
   if (sql.got_data() && vid != except_variant) {
-    throw Error(ErrorCode::conflict, "A variant with this SKU exists.", {core::FieldError{"sku", "already in use"}});
+    throw detail::taken(detail::kVariantSkuKey);
   }
 }
 
 void check_slug_free(soci::session& sql, const std::string& slug, long long except_product = 0) {
   const auto found = find_id(sql, kSelectProductIdBySlug, slug);
   if (found && *found != except_product) {
-    throw Error(ErrorCode::conflict, "A product with this slug exists.", {core::FieldError{"slug", "already in use"}});
+    throw detail::taken(detail::kProductSlugKey);
   }
 }
 
@@ -444,27 +444,6 @@ void add_error(Problems& problems, std::size_t row, const Error& e, const std::s
   problems.add(row, std::move(column), e.details().empty() ? e.message() : e.details().front().reason);
 }
 
-Error unique_conflict() {
-  return Error(ErrorCode::conflict,
-               "The change conflicts with a concurrent one: a slug or SKU that must be unique was taken meanwhile.");
-}
-
-// Runs a transaction, turning a unique violation that escaped db.transact's own translation (one
-// raised at commit) into conflict.
-template <typename Fn>
-auto guarded(db::Database& db, std::string_view client, Fn&& fn) {
-  try {
-    return db.transact(client, std::forward<Fn>(fn));
-  } catch (const core::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    if (detail::is_unique_violation(e)) {
-      throw unique_conflict();
-    }
-    throw;
-  }
-}
-
 }  // namespace
 
 ImportError::ImportError(std::vector<ImportProblem> problems, bool truncated)
@@ -532,7 +511,7 @@ Product CatalogAdmin::get_product(std::int64_t id, std::string_view client) {
 
 Product CatalogAdmin::create_product(const NewProduct& product, std::string_view client) {
   check_product(product);
-  Product created = guarded(db_, client, [&](soci::session& sql) {
+  Product created = detail::write(db_, client, [&](soci::session& sql) {
     check_slug_free(sql, product.slug);
     const std::string status = to_string(product.status);
     const long long now = now_us();
@@ -553,7 +532,7 @@ Product CatalogAdmin::create_product(const NewProduct& product, std::string_view
 Product CatalogAdmin::update_product(std::int64_t id, const ProductChanges& changes, std::int64_t expected_version,
                                      std::string_view client) {
   std::string old_slug;
-  Product updated = guarded(db_, client, [&](soci::session& sql) {
+  Product updated = detail::write(db_, client, [&](soci::session& sql) {
     const long long pid = id;
     Product current = detail::load_product(sql, pid, false);
     if (current.version != expected_version) {
@@ -613,7 +592,7 @@ Product CatalogAdmin::set_status(std::int64_t id, ProductStatus status, std::int
 }
 
 void CatalogAdmin::delete_product(std::int64_t id, std::int64_t expected_version, std::string_view client) {
-  const std::string slug = guarded(db_, client, [&](soci::session& sql) {
+  const std::string slug = detail::write(db_, client, [&](soci::session& sql) {
     const long long pid = id;
     const long long expected = expected_version;
     std::string deleted_slug;
@@ -632,7 +611,7 @@ void CatalogAdmin::delete_product(std::int64_t id, std::int64_t expected_version
 Product CatalogAdmin::add_variant(std::int64_t product_id, const NewVariant& variant, std::int64_t expected_version,
                                   std::string_view client) {
   check_variant(variant);
-  Product updated = guarded(db_, client, [&](soci::session& sql) {
+  Product updated = detail::write(db_, client, [&](soci::session& sql) {
     const long long pid = product_id;
     bump_version(sql, pid, expected_version);
     check_sku_free(sql, variant.sku);
@@ -647,7 +626,7 @@ Product CatalogAdmin::add_variant(std::int64_t product_id, const NewVariant& var
 
 Product CatalogAdmin::update_variant(std::int64_t product_id, std::int64_t variant_id, const VariantChanges& changes,
                                      std::int64_t expected_version, std::string_view client) {
-  Product updated = guarded(db_, client, [&](soci::session& sql) {
+  Product updated = detail::write(db_, client, [&](soci::session& sql) {
     const long long pid = product_id;
     bump_version(sql, pid, expected_version);
     const Product current = detail::load_product(sql, pid, false);
@@ -678,7 +657,7 @@ Product CatalogAdmin::update_variant(std::int64_t product_id, std::int64_t varia
 
 Product CatalogAdmin::delete_variant(std::int64_t product_id, std::int64_t variant_id, std::int64_t expected_version,
                                      std::string_view client) {
-  Product updated = guarded(db_, client, [&](soci::session& sql) {
+  Product updated = detail::write(db_, client, [&](soci::session& sql) {
     const long long pid = product_id;
     const long long vid = variant_id;
     bump_version(sql, pid, expected_version);
@@ -704,10 +683,9 @@ Category CatalogAdmin::create_category(const NewCategory& category, std::string_
     throw invalid("name", "must not be empty");
   }
   check_length(category.name, kMaxCategoryName, "name");
-  Category created = guarded(db_, client, [&](soci::session& sql) {
+  Category created = detail::write(db_, client, [&](soci::session& sql) {
     if (find_id(sql, kSelectCategoryIdBySlug, category.slug)) {
-      throw Error(ErrorCode::conflict, "A category with this slug exists.",
-                  {core::FieldError{"slug", "already in use"}});
+      throw detail::taken(detail::kCategorySlugKey);
     }
     long long parent = 0;
     soci::indicator parent_ind = soci::i_null;
@@ -749,7 +727,7 @@ Category CatalogAdmin::update_category(std::int64_t id, const CategoryChanges& c
     check_length(*changes.name, kMaxCategoryName, "name");
   }
   std::vector<long long> products;  // whose cached copies name this category
-  Category updated = guarded(db_, client, [&](soci::session& sql) {
+  Category updated = detail::write(db_, client, [&](soci::session& sql) {
     const long long cid = id;
     Category c;
     c.id = id;
@@ -764,8 +742,7 @@ Category CatalogAdmin::update_category(std::int64_t id, const CategoryChanges& c
     const bool renamed = (changes.slug && *changes.slug != c.slug) || (changes.name && *changes.name != c.name);
     if (changes.slug && *changes.slug != c.slug) {
       if (find_id(sql, kSelectCategoryIdBySlug, *changes.slug)) {
-        throw Error(ErrorCode::conflict, "A category with this slug exists.",
-                    {core::FieldError{"slug", "already in use"}});
+        throw detail::taken(detail::kCategorySlugKey);
       }
       c.slug = *changes.slug;
     }
@@ -827,7 +804,7 @@ Category CatalogAdmin::update_category(std::int64_t id, const CategoryChanges& c
 }
 
 void CatalogAdmin::delete_category(std::int64_t id, std::string_view client) {
-  guarded(db_, client, [&](soci::session& sql) {
+  detail::write(db_, client, [&](soci::session& sql) {
     const long long cid = id;
     long long children = 0;
     long long products = 0;
@@ -1104,7 +1081,7 @@ ImportReport CatalogAdmin::import_csv(std::string_view text, std::string_view cl
   ImportReport report;
   report.rows = data_rows;
   std::vector<long long> updated_ids;
-  guarded(db_, client, [&](soci::session& sql) {
+  detail::write(db_, client, [&](soci::session& sql) {
     // Checks against the database (every one before any write): categories exist, and each SKU is
     // new or already belongs to the row's product.
     std::map<std::string, long long, std::less<>> categories;

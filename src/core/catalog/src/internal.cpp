@@ -5,6 +5,7 @@
 #include <ecom/platform/error.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <map>
 #include <tuple>
@@ -256,22 +257,24 @@ const Category* find_category(const std::vector<Category>& nodes, std::string_vi
   return nullptr;
 }
 
-bool is_unique_violation(const std::exception& error) {
-  const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error);
-  if (soci_error == nullptr) {
-    return false;
+core::Error taken(std::string_view constraint) {
+  struct Guarded {
+    std::string_view constraint;
+    const char* field;
+    const char* message;
+  };
+  static constexpr std::array<Guarded, 4> kGuarded{{
+      {kProductSlugKey, "slug", "A product with this slug exists."},
+      {kVariantSkuKey, "sku", "A variant with this SKU exists."},
+      {kCategorySlugKey, "slug", "A category with this slug exists."},
+      {kImagePathKey, "image", "The product already has this image."},
+  }};
+  for (const auto& g : kGuarded) {
+    if (g.constraint == constraint) {
+      return Error(ErrorCode::conflict, g.message, {core::FieldError{g.field, "already in use"}});
+    }
   }
-  const std::string& message = soci_error->get_error_message();
-  // SQLite: SOCI 4.0's SQLite backend gives no error category; the message tells a unique
-  // constraint from a CHECK or a foreign key.
-  if (message.find("UNIQUE constraint failed") != std::string::npos) {
-    return true;
-  }
-  // PostgreSQL: class 23 is every integrity rule; SQLSTATE 23505 itself sits in a type visible only
-  // with libpq's headers, so the server's message (lc_messages C, as the servers run) tells it.
-  return soci_error->get_error_category() == soci::soci_error::constraint_violation &&
-         (message.find("23505") != std::string::npos ||
-          message.find("duplicate key value violates unique constraint") != std::string::npos);
+  return db::UniqueViolation(std::string(constraint));
 }
 
 void set_attribute_facet(Facets& facets, const std::string& name, std::vector<FacetValue> values) {

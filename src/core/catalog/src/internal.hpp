@@ -3,15 +3,16 @@
 #pragma once
 
 #include <ecom/catalog/types.hpp>
+#include <ecom/db/database.hpp>
 #include <ecom/platform/error.hpp>
 
 #include <soci/soci.h>
 
 #include <cstdint>
-#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ecom::catalog::detail {
@@ -79,10 +80,26 @@ void set_attribute_facet(Facets& facets, const std::string& name, std::vector<Fa
 // Depth-first search of a tree; nullptr when absent.
 [[nodiscard]] const Category* find_category(const std::vector<Category>& nodes, std::string_view slug);
 
-// True for a unique constraint violation raised by the database (PostgreSQL SQLSTATE 23505, SQLite
-// "UNIQUE constraint failed"): a writer that lost a race for a slug or SKU it had checked, which
-// callers turn into conflict (409) rather than a 500. db::Database::transact already translates
-// errors from inside its transaction; this catches those raised elsewhere (a commit, a plain lease).
-[[nodiscard]] bool is_unique_violation(const std::exception& error);
+// The catalog's unique constraints, by the name db::UniqueViolation gives them (PostgreSQL's
+// default names; migrations/*/0003_catalog.sql and 0005_product_images.sql).
+inline constexpr const char* kProductSlugKey = "products_slug_key";
+inline constexpr const char* kVariantSkuKey = "variants_sku_key";
+inline constexpr const char* kCategorySlugKey = "categories_slug_key";
+inline constexpr const char* kImagePathKey = "product_images_product_id_path_key";
+
+// The conflict (409) for a value a unique constraint guards, naming its field ("slug", "sku",
+// "image"). Both the checks before a write and a write that lost a race afterwards (a UniqueViolation
+// from db) answer with it. A constraint the catalog does not know keeps db's generic message.
+[[nodiscard]] core::Error taken(std::string_view constraint);
+
+// db::Database::transact, with a unique violation turned into taken(its constraint).
+template <typename Fn>
+auto write(db::Database& db, std::string_view client, Fn&& fn) {
+  try {
+    return db.transact(client, std::forward<Fn>(fn));
+  } catch (const db::UniqueViolation& e) {
+    throw taken(e.constraint());
+  }
+}
 
 }  // namespace ecom::catalog::detail

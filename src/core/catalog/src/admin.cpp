@@ -72,14 +72,6 @@ constexpr const char* kDeleteAttributes = "DELETE FROM product_attributes WHERE 
 constexpr const char* kInsertAttribute =
     "INSERT INTO product_attributes (product_id, name, value) VALUES (:product_id, :name, :value)";
 constexpr const char* kSelectSkuOwner = "SELECT id, product_id FROM variants WHERE sku = :sku";
-constexpr const char* kInsertVariant =
-    "INSERT INTO variants (product_id, sku, title, options, price_amount, compare_at_amount, currency, "
-    "weight_grams, on_hand) VALUES (:product_id, :sku, :title, :options, :price, :compare_at, :currency, :weight, "
-    ":on_hand) RETURNING id";
-constexpr const char* kUpdateVariant =
-    "UPDATE variants SET sku = :sku, title = :title, options = :options, price_amount = :price,"
-    " compare_at_amount = :compare_at, currency = :currency, weight_grams = :weight, on_hand = :on_hand "
-    "WHERE id = :id";
 constexpr const char* kDeleteVariant = "DELETE FROM variants WHERE id = :id AND product_id = :product_id RETURNING id";
 
 constexpr const char* kSelectCategory = "SELECT parent_id, slug, name, position FROM categories WHERE id = :id";
@@ -267,26 +259,6 @@ void replace_attributes(soci::session& sql, long long id, const std::vector<Attr
     if (seen.emplace(a.name, a.value).second) {
       sql << kInsertAttribute, soci::use(id, "product_id"), soci::use(a.name, "name"), soci::use(a.value, "value");
     }
-  }
-}
-
-void write_variant(soci::session& sql, const char* query, long long key, const NewVariant& v, long long* new_id) {
-  const std::string options = detail::options_to_text(v.options);
-  const long long price = v.price.amount;
-  long long compare_at = v.compare_at ? v.compare_at->amount : 0;
-  soci::indicator compare_at_ind = v.compare_at ? soci::i_ok : soci::i_null;
-  const long long weight = v.weight_grams;
-  const long long on_hand = v.on_hand;
-  if (new_id != nullptr) {
-    sql << query, soci::use(key, "product_id"), soci::use(v.sku, "sku"), soci::use(v.title, "title"),
-        soci::use(options, "options"), soci::use(price, "price"), soci::use(compare_at, compare_at_ind, "compare_at"),
-        soci::use(v.price.currency, "currency"), soci::use(weight, "weight"), soci::use(on_hand, "on_hand"),
-        soci::into(*new_id);
-  } else {
-    sql << query, soci::use(v.sku, "sku"), soci::use(v.title, "title"), soci::use(options, "options"),
-        soci::use(price, "price"), soci::use(compare_at, compare_at_ind, "compare_at"),
-        soci::use(v.price.currency, "currency"), soci::use(weight, "weight"), soci::use(on_hand, "on_hand"),
-        soci::use(key, "id");
   }
 }
 
@@ -615,8 +587,7 @@ Product CatalogAdmin::add_variant(std::int64_t product_id, const NewVariant& var
     const long long pid = product_id;
     bump_version(sql, pid, expected_version);
     check_sku_free(sql, variant.sku);
-    long long new_id = 0;
-    write_variant(sql, kInsertVariant, pid, variant, &new_id);
+    detail::insert_variants(sql, db_.backend(), {detail::variant_row(pid, variant)});
     return detail::load_product(sql, pid, false);
   });
   cache_.invalidate_tag(product_tag(product_id));
@@ -647,7 +618,7 @@ Product CatalogAdmin::update_variant(std::int64_t product_id, std::int64_t varia
     if (merged.sku != it->sku) {
       check_sku_free(sql, merged.sku, variant_id);
     }
-    write_variant(sql, kUpdateVariant, variant_id, merged, nullptr);
+    detail::update_variant(sql, variant_id, detail::variant_row(pid, merged));
     return detail::load_product(sql, pid, false);
   });
   cache_.invalidate_tag(product_tag(product_id));
@@ -1177,11 +1148,7 @@ ImportReport CatalogAdmin::import_csv(std::string_view text, std::string_view cl
     int set_compare_at = has(col_compare_at) ? 1 : 0;
     int set_weight = has(col_weight) && variants_possible ? 1 : 0;
     int set_on_hand = has(col_on_hand) && variants_possible ? 1 : 0;
-    soci::statement insert_variant =
-        (sql.prepare << kInsertVariant, soci::use(product_id, "product_id"), soci::use(sku, "sku"),
-         soci::use(variant_title, "title"), soci::use(options, "options"), soci::use(price, "price"),
-         soci::use(compare_at, compare_at_ind, "compare_at"), soci::use(currency, "currency"),
-         soci::use(weight, "weight"), soci::use(on_hand, "on_hand"), soci::into(new_id));
+    std::vector<detail::VariantRow> new_variants;  // inserted together once their products exist
     soci::statement update_variant =
         (sql.prepare << kImportUpdateVariant, soci::use(price, "price"), soci::use(currency, "currency"),
          soci::use(set_variant_title, "set_title"), soci::use(variant_title, "title"),
@@ -1244,11 +1211,12 @@ ImportReport CatalogAdmin::import_csv(std::string_view text, std::string_view cl
           update_variant.execute(true);
           ++report.variants_updated;
         } else {
-          insert_variant.execute(true);
+          new_variants.push_back(detail::variant_row(product_id, v.variant));
           ++report.variants_created;
         }
       }
     }
+    detail::insert_variants(sql, db_.backend(), new_variants);
   });
   for (const auto id : updated_ids) {
     cache_.invalidate_tag(product_tag(id));

@@ -2,6 +2,7 @@
 // seed): validation, cache tags and loading rows into the public types. Private to the module.
 #pragma once
 
+#include <ecom/catalog/catalog.hpp>
 #include <ecom/catalog/types.hpp>
 #include <ecom/db/database.hpp>
 #include <ecom/platform/error.hpp>
@@ -79,6 +80,35 @@ void set_attribute_facet(Facets& facets, const std::string& name, std::vector<Fa
 [[nodiscard]] std::vector<Category> load_tree(soci::session& sql);
 // Depth-first search of a tree; nullptr when absent.
 [[nodiscard]] const Category* find_category(const std::vector<Category>& nodes, std::string_view slug);
+
+// One variant as it is stored: the one row type every writer of variants fills (the admin, the
+// CSV import, the seed), bound by one function for each statement.
+struct VariantRow {
+  long long product_id = 0;
+  std::string sku;
+  std::string title;
+  std::string options;  // a JSON object (options_to_text)
+  long long price = 0;
+  std::optional<long long> compare_at;  // in the price's currency
+  std::string currency;
+  long long weight_grams = 0;
+  long long on_hand = 0;
+};
+[[nodiscard]] VariantRow variant_row(long long product_id, const NewVariant& variant);
+
+// Inserts rows in one statement, in their order (ids come from the table's sequence). SQLite binds
+// each column as a vector (SOCI's bulk binding); PostgreSQL binds each as one array and unnests
+// them, since SOCI's bulk binding there costs a round trip per row (most of a minute for the
+// seed's 100,000 products).
+void insert_variants(soci::session& sql, db::Backend backend, const std::vector<VariantRow>& rows);
+// Rewrites every column of variant id (but product_id) from row.
+void update_variant(soci::session& sql, long long id, const VariantRow& row);
+
+// PostgreSQL array literals for binding a column as one value: texts quoted, with backslash and
+// double quote escaped; a null where nulls says so.
+[[nodiscard]] std::string pg_array(const std::vector<std::string>& values);
+[[nodiscard]] std::string pg_array(const std::vector<long long>& values,
+                                   const std::vector<soci::indicator>* nulls = nullptr);
 
 // The catalog's unique constraints, by the name db::UniqueViolation gives them (PostgreSQL's
 // default names; migrations/*/0003_catalog.sql and 0005_product_images.sql).

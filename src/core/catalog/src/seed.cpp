@@ -1,7 +1,10 @@
 // Demo data: see seed.hpp. Rows go in through prepared statements with bound values, one
 // transaction per batch of products (SQLite: SOCI bulk binding of vectors; PostgreSQL: one
-// unnest() of bound arrays per table), with ids assigned here so that variants, categories and
-// attributes can refer to their product without reading ids back row by row.
+// unnest() of bound arrays per table), with product ids assigned here so that variants, categories
+// and attributes can refer to their product without reading ids back row by row. Variants go in
+// through the catalog's one variant insert (detail::insert_variants).
+#include "internal.hpp"
+
 #include <ecom/catalog/seed.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/storage/placeholder.hpp>
@@ -25,11 +28,12 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
+using detail::now_us;
+using detail::pg_array;
 
 constexpr const char* kCountProducts = "SELECT COUNT(*) FROM products";
 constexpr const char* kCountCategories = "SELECT COUNT(*) FROM categories";
 constexpr const char* kMaxProductId = "SELECT COALESCE(MAX(id), 0) FROM products";
-constexpr const char* kMaxVariantId = "SELECT COALESCE(MAX(id), 0) FROM variants";
 constexpr const char* kFindCategory = "SELECT id FROM categories WHERE slug = :slug";
 constexpr const char* kInsertCategory =
     "INSERT INTO categories (parent_id, slug, name, position) VALUES (:parent_id, :slug, :name, :position)";
@@ -39,10 +43,6 @@ constexpr const char* kInsertProduct =
     ":created_at, :updated_at, 1)";
 constexpr const char* kInsertProductCategory =
     "INSERT INTO product_categories (product_id, category_id) VALUES (:product_id, :category_id)";
-constexpr const char* kInsertVariant =
-    "INSERT INTO variants (id, product_id, sku, title, options, price_amount, compare_at_amount, currency, "
-    "weight_grams, on_hand) VALUES (:id, :product_id, :sku, :title, :options, :price, :compare_at, :currency, "
-    ":weight, :on_hand)";
 constexpr const char* kInsertAttribute =
     "INSERT INTO product_attributes (product_id, name, value) VALUES (:product_id, :name, :value)";
 constexpr const char* kInsertImage =
@@ -61,12 +61,6 @@ constexpr const char* kPgInsertProducts =
 constexpr const char* kPgInsertProductCategories =
     "INSERT INTO product_categories (product_id, category_id) SELECT * FROM unnest(CAST(:product_id AS bigint[]), "
     "CAST(:category_id AS bigint[]))";
-constexpr const char* kPgInsertVariants =
-    "INSERT INTO variants (id, product_id, sku, title, options, price_amount, compare_at_amount, currency, "
-    "weight_grams, on_hand) SELECT * FROM unnest(CAST(:id AS bigint[]), CAST(:product_id AS bigint[]), "
-    "CAST(:sku AS text[]), CAST(:title AS text[]), CAST(:options AS text[]), CAST(:price AS bigint[]), "
-    "CAST(:compare_at AS bigint[]), CAST(:currency AS text[]), CAST(:weight AS bigint[]), "
-    "CAST(:on_hand AS bigint[]))";
 constexpr const char* kPgInsertAttributes =
     "INSERT INTO product_attributes (product_id, name, value) SELECT * FROM unnest(CAST(:product_id AS bigint[]), "
     "CAST(:name AS text[]), CAST(:value AS text[]))";
@@ -78,8 +72,6 @@ constexpr const char* kPgInsertImages =
 // Explicit ids do not move PostgreSQL's sequences; later inserts by the admin would collide.
 constexpr const char* kSyncProductSequence =
     "SELECT setval(pg_get_serial_sequence('products', 'id'), (SELECT MAX(id) FROM products))";
-constexpr const char* kSyncVariantSequence =
-    "SELECT setval(pg_get_serial_sequence('variants', 'id'), (SELECT MAX(id) FROM variants))";
 
 // About 3,500 variant and 3,000 attribute rows per transaction: large enough that commits do not
 // dominate, small enough that a failure loses little and locks are held briefly.
@@ -413,11 +405,6 @@ std::string slugify(std::string_view text) {
   return out;
 }
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct LeafRef {
   const Department* department = nullptr;
   const Leaf* leaf = nullptr;
@@ -472,17 +459,7 @@ struct Batch {
   std::vector<long long> link_product;
   std::vector<long long> link_category;
 
-  std::vector<long long> variant_id;
-  std::vector<long long> variant_product;
-  std::vector<std::string> sku;
-  std::vector<std::string> variant_title;
-  std::vector<std::string> options;
-  std::vector<long long> price;
-  std::vector<long long> compare_at;
-  std::vector<soci::indicator> compare_at_ind;
-  std::vector<std::string> currency;
-  std::vector<long long> weight;
-  std::vector<long long> on_hand;
+  std::vector<detail::VariantRow> variants;
 
   std::vector<long long> attribute_product;
   std::vector<std::string> attribute_name;
@@ -522,7 +499,7 @@ struct Generator {
     }
   }
 
-  void product(Batch& b, long long id, long long& next_variant_id, std::int64_t index) {
+  void product(Batch& b, long long id, std::int64_t index) {
     const LeafRef& ref = leaves[bounded(rng, leaves.size())];
     const Leaf& leaf = *ref.leaf;
     const std::string_view brand = pick(rng, kBrands);
@@ -586,17 +563,18 @@ struct Generator {
       const std::string_view variant_colour = kColours[(colour_start + uk / sizes) % kColours.size()];
       // The largest size costs a little more, as it does in real shops.
       const std::int64_t price = base_price + ((size_start + uk) % sizes == sizes - 1 ? 200 : 0);
-      b.variant_id.push_back(next_variant_id++);
-      b.variant_product.push_back(id);
-      b.sku.push_back(fmt::format("{}-{}-{:06}-{}", ref.department->sku_prefix, seed, id, k + 1));
-      b.variant_title.push_back(fmt::format("{} / {}", size, variant_colour));
-      b.options.push_back(fmt::format(R"({{"colour":"{}","size":"{}"}})", variant_colour, size));
-      b.price.push_back(price);
-      b.compare_at.push_back(on_sale ? compare_at + (price - base_price) : 0);
-      b.compare_at_ind.push_back(on_sale ? soci::i_ok : soci::i_null);
-      b.currency.emplace_back(kCurrency);
-      b.weight.push_back(weight + (price - base_price) / 10);
-      b.on_hand.push_back(bounded(rng, 100) < kOutOfStockPercent ? 0 : in_range(rng, 1, 200));
+      detail::VariantRow& v = b.variants.emplace_back();
+      v.product_id = id;
+      v.sku = fmt::format("{}-{}-{:06}-{}", ref.department->sku_prefix, seed, id, k + 1);
+      v.title = fmt::format("{} / {}", size, variant_colour);
+      v.options = fmt::format(R"({{"colour":"{}","size":"{}"}})", variant_colour, size);
+      v.price = price;
+      if (on_sale) {
+        v.compare_at = compare_at + (price - base_price);
+      }
+      v.currency = kCurrency;
+      v.weight_grams = weight + (price - base_price) / 10;
+      v.on_hand = bounded(rng, 100) < kOutOfStockPercent ? 0 : in_range(rng, 1, 200);
     }
   }
 };
@@ -615,14 +593,7 @@ void write_batch(soci::session& sql, Batch& b) {
                           soci::use(b.link_category, "category_id"));
     st.execute(true);
   }
-  {
-    soci::statement st =
-        (sql.prepare << kInsertVariant, soci::use(b.variant_id, "id"), soci::use(b.variant_product, "product_id"),
-         soci::use(b.sku, "sku"), soci::use(b.variant_title, "title"), soci::use(b.options, "options"),
-         soci::use(b.price, "price"), soci::use(b.compare_at, b.compare_at_ind, "compare_at"),
-         soci::use(b.currency, "currency"), soci::use(b.weight, "weight"), soci::use(b.on_hand, "on_hand"));
-    st.execute(true);
-  }
+  detail::insert_variants(sql, db::Backend::sqlite, b.variants);
   {
     soci::statement st = (sql.prepare << kInsertAttribute, soci::use(b.attribute_product, "product_id"),
                           soci::use(b.attribute_name, "name"), soci::use(b.attribute_value, "value"));
@@ -635,39 +606,6 @@ void write_batch(soci::session& sql, Batch& b) {
          soci::use(b.image_position, "position"), soci::use(b.image_created_at, "created_at"));
     st.execute(true);
   }
-}
-
-// PostgreSQL array literals: every text element quoted, with backslash and double quote escaped.
-std::string pg_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out += i == 0 ? "\"" : ",\"";
-    for (const char ch : values[i]) {
-      if (ch == '"' || ch == '\\') {
-        out += '\\';
-      }
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-std::string pg_array(const std::vector<long long>& values, const std::vector<soci::indicator>* nulls = nullptr) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) {
-      out += ',';
-    }
-    if (nulls != nullptr && (*nulls)[i] == soci::i_null) {
-      out += "NULL";
-    } else {
-      out += std::to_string(values[i]);
-    }
-  }
-  out += '}';
-  return out;
 }
 
 void write_batch_pg(soci::session& sql, const Batch& b) {
@@ -687,20 +625,7 @@ void write_batch_pg(soci::session& sql, const Batch& b) {
   const std::string link_category = pg_array(b.link_category);
   sql << kPgInsertProductCategories, soci::use(link_product, "product_id"), soci::use(link_category, "category_id");
 
-  const std::string variant_id = pg_array(b.variant_id);
-  const std::string variant_product = pg_array(b.variant_product);
-  const std::string sku = pg_array(b.sku);
-  const std::string variant_title = pg_array(b.variant_title);
-  const std::string options = pg_array(b.options);
-  const std::string price = pg_array(b.price);
-  const std::string compare_at = pg_array(b.compare_at, &b.compare_at_ind);
-  const std::string currency = pg_array(b.currency);
-  const std::string weight = pg_array(b.weight);
-  const std::string on_hand = pg_array(b.on_hand);
-  sql << kPgInsertVariants, soci::use(variant_id, "id"), soci::use(variant_product, "product_id"),
-      soci::use(sku, "sku"), soci::use(variant_title, "title"), soci::use(options, "options"),
-      soci::use(price, "price"), soci::use(compare_at, "compare_at"), soci::use(currency, "currency"),
-      soci::use(weight, "weight"), soci::use(on_hand, "on_hand");
+  detail::insert_variants(sql, db::Backend::postgresql, b.variants);
 
   const std::string attribute_product = pg_array(b.attribute_product);
   const std::string attribute_name = pg_array(b.attribute_name);
@@ -755,7 +680,6 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
       std::mt19937_64(options.seed), leaves, options.seed, options.append, now_us() - options.products * 1'000'000,
       options.storage != nullptr};
   long long next_product_id = scalar(db, kMaxProductId) + 1;
-  long long next_variant_id = scalar(db, kMaxVariantId) + 1;
   SeedResult result;
   const std::int64_t batches = (options.products + kBatchProducts - 1) / kBatchProducts;
   for (std::int64_t batch = 0; batch < batches; ++batch) {
@@ -763,7 +687,7 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
     const std::int64_t first = batch * kBatchProducts;
     const std::int64_t last = std::min(options.products, first + kBatchProducts);
     for (std::int64_t i = first; i < last; ++i) {
-      gen.product(b, next_product_id++, next_variant_id, i);
+      gen.product(b, next_product_id++, i);
     }
     if (db.backend() == db::Backend::postgresql) {
       db.transact("", [&b](soci::session& sql) { write_batch_pg(sql, b); });
@@ -771,14 +695,13 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
       db.transact("", [&b](soci::session& sql) { write_batch(sql, b); });
     }
     result.products += last - first;
-    result.variants += static_cast<std::int64_t>(b.variant_id.size());
+    result.variants += static_cast<std::int64_t>(b.variants.size());
     result.images += static_cast<std::int64_t>(b.image_product.size());
   }
   if (db.backend() == db::Backend::postgresql && result.products > 0) {
     db.transact("", [](soci::session& sql) {
       long long ignored = 0;
       sql << kSyncProductSequence, soci::into(ignored);
-      sql << kSyncVariantSequence, soci::into(ignored);
     });
   }
   result.categories = scalar(db, kCountCategories);

@@ -209,7 +209,7 @@ void check_money(const Money& money, const std::string& field) {
     throw invalid(field, "must not be negative");
   }
   if (!valid_currency(money.currency)) {
-    throw invalid(field, "currency must be an ISO 4217 code of three capital letters");
+    throw invalid(field + ".currency", "must be an ISO 4217 code of three capital letters");
   }
 }
 

@@ -41,8 +41,8 @@ inline constexpr const char* kListingsTag = "listings";
 
 // unprocessable naming the field.
 [[nodiscard]] core::Error invalid(std::string field, std::string reason);
-// unprocessable naming "price" / "compare_at_price" for a negative amount, a malformed currency or
-// a compare-at price in another currency.
+// unprocessable naming "price" / "compare_at_price" for a negative amount or a compare-at price in
+// another currency, and "price.currency" / "compare_at_price.currency" for a malformed currency.
 void check_money(const Money& money, const std::string& field);
 void check_prices(const Money& price, const std::optional<Money>& compare_at);
 

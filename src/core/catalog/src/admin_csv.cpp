@@ -212,6 +212,495 @@ void add_error(Problems& problems, std::size_t row, const Error& e, const std::s
   problems.add(row, column_of(e.details().front().name, variant), e.details().front().reason);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The import's phases: parse (the file and its header), validate (every cell, offline), plan
+// (against the database: categories exist, SKUs are new or this product's), apply (the writes).
+// Each phase reports every problem it finds before the next starts; nothing is written unless all
+// pass.
+
+// The parsed file and where each known column is.
+struct Sheet {
+  std::vector<csv::Record> records;  // records[0] is the header
+  std::array<std::optional<std::size_t>, col_count> index{};
+  bool variants_possible = false;  // the file has a sku column
+  [[nodiscard]] bool has(Column c) const { return index.at(c).has_value(); }
+};
+
+// One data row: its cells by column.
+struct RowCells {
+  const Sheet& sheet;
+  const csv::Record& record;
+  std::size_t row = 0;  // the record number, the header being 1
+  [[nodiscard]] bool has(Column c) const { return sheet.has(c); }
+  [[nodiscard]] const std::string& cell(Column c) const { return record.at(*sheet.index.at(c)); }
+};
+
+using CategoryIds = std::map<std::string, long long, std::less<>>;
+
+// Parse: the CSV syntax and the header (known names, each once; slug and title required).
+Sheet parse_sheet(std::string_view text, Problems& problems) {
+  csv::Limits limits;
+  limits.max_records = kMaxImportRows + 1;
+  auto parsed = csv::parse(text, limits);
+  for (const auto& e : parsed.errors) {
+    problems.add(e.record, "", e.message);
+  }
+  problems.raise_if_any();
+  Sheet sheet;
+  sheet.records = std::move(parsed.records);
+  if (sheet.records.empty()) {
+    problems.add(1, "", "the file is empty: the first row must name the columns");
+    problems.raise();
+  }
+  const auto& names = csv_columns();
+  auto& index = sheet.index;
+  const auto& records = sheet.records;
+  for (std::size_t i = 0; i < records.front().size(); ++i) {
+    const auto& name = records.front()[i];
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      problems.add(1, name, "unknown column");
+      continue;
+    }
+    auto& slot = index.at(static_cast<std::size_t>(it - names.begin()));
+    if (slot) {
+      problems.add(1, name, "column given twice");
+    }
+    slot = i;
+  }
+  for (const auto column : {col_slug, col_title}) {
+    if (!index.at(column)) {
+      problems.add(1, names.at(column), "required column missing");
+    }
+  }
+  sheet.variants_possible = index.at(col_sku).has_value();
+  if (!sheet.variants_possible) {
+    for (const auto column :
+         {col_variant_title, col_options, col_price, col_compare_at, col_currency, col_weight, col_on_hand}) {
+      if (index.at(column)) {
+        problems.add(1, names.at(column), "needs the sku column");
+      }
+    }
+  }
+  problems.raise_if_any();
+
+  return sheet;
+}
+
+// Validate: the product columns of a product's first row.
+ImportProduct read_product(const RowCells& r, Problems& problems) {
+  ImportProduct p;
+  p.first_row = r.row;
+  p.first = &r.record;
+  p.fields.slug = r.cell(col_slug);
+  p.fields.title = r.cell(col_title);
+  const auto check = [&](const std::function<void()>& fn, const char* column) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      add_error(problems, r.row, e, column);
+    }
+  };
+  check([&] { check_title(p.fields.title); }, "title");
+  if (r.has(col_description)) {
+    p.fields.description = r.cell(col_description);
+    check([&] { check_length(p.fields.description, kMaxDescription, "description"); }, "description");
+  }
+  if (r.has(col_status) && !r.cell(col_status).empty()) {
+    const auto status = status_from_string(r.cell(col_status));
+    if (!status) {
+      problems.add(r.row, "status", "must be draft, active or archived");
+    } else {
+      p.fields.status = *status;
+      p.status_given = true;
+    }
+  }
+  if (r.has(col_seo_title)) {
+    p.fields.seo_title = r.cell(col_seo_title);
+    check([&] { check_length(p.fields.seo_title, kMaxSeoTitle, "seo_title"); }, "seo_title");
+  }
+  if (r.has(col_seo_description)) {
+    p.fields.seo_description = r.cell(col_seo_description);
+    check([&] { check_length(p.fields.seo_description, kMaxSeoDescription, "seo_description"); }, "seo_description");
+  }
+  if (r.has(col_categories)) {
+    p.fields.category_slugs = split_bars(r.cell(col_categories));
+    for (const auto& category : p.fields.category_slugs) {
+      if (!valid_slug(category)) {
+        problems.add(r.row, "categories", "not a category slug: \"" + category + "\"");
+      }
+    }
+    if (p.fields.category_slugs.size() > kMaxListEntries) {
+      problems.add(r.row, "categories", "at most " + std::to_string(kMaxListEntries) + " categories");
+    }
+  }
+  if (r.has(col_attributes)) {
+    std::string reason;
+    if (auto pairs = parse_pairs(r.cell(col_attributes), reason)) {
+      for (auto& [name, value] : *pairs) {
+        p.fields.attributes.push_back(Attribute{std::move(name), std::move(value)});
+      }
+      check([&] { check_attributes(p.fields.attributes); }, "attributes");
+    } else {
+      problems.add(r.row, "attributes", reason);
+    }
+  }
+  return p;
+}
+
+// Later rows of a product repeat its columns exactly: a differing cell is a mistake, not an update
+// that one of the rows would silently win.
+void check_repeat(const RowCells& r, const ImportProduct& first, Problems& problems) {
+  for (const auto c :
+       {col_title, col_description, col_status, col_seo_title, col_seo_description, col_categories, col_attributes}) {
+    if (r.has(c) && r.cell(c) != first.first->at(*r.sheet.index.at(c))) {
+      problems.add(r.row, csv_columns().at(c),
+                   "differs from row " + std::to_string(first.first_row) + " of the same product");
+    }
+  }
+}
+
+// Validate: the variant columns of a row; nullopt when the row has no variant (or its sku is
+// missing). sku_rows: the row of each SKU seen so far.
+std::optional<ImportVariant> read_variant(const RowCells& r, std::map<std::string, std::size_t, std::less<>>& sku_rows,
+                                          Problems& problems) {
+  const std::string& sku = r.cell(col_sku);
+  if (sku.empty()) {
+    for (const auto c :
+         {col_variant_title, col_options, col_price, col_compare_at, col_currency, col_weight, col_on_hand}) {
+      if (r.has(c) && !r.cell(c).empty()) {
+        problems.add(r.row, "sku", "required when the r.row has variant columns (" + csv_columns().at(c) + ")");
+        break;
+      }
+    }
+    return std::nullopt;
+  }
+  const auto [sku_at, sku_new] = sku_rows.emplace(sku, r.row);
+  if (!sku_new) {
+    problems.add(r.row, "sku", "given twice (also on r.row " + std::to_string(sku_at->second) + ")");
+  }
+  ImportVariant v;
+  v.row = r.row;
+  v.variant.sku = sku;
+  if (sku.size() > kMaxName) {
+    problems.add(r.row, "sku", "must be at most " + std::to_string(kMaxName) + " bytes");
+  }
+  if (r.has(col_variant_title)) {
+    v.variant.title = r.cell(col_variant_title);
+    if (v.variant.title.size() > kMaxTitle) {
+      problems.add(r.row, "variant_title", "must be at most " + std::to_string(kMaxTitle) + " bytes");
+    }
+  }
+  if (r.has(col_options)) {
+    std::string reason;
+    if (auto pairs = parse_pairs(r.cell(col_options), reason)) {
+      std::sort(pairs->begin(), pairs->end());
+      v.variant.options = std::move(*pairs);
+    } else {
+      problems.add(r.row, "options", reason);
+    }
+  }
+  bool money_ok = true;
+  const auto amount = [&](Column c, bool required) -> std::optional<long long> {
+    if (!r.has(c) || r.cell(c).empty()) {
+      if (required) {
+        problems.add(r.row, csv_columns().at(c), "required for a variant");
+        money_ok = false;
+      }
+      return std::nullopt;
+    }
+    auto value = parse_count(r.cell(c));
+    if (!value) {
+      problems.add(r.row, csv_columns().at(c), "must be a whole number of minor units, 0 or more (1999 is 19.99)");
+      money_ok = false;
+    }
+    return value;
+  };
+  const auto price = amount(col_price, true);
+  const auto compare_at = amount(col_compare_at, false);
+  std::string currency = r.has(col_currency) ? r.cell(col_currency) : "";
+  if (currency.empty()) {
+    problems.add(r.row, "currency", "required for a variant");
+  } else if (!detail::valid_currency(currency)) {
+    problems.add(r.row, "currency", "must be an ISO 4217 code of three capital letters");
+  } else if (money_ok && price) {
+    v.variant.price = Money{*price, currency};
+    if (compare_at) {
+      v.variant.compare_at = Money{*compare_at, currency};
+    }
+  }
+  for (const auto c : {col_weight, col_on_hand}) {
+    if (r.has(c) && !r.cell(c).empty()) {
+      const auto value = parse_count(r.cell(c));
+      if (!value) {
+        problems.add(r.row, csv_columns().at(c), "must be a whole number, 0 or more");
+      } else {
+        (c == col_weight ? v.variant.weight_grams : v.variant.on_hand) = *value;
+      }
+    }
+  }
+  std::set<std::string> option_names;
+  for (const auto& [name, value] : v.variant.options) {
+    if (!option_names.insert(name).second) {
+      problems.add(r.row, "options", "option " + name + " given twice");
+    } else if (name.size() > kMaxName || value.size() > kMaxValue) {
+      problems.add(
+          r.row, "options",
+          "option names are at most " + std::to_string(kMaxName) + " bytes, values " + std::to_string(kMaxValue));
+    }
+  }
+  return v;
+}
+
+struct ImportRows {
+  std::vector<ImportProduct> products;  // grouped by slug, in order of first appearance
+  std::size_t data_rows = 0;
+};
+
+// Validate: every row and cell, without the database.
+ImportRows validate_rows(const Sheet& sheet, Problems& problems) {
+  ImportRows out;
+  std::map<std::string, std::size_t, std::less<>> by_slug;
+  std::map<std::string, std::size_t, std::less<>> sku_rows;
+  const auto& records = sheet.records;
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    const RowCells r{sheet, records[i], i + 1};
+    if (r.record.size() == 1 && r.record.front().empty()) {
+      continue;  // a blank line
+    }
+    ++out.data_rows;
+    if (r.record.size() != records.front().size()) {
+      problems.add(r.row, "",
+                   "has " + std::to_string(r.record.size()) + " fields; the header has " +
+                       std::to_string(records.front().size()));
+      continue;
+    }
+    const std::string& slug = r.cell(col_slug);
+    if (!valid_slug(slug)) {
+      problems.add(r.row, "slug", "use lower-case letters, digits and single dashes (at most 120)");
+      continue;
+    }
+    auto [at, inserted] = by_slug.emplace(slug, out.products.size());
+    if (inserted) {
+      out.products.push_back(read_product(r, problems));
+    } else {
+      check_repeat(r, out.products.at(at->second), problems);
+    }
+    if (sheet.variants_possible) {
+      if (auto v = read_variant(r, sku_rows, problems)) {
+        out.products.at(at->second).variants.push_back(std::move(*v));
+      }
+    }
+  }
+  if (out.data_rows == 0) {
+    problems.add(1, "", "the file has no rows below the header");
+  }
+  problems.raise_if_any();
+  return out;
+}
+
+// Plan: which products and variants exist (to update) and which are new; every check against the
+// database before any write. Returns the category ids by slug.
+CategoryIds plan_import(soci::session& sql, std::vector<ImportProduct>& products, Problems& problems) {
+  // Checks against the database (every one before any write): categories exist, and each SKU is
+  // new or already belongs to the row's product.
+  CategoryIds categories;
+  {
+    long long id = 0;
+    std::string slug;
+    soci::statement st = (sql.prepare << "SELECT id, slug FROM categories", soci::into(id), soci::into(slug));
+    st.execute();
+    while (st.fetch()) {
+      categories.emplace(slug, id);
+    }
+  }
+  std::string lookup_slug;
+  long long found_id = 0;
+  soci::statement find_product =
+      (sql.prepare << kSelectProductIdBySlug, soci::into(found_id), soci::use(lookup_slug, "slug"));
+  std::string lookup_sku;
+  long long sku_variant = 0;
+  long long sku_product = 0;
+  soci::statement find_sku =
+      (sql.prepare << kSelectSkuOwner, soci::into(sku_variant), soci::into(sku_product), soci::use(lookup_sku, "sku"));
+  for (auto& p : products) {
+    lookup_slug = p.fields.slug;
+    if (find_product.execute(true)) {
+      p.existing_id = found_id;
+    }
+    for (const auto& category : p.fields.category_slugs) {
+      if (valid_slug(category) && !categories.contains(category)) {
+        problems.add(p.first_row, "categories", "no such category: " + category);
+      }
+    }
+    for (auto& v : p.variants) {
+      lookup_sku = v.variant.sku;
+      if (!find_sku.execute(true)) {
+        continue;
+      }
+      if (p.existing_id == 0 || sku_product != p.existing_id) {
+        problems.add(v.row, "sku", "already used by another product's variant");
+      } else {
+        v.existing_id = sku_variant;
+      }
+    }
+  }
+  problems.raise_if_any();
+
+  return categories;
+}
+
+// Apply: one prepared statement of each kind, bound to the members below and executed once per
+// product or variant, so 10,000 rows cost 10,000 executions, not parses. A column missing from the
+// file keeps the stored value (the set_* flags).
+struct ImportWriter {
+  ImportWriter(soci::session& sql, const Sheet& import_sheet, const CategoryIds& category_ids)
+      : sheet(import_sheet),
+        categories(category_ids),
+        set_description(import_sheet.has(col_description) ? 1 : 0),
+        set_seo_title(import_sheet.has(col_seo_title) ? 1 : 0),
+        set_seo_description(import_sheet.has(col_seo_description) ? 1 : 0),
+        set_variant_title(import_sheet.has(col_variant_title) ? 1 : 0),
+        set_options(import_sheet.has(col_options) ? 1 : 0),
+        set_compare_at(import_sheet.has(col_compare_at) ? 1 : 0),
+        set_weight(import_sheet.has(col_weight) && import_sheet.variants_possible ? 1 : 0),
+        set_on_hand(import_sheet.has(col_on_hand) && import_sheet.variants_possible ? 1 : 0),
+        insert_product((sql.prepare << kInsertProduct, soci::use(slug, "slug"), soci::use(title, "title"),
+                        soci::use(description, "description"), soci::use(status, "status"),
+                        soci::use(seo_title, "seo_title"), soci::use(seo_description, "seo_description"),
+                        soci::use(now, "created_at"), soci::use(now, "updated_at"), soci::into(new_id))),
+        update_product((
+            sql.prepare << kImportUpdateProduct, soci::use(title, "title"),
+            soci::use(set_description, "set_description"), soci::use(description, "description"),
+            soci::use(set_status, "set_status"), soci::use(status, "status"), soci::use(set_seo_title, "set_seo_title"),
+            soci::use(seo_title, "seo_title"), soci::use(set_seo_description, "set_seo_description"),
+            soci::use(seo_description, "seo_description"), soci::use(now, "now"), soci::use(product_id, "id"))),
+        delete_categories((sql.prepare << kDeleteProductCategories, soci::use(product_id, "product_id"))),
+        insert_category((sql.prepare << kInsertProductCategory, soci::use(product_id, "product_id"),
+                         soci::use(category_id, "category_id"))),
+        delete_attributes((sql.prepare << kDeleteAttributes, soci::use(product_id, "product_id"))),
+        insert_attribute((sql.prepare << kInsertAttribute, soci::use(product_id, "product_id"),
+                          soci::use(attribute_name, "name"), soci::use(attribute_value, "value"))),
+        update_variant((sql.prepare << kImportUpdateVariant, soci::use(price, "price"), soci::use(currency, "currency"),
+                        soci::use(set_variant_title, "set_title"), soci::use(variant_title, "title"),
+                        soci::use(set_options, "set_options"), soci::use(options, "options"),
+                        soci::use(set_compare_at, "set_compare_at"),
+                        soci::use(compare_at, compare_at_ind, "compare_at"), soci::use(set_weight, "set_weight"),
+                        soci::use(weight, "weight"), soci::use(set_on_hand, "set_on_hand"),
+                        soci::use(on_hand, "on_hand"), soci::use(variant_id, "id"))) {}
+
+  // Writes one product: its row, its categories and attributes (when the file has those columns),
+  // updates its existing variants and queues its new ones (new_variants).
+  void write(const ImportProduct& p, ImportReport& report, std::vector<long long>& updated_ids) {
+    slug = p.fields.slug;
+    title = p.fields.title;
+    description = p.fields.description;
+    status = to_string(p.fields.status);
+    set_status = p.status_given ? 1 : 0;
+    seo_title = p.fields.seo_title;
+    seo_description = p.fields.seo_description;
+    if (p.existing_id != 0) {
+      product_id = p.existing_id;
+      update_product.execute(true);
+      updated_ids.push_back(product_id);
+      ++report.products_updated;
+    } else {
+      insert_product.execute(true);
+      product_id = new_id;
+      ++report.products_created;
+    }
+    if (sheet.has(col_categories)) {
+      delete_categories.execute(true);
+      std::set<long long> seen;
+      for (const auto& category : p.fields.category_slugs) {
+        category_id = categories.at(category);
+        if (seen.insert(category_id).second) {
+          insert_category.execute(true);
+        }
+      }
+    }
+    if (sheet.has(col_attributes)) {
+      delete_attributes.execute(true);
+      std::set<std::pair<std::string, std::string>> seen;
+      for (const auto& a : p.fields.attributes) {
+        if (seen.emplace(a.name, a.value).second) {
+          attribute_name = a.name;
+          attribute_value = a.value;
+          insert_attribute.execute(true);
+        }
+      }
+    }
+    for (const auto& v : p.variants) {
+      write(v, report);
+    }
+  }
+
+  void write(const ImportVariant& v, ImportReport& report) {
+    if (v.existing_id == 0) {
+      new_variants.push_back(detail::variant_row(product_id, v.variant));
+      ++report.variants_created;
+      return;
+    }
+    sku = v.variant.sku;
+    variant_title = v.variant.title;
+    options = detail::options_to_text(v.variant.options);
+    price = v.variant.price.amount;
+    currency = v.variant.price.currency;
+    compare_at = v.variant.compare_at ? v.variant.compare_at->amount : 0;
+    compare_at_ind = v.variant.compare_at ? soci::i_ok : soci::i_null;
+    weight = v.variant.weight_grams;
+    on_hand = v.variant.on_hand;
+    variant_id = v.existing_id;
+    update_variant.execute(true);
+    ++report.variants_updated;
+  }
+
+  const Sheet& sheet;
+  const CategoryIds& categories;
+  std::vector<detail::VariantRow> new_variants;  // inserted together once their products exist
+
+  const long long now = now_us();
+  long long product_id = 0;
+  long long new_id = 0;
+  std::string slug;
+  std::string title;
+  std::string description;
+  std::string status;
+  std::string seo_title;
+  std::string seo_description;
+  long long category_id = 0;
+  std::string attribute_name;
+  std::string attribute_value;
+  long long variant_id = 0;
+  std::string sku;
+  std::string variant_title;
+  std::string options;
+  long long price = 0;
+  long long compare_at = 0;
+  soci::indicator compare_at_ind = soci::i_null;
+  std::string currency;
+  long long weight = 0;
+  long long on_hand = 0;
+  int set_status = 0;
+  int set_description;
+  int set_seo_title;
+  int set_seo_description;
+  int set_variant_title;
+  int set_options;
+  int set_compare_at;
+  int set_weight;
+  int set_on_hand;
+
+  // Last: they bind the members above.
+  soci::statement insert_product;
+  soci::statement update_product;
+  soci::statement delete_categories;
+  soci::statement insert_category;
+  soci::statement delete_attributes;
+  soci::statement insert_attribute;
+  soci::statement update_variant;
+};
+
 }  // namespace
 
 ImportError::ImportError(std::vector<ImportProblem> problems, bool truncated)
@@ -231,413 +720,18 @@ const std::vector<std::string>& csv_columns() {
 
 ImportReport CatalogAdmin::import_csv(std::string_view text, std::string_view client) {
   Problems problems;
-  csv::Limits limits;
-  limits.max_records = kMaxImportRows + 1;
-  auto parsed = csv::parse(text, limits);
-  for (const auto& e : parsed.errors) {
-    problems.add(e.record, "", e.message);
-  }
-  problems.raise_if_any();
-  auto& records = parsed.records;
-  if (records.empty()) {
-    problems.add(1, "", "the file is empty: the first row must name the columns");
-    problems.raise();
-  }
-
-  // The header: known names, each once; slug and title required.
-  const auto& names = csv_columns();
-  std::array<std::optional<std::size_t>, col_count> index{};
-  for (std::size_t i = 0; i < records.front().size(); ++i) {
-    const auto& name = records.front()[i];
-    const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) {
-      problems.add(1, name, "unknown column");
-      continue;
-    }
-    auto& slot = index.at(static_cast<std::size_t>(it - names.begin()));
-    if (slot) {
-      problems.add(1, name, "column given twice");
-    }
-    slot = i;
-  }
-  for (const auto column : {col_slug, col_title}) {
-    if (!index.at(column)) {
-      problems.add(1, names.at(column), "required column missing");
-    }
-  }
-  const bool variants_possible = index.at(col_sku).has_value();
-  if (!variants_possible) {
-    for (const auto column :
-         {col_variant_title, col_options, col_price, col_compare_at, col_currency, col_weight, col_on_hand}) {
-      if (index.at(column)) {
-        problems.add(1, names.at(column), "needs the sku column");
-      }
-    }
-  }
-  problems.raise_if_any();
-
-  const auto has = [&](Column c) { return index.at(c).has_value(); };
-  // Row by row: every cell checked, products grouped by slug in order of first appearance.
-  std::vector<ImportProduct> products;
-  std::map<std::string, std::size_t, std::less<>> by_slug;
-  std::map<std::string, std::size_t, std::less<>> sku_rows;
-  std::size_t data_rows = 0;
-  for (std::size_t r = 1; r < records.size(); ++r) {
-    const auto& record = records[r];
-    const std::size_t row = r + 1;
-    if (record.size() == 1 && record.front().empty()) {
-      continue;  // a blank line
-    }
-    ++data_rows;
-    if (record.size() != records.front().size()) {
-      problems.add(
-          row, "",
-          "has " + std::to_string(record.size()) + " fields; the header has " + std::to_string(records.front().size()));
-      continue;
-    }
-    const auto cell = [&](Column c) -> const std::string& { return record.at(*index.at(c)); };
-    const std::string& slug = cell(col_slug);
-    if (!valid_slug(slug)) {
-      problems.add(row, "slug", "use lower-case letters, digits and single dashes (at most 120)");
-      continue;
-    }
-    auto [at, inserted] = by_slug.emplace(slug, products.size());
-    if (inserted) {
-      ImportProduct p;
-      p.first_row = row;
-      p.first = &record;
-      p.fields.slug = slug;
-      p.fields.title = cell(col_title);
-      const auto check = [&](const std::function<void()>& fn, const char* column) {
-        try {
-          fn();
-        } catch (const Error& e) {
-          add_error(problems, row, e, column);
-        }
-      };
-      check([&] { check_title(p.fields.title); }, "title");
-      if (has(col_description)) {
-        p.fields.description = cell(col_description);
-        check([&] { check_length(p.fields.description, kMaxDescription, "description"); }, "description");
-      }
-      if (has(col_status) && !cell(col_status).empty()) {
-        const auto status = status_from_string(cell(col_status));
-        if (!status) {
-          problems.add(row, "status", "must be draft, active or archived");
-        } else {
-          p.fields.status = *status;
-          p.status_given = true;
-        }
-      }
-      if (has(col_seo_title)) {
-        p.fields.seo_title = cell(col_seo_title);
-        check([&] { check_length(p.fields.seo_title, kMaxSeoTitle, "seo_title"); }, "seo_title");
-      }
-      if (has(col_seo_description)) {
-        p.fields.seo_description = cell(col_seo_description);
-        check([&] { check_length(p.fields.seo_description, kMaxSeoDescription, "seo_description"); },
-              "seo_description");
-      }
-      if (has(col_categories)) {
-        p.fields.category_slugs = split_bars(cell(col_categories));
-        for (const auto& category : p.fields.category_slugs) {
-          if (!valid_slug(category)) {
-            problems.add(row, "categories", "not a category slug: \"" + category + "\"");
-          }
-        }
-        if (p.fields.category_slugs.size() > kMaxListEntries) {
-          problems.add(row, "categories", "at most " + std::to_string(kMaxListEntries) + " categories");
-        }
-      }
-      if (has(col_attributes)) {
-        std::string reason;
-        if (auto pairs = parse_pairs(cell(col_attributes), reason)) {
-          for (auto& [name, value] : *pairs) {
-            p.fields.attributes.push_back(Attribute{std::move(name), std::move(value)});
-          }
-          check([&] { check_attributes(p.fields.attributes); }, "attributes");
-        } else {
-          problems.add(row, "attributes", reason);
-        }
-      }
-      products.push_back(std::move(p));
-    } else {
-      // Later rows of a product repeat its columns exactly: a differing cell is a mistake, not an
-      // update that one of the rows would silently win.
-      const auto& first = products.at(at->second);
-      for (const auto c : {col_title, col_description, col_status, col_seo_title, col_seo_description, col_categories,
-                           col_attributes}) {
-        if (has(c) && cell(c) != first.first->at(*index.at(c))) {
-          problems.add(row, names.at(c),
-                       "differs from row " + std::to_string(first.first_row) + " of the same product");
-        }
-      }
-    }
-    auto& product = products.at(at->second);
-
-    if (!variants_possible) {
-      continue;
-    }
-    const std::string& sku = cell(col_sku);
-    if (sku.empty()) {
-      for (const auto c :
-           {col_variant_title, col_options, col_price, col_compare_at, col_currency, col_weight, col_on_hand}) {
-        if (has(c) && !cell(c).empty()) {
-          problems.add(row, "sku", "required when the row has variant columns (" + names.at(c) + ")");
-          break;
-        }
-      }
-      continue;
-    }
-    const auto [sku_at, sku_new] = sku_rows.emplace(sku, row);
-    if (!sku_new) {
-      problems.add(row, "sku", "given twice (also on row " + std::to_string(sku_at->second) + ")");
-    }
-    ImportVariant v;
-    v.row = row;
-    v.variant.sku = sku;
-    if (sku.size() > kMaxName) {
-      problems.add(row, "sku", "must be at most " + std::to_string(kMaxName) + " bytes");
-    }
-    if (has(col_variant_title)) {
-      v.variant.title = cell(col_variant_title);
-      if (v.variant.title.size() > kMaxTitle) {
-        problems.add(row, "variant_title", "must be at most " + std::to_string(kMaxTitle) + " bytes");
-      }
-    }
-    if (has(col_options)) {
-      std::string reason;
-      if (auto pairs = parse_pairs(cell(col_options), reason)) {
-        std::sort(pairs->begin(), pairs->end());
-        v.variant.options = std::move(*pairs);
-      } else {
-        problems.add(row, "options", reason);
-      }
-    }
-    bool money_ok = true;
-    const auto amount = [&](Column c, bool required) -> std::optional<long long> {
-      if (!has(c) || cell(c).empty()) {
-        if (required) {
-          problems.add(row, names.at(c), "required for a variant");
-          money_ok = false;
-        }
-        return std::nullopt;
-      }
-      auto value = parse_count(cell(c));
-      if (!value) {
-        problems.add(row, names.at(c), "must be a whole number of minor units, 0 or more (1999 is 19.99)");
-        money_ok = false;
-      }
-      return value;
-    };
-    const auto price = amount(col_price, true);
-    const auto compare_at = amount(col_compare_at, false);
-    std::string currency = has(col_currency) ? cell(col_currency) : "";
-    if (currency.empty()) {
-      problems.add(row, "currency", "required for a variant");
-    } else if (!detail::valid_currency(currency)) {
-      problems.add(row, "currency", "must be an ISO 4217 code of three capital letters");
-    } else if (money_ok && price) {
-      v.variant.price = Money{*price, currency};
-      if (compare_at) {
-        v.variant.compare_at = Money{*compare_at, currency};
-      }
-    }
-    for (const auto c : {col_weight, col_on_hand}) {
-      if (has(c) && !cell(c).empty()) {
-        const auto value = parse_count(cell(c));
-        if (!value) {
-          problems.add(row, names.at(c), "must be a whole number, 0 or more");
-        } else {
-          (c == col_weight ? v.variant.weight_grams : v.variant.on_hand) = *value;
-        }
-      }
-    }
-    std::set<std::string> option_names;
-    for (const auto& [name, value] : v.variant.options) {
-      if (!option_names.insert(name).second) {
-        problems.add(row, "options", "option " + name + " given twice");
-      } else if (name.size() > kMaxName || value.size() > kMaxValue) {
-        problems.add(
-            row, "options",
-            "option names are at most " + std::to_string(kMaxName) + " bytes, values " + std::to_string(kMaxValue));
-      }
-    }
-    product.variants.push_back(std::move(v));
-  }
-  if (data_rows == 0) {
-    problems.add(1, "", "the file has no rows below the header");
-  }
-  problems.raise_if_any();
-
+  const Sheet sheet = parse_sheet(text, problems);
+  ImportRows rows = validate_rows(sheet, problems);
   ImportReport report;
-  report.rows = data_rows;
+  report.rows = rows.data_rows;
   std::vector<long long> updated_ids;
   detail::write(db_, client, [&](soci::session& sql) {
-    // Checks against the database (every one before any write): categories exist, and each SKU is
-    // new or already belongs to the row's product.
-    std::map<std::string, long long, std::less<>> categories;
-    {
-      long long id = 0;
-      std::string slug;
-      soci::statement st = (sql.prepare << "SELECT id, slug FROM categories", soci::into(id), soci::into(slug));
-      st.execute();
-      while (st.fetch()) {
-        categories.emplace(slug, id);
-      }
+    const CategoryIds categories = plan_import(sql, rows.products, problems);
+    ImportWriter writer(sql, sheet, categories);
+    for (const auto& p : rows.products) {
+      writer.write(p, report, updated_ids);
     }
-    std::string lookup_slug;
-    long long found_id = 0;
-    soci::statement find_product =
-        (sql.prepare << kSelectProductIdBySlug, soci::into(found_id), soci::use(lookup_slug, "slug"));
-    std::string lookup_sku;
-    long long sku_variant = 0;
-    long long sku_product = 0;
-    soci::statement find_sku = (sql.prepare << kSelectSkuOwner, soci::into(sku_variant), soci::into(sku_product),
-                                soci::use(lookup_sku, "sku"));
-    for (auto& p : products) {
-      lookup_slug = p.fields.slug;
-      if (find_product.execute(true)) {
-        p.existing_id = found_id;
-      }
-      for (const auto& category : p.fields.category_slugs) {
-        if (valid_slug(category) && !categories.contains(category)) {
-          problems.add(p.first_row, "categories", "no such category: " + category);
-        }
-      }
-      for (auto& v : p.variants) {
-        lookup_sku = v.variant.sku;
-        if (!find_sku.execute(true)) {
-          continue;
-        }
-        if (p.existing_id == 0 || sku_product != p.existing_id) {
-          problems.add(v.row, "sku", "already used by another product's variant");
-        } else {
-          v.existing_id = sku_variant;
-        }
-      }
-    }
-    problems.raise_if_any();
-
-    // The writes: one prepared statement of each kind, bound to the variables below and executed
-    // once per product or variant, so 10,000 rows cost 10,000 executions, not parses.
-    const long long now = now_us();
-    long long product_id = 0;
-    long long new_id = 0;
-    std::string slug;
-    std::string title;
-    std::string description;
-    std::string status;
-    std::string seo_title;
-    std::string seo_description;
-    int set_description = has(col_description) ? 1 : 0;
-    int set_status = 0;
-    int set_seo_title = has(col_seo_title) ? 1 : 0;
-    int set_seo_description = has(col_seo_description) ? 1 : 0;
-    soci::statement insert_product = (sql.prepare << kInsertProduct, soci::use(slug, "slug"), soci::use(title, "title"),
-                                      soci::use(description, "description"), soci::use(status, "status"),
-                                      soci::use(seo_title, "seo_title"), soci::use(seo_description, "seo_description"),
-                                      soci::use(now, "created_at"), soci::use(now, "updated_at"), soci::into(new_id));
-    soci::statement update_product =
-        (sql.prepare << kImportUpdateProduct, soci::use(title, "title"), soci::use(set_description, "set_description"),
-         soci::use(description, "description"), soci::use(set_status, "set_status"), soci::use(status, "status"),
-         soci::use(set_seo_title, "set_seo_title"), soci::use(seo_title, "seo_title"),
-         soci::use(set_seo_description, "set_seo_description"), soci::use(seo_description, "seo_description"),
-         soci::use(now, "now"), soci::use(product_id, "id"));
-    soci::statement delete_categories = (sql.prepare << kDeleteProductCategories, soci::use(product_id, "product_id"));
-    long long category_id = 0;
-    soci::statement insert_category = (sql.prepare << kInsertProductCategory, soci::use(product_id, "product_id"),
-                                       soci::use(category_id, "category_id"));
-    soci::statement delete_attributes = (sql.prepare << kDeleteAttributes, soci::use(product_id, "product_id"));
-    std::string attribute_name;
-    std::string attribute_value;
-    soci::statement insert_attribute = (sql.prepare << kInsertAttribute, soci::use(product_id, "product_id"),
-                                        soci::use(attribute_name, "name"), soci::use(attribute_value, "value"));
-
-    long long variant_id = 0;
-    std::string sku;
-    std::string variant_title;
-    std::string options;
-    long long price = 0;
-    long long compare_at = 0;
-    soci::indicator compare_at_ind = soci::i_null;
-    std::string currency;
-    long long weight = 0;
-    long long on_hand = 0;
-    int set_variant_title = has(col_variant_title) ? 1 : 0;
-    int set_options = has(col_options) ? 1 : 0;
-    int set_compare_at = has(col_compare_at) ? 1 : 0;
-    int set_weight = has(col_weight) && variants_possible ? 1 : 0;
-    int set_on_hand = has(col_on_hand) && variants_possible ? 1 : 0;
-    std::vector<detail::VariantRow> new_variants;  // inserted together once their products exist
-    soci::statement update_variant =
-        (sql.prepare << kImportUpdateVariant, soci::use(price, "price"), soci::use(currency, "currency"),
-         soci::use(set_variant_title, "set_title"), soci::use(variant_title, "title"),
-         soci::use(set_options, "set_options"), soci::use(options, "options"),
-         soci::use(set_compare_at, "set_compare_at"), soci::use(compare_at, compare_at_ind, "compare_at"),
-         soci::use(set_weight, "set_weight"), soci::use(weight, "weight"), soci::use(set_on_hand, "set_on_hand"),
-         soci::use(on_hand, "on_hand"), soci::use(variant_id, "id"));
-
-    for (const auto& p : products) {
-      slug = p.fields.slug;
-      title = p.fields.title;
-      description = p.fields.description;
-      status = to_string(p.fields.status);
-      set_status = p.status_given ? 1 : 0;
-      seo_title = p.fields.seo_title;
-      seo_description = p.fields.seo_description;
-      if (p.existing_id != 0) {
-        product_id = p.existing_id;
-        update_product.execute(true);
-        updated_ids.push_back(product_id);
-        ++report.products_updated;
-      } else {
-        insert_product.execute(true);
-        product_id = new_id;
-        ++report.products_created;
-      }
-      if (has(col_categories)) {
-        delete_categories.execute(true);
-        std::set<long long> seen;
-        for (const auto& category : p.fields.category_slugs) {
-          category_id = categories.at(category);
-          if (seen.insert(category_id).second) {
-            insert_category.execute(true);
-          }
-        }
-      }
-      if (has(col_attributes)) {
-        delete_attributes.execute(true);
-        std::set<std::pair<std::string, std::string>> seen;
-        for (const auto& a : p.fields.attributes) {
-          if (seen.emplace(a.name, a.value).second) {
-            attribute_name = a.name;
-            attribute_value = a.value;
-            insert_attribute.execute(true);
-          }
-        }
-      }
-      for (const auto& v : p.variants) {
-        sku = v.variant.sku;
-        variant_title = v.variant.title;
-        options = detail::options_to_text(v.variant.options);
-        price = v.variant.price.amount;
-        currency = v.variant.price.currency;
-        compare_at = v.variant.compare_at ? v.variant.compare_at->amount : 0;
-        compare_at_ind = v.variant.compare_at ? soci::i_ok : soci::i_null;
-        weight = v.variant.weight_grams;
-        on_hand = v.variant.on_hand;
-        if (v.existing_id != 0) {
-          variant_id = v.existing_id;
-          update_variant.execute(true);
-          ++report.variants_updated;
-        } else {
-          new_variants.push_back(detail::variant_row(product_id, v.variant));
-          ++report.variants_created;
-        }
-      }
-    }
-    detail::insert_variants(sql, db_.backend(), new_variants);
+    detail::insert_variants(sql, db_.backend(), writer.new_variants);
   });
   for (const auto id : updated_ids) {
     cache_.invalidate_tag(product_tag(id));

@@ -646,6 +646,24 @@ Category CatalogService::get_category(std::string_view slug, std::string_view cl
   return *found;
 }
 
+namespace {
+
+// A cursor is valid only for the sort, category, search and filters it came from. The plain newest
+// listing keeps the unscoped cursor format.
+std::string cursor_scope(const ListQuery& query, ListSort sort, const std::vector<std::string>& words) {
+  std::string scope;
+  if (sort != ListSort::newest || query.q || has_filters(query)) {
+    scope = sort_name(sort) + "|" + query.category.value_or("");
+    for (const auto& word : words) {
+      scope += "|" + word;
+    }
+    scope += filter_scope(query);
+  }
+  return scope;
+}
+
+}  // namespace
+
 ProductPage CatalogService::list_products(const ListQuery& query, std::string_view client) {
   if (query.limit < 1 || query.limit > kMaxListLimit) {
     throw Error::bad_parameter("limit", "must be an integer from 1 to " + std::to_string(kMaxListLimit));
@@ -659,16 +677,7 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
     throw Error::bad_parameter("sort", "relevance needs a search (q)");
   }
   check_filters(query);
-  // A cursor is valid only for the sort, category, search and filters it came from. The plain
-  // newest listing keeps the unscoped cursor format.
-  std::string scope;
-  if (sort != ListSort::newest || query.q || has_filters(query)) {
-    scope = sort_name(sort) + "|" + query.category.value_or("");
-    for (const auto& word : words) {
-      scope += "|" + word;
-    }
-    scope += filter_scope(query);
-  }
+  const std::string scope = cursor_scope(query, sort, words);
   std::optional<detail::CursorPosition> after;
   if (query.cursor) {
     after = detail::decode_cursor(cursor_key_, *query.cursor, scope);

@@ -14,12 +14,7 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
-using detail::find_id;
-using detail::invalid;
-using detail::now_us;
-using detail::product_tag;
-using detail::valid_slug;
-using namespace detail;  // the shared rules, bounds and statements (admin_rules.hpp)
+using namespace detail;  // the shared rules, bounds and statements (admin_rules.hpp, internal.hpp)
 
 constexpr const char* kSelectCategory = "SELECT parent_id, slug, name, position FROM categories WHERE id = :id";
 constexpr const char* kSelectParent = "SELECT parent_id FROM categories WHERE id = :id";

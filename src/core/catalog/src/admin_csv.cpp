@@ -22,12 +22,7 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
-using detail::find_id;
-using detail::invalid;
-using detail::now_us;
-using detail::product_tag;
-using detail::valid_slug;
-using namespace detail;  // the shared rules, bounds and statements (admin_rules.hpp)
+using namespace detail;  // the shared rules, bounds and statements (admin_rules.hpp, internal.hpp)
 
 // The import's product write: a column missing from the file keeps the stored value (set_* = 0).
 constexpr const char* kImportUpdateProduct =
@@ -581,13 +576,13 @@ struct ImportWriter {
         delete_attributes((sql.prepare << kDeleteAttributes, soci::use(product_id, "product_id"))),
         insert_attribute((sql.prepare << kInsertAttribute, soci::use(product_id, "product_id"),
                           soci::use(attribute_name, "name"), soci::use(attribute_value, "value"))),
-        update_variant((sql.prepare << kImportUpdateVariant, soci::use(price, "price"), soci::use(currency, "currency"),
-                        soci::use(set_variant_title, "set_title"), soci::use(variant_title, "title"),
-                        soci::use(set_options, "set_options"), soci::use(options, "options"),
-                        soci::use(set_compare_at, "set_compare_at"),
+        update_variant((sql.prepare << kImportUpdateVariant, soci::use(variant.price, "price"),
+                        soci::use(variant.currency, "currency"), soci::use(set_variant_title, "set_title"),
+                        soci::use(variant.title, "title"), soci::use(set_options, "set_options"),
+                        soci::use(variant.options, "options"), soci::use(set_compare_at, "set_compare_at"),
                         soci::use(compare_at, compare_at_ind, "compare_at"), soci::use(set_weight, "set_weight"),
-                        soci::use(weight, "weight"), soci::use(set_on_hand, "set_on_hand"),
-                        soci::use(on_hand, "on_hand"), soci::use(variant_id, "id"))) {}
+                        soci::use(variant.weight_grams, "weight"), soci::use(set_on_hand, "set_on_hand"),
+                        soci::use(variant.on_hand, "on_hand"), soci::use(variant_id, "id"))) {}
 
   // Writes one product: its row, its categories and attributes (when the file has those columns),
   // updates its existing variants and queues its new ones (new_variants).
@@ -641,15 +636,9 @@ struct ImportWriter {
       ++report.variants_created;
       return;
     }
-    sku = v.variant.sku;
-    variant_title = v.variant.title;
-    options = detail::options_to_text(v.variant.options);
-    price = v.variant.price.amount;
-    currency = v.variant.price.currency;
-    compare_at = v.variant.compare_at ? v.variant.compare_at->amount : 0;
-    compare_at_ind = v.variant.compare_at ? soci::i_ok : soci::i_null;
-    weight = v.variant.weight_grams;
-    on_hand = v.variant.on_hand;
+    variant = detail::variant_row(product_id, v.variant);
+    compare_at = variant.compare_at.value_or(0);
+    compare_at_ind = variant.compare_at ? soci::i_ok : soci::i_null;
     variant_id = v.existing_id;
     update_variant.execute(true);
     ++report.variants_updated;
@@ -672,15 +661,9 @@ struct ImportWriter {
   std::string attribute_name;
   std::string attribute_value;
   long long variant_id = 0;
-  std::string sku;
-  std::string variant_title;
-  std::string options;
-  long long price = 0;
+  detail::VariantRow variant;  // the variant row type, bound column by column below
   long long compare_at = 0;
   soci::indicator compare_at_ind = soci::i_null;
-  std::string currency;
-  long long weight = 0;
-  long long on_hand = 0;
   int set_status = 0;
   int set_description;
   int set_seo_title;

@@ -16,12 +16,7 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
-using detail::find_id;
-using detail::invalid;
-using detail::now_us;
-using detail::product_tag;
-using detail::valid_slug;
-using namespace detail;  // the shared rules, bounds and statements (admin_rules.hpp)
+using namespace detail;  // the shared rules, bounds and statements (admin_rules.hpp, internal.hpp)
 
 constexpr const char* kSelectVersion = "SELECT version FROM products WHERE id = :id";
 // Keyset by id; each :pattern placeholder has its own name (SOCI's PostgreSQL backend numbers

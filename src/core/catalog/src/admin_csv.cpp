@@ -364,7 +364,7 @@ std::optional<ImportVariant> read_variant(const RowCells& r, std::map<std::strin
     for (const auto c :
          {col_variant_title, col_options, col_price, col_compare_at, col_currency, col_weight, col_on_hand}) {
       if (r.has(c) && !r.cell(c).empty()) {
-        problems.add(r.row, "sku", "required when the r.row has variant columns (" + csv_columns().at(c) + ")");
+        problems.add(r.row, "sku", "required when the row has variant columns (" + csv_columns().at(c) + ")");
         break;
       }
     }
@@ -372,19 +372,13 @@ std::optional<ImportVariant> read_variant(const RowCells& r, std::map<std::strin
   }
   const auto [sku_at, sku_new] = sku_rows.emplace(sku, r.row);
   if (!sku_new) {
-    problems.add(r.row, "sku", "given twice (also on r.row " + std::to_string(sku_at->second) + ")");
+    problems.add(r.row, "sku", "given twice (also on row " + std::to_string(sku_at->second) + ")");
   }
   ImportVariant v;
   v.row = r.row;
   v.variant.sku = sku;
-  if (sku.size() > kMaxName) {
-    problems.add(r.row, "sku", "must be at most " + std::to_string(kMaxName) + " bytes");
-  }
   if (r.has(col_variant_title)) {
     v.variant.title = r.cell(col_variant_title);
-    if (v.variant.title.size() > kMaxTitle) {
-      problems.add(r.row, "variant_title", "must be at most " + std::to_string(kMaxTitle) + " bytes");
-    }
   }
   if (r.has(col_options)) {
     std::string reason;
@@ -434,15 +428,17 @@ std::optional<ImportVariant> read_variant(const RowCells& r, std::map<std::strin
       }
     }
   }
-  std::set<std::string> option_names;
-  for (const auto& [name, value] : v.variant.options) {
-    if (!option_names.insert(name).second) {
-      problems.add(r.row, "options", "option " + name + " given twice");
-    } else if (name.size() > kMaxName || value.size() > kMaxValue) {
-      problems.add(
-          r.row, "options",
-          "option names are at most " + std::to_string(kMaxName) + " bytes, values " + std::to_string(kMaxValue));
-    }
+  // The rules staff's single edits obey too (lengths, options), named by field and put in the
+  // field's column; a price the cells above already refused is not judged again.
+  NewVariant judged = v.variant;
+  if (!money_ok || !price || !detail::valid_currency(currency)) {
+    judged.price = Money{0, "XXX"};
+    judged.compare_at.reset();
+  }
+  try {
+    check_variant(judged);
+  } catch (const Error& e) {
+    add_error(problems, r.row, e, "sku", true);
   }
   return v;
 }

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -510,10 +511,25 @@ void check_import_errors(db::Database& db) {
   CHECK(has_problem(problems, 5, "currency"));
   CHECK(has_problem(problems, 5, "on_hand"));
   CHECK(has_problem(problems, 7, "sku"));
+  CHECK(std::any_of(problems.begin(), problems.end(), [](const ImportProblem& p) {
+    return p.row == 7 && p.message.find("also on row 2") != std::string::npos;
+  }));
   CHECK(has_problem(problems, 8, "title"));
   CHECK(has_problem(problems, 9, "sku"));
   CHECK(has_problem(problems, 10, "price"));
   CHECK(has_problem(problems, 11, ""));
+  // The variant rules the admin applies to single edits, in their CSV column (by field).
+  problems = import_problems(f.admin,
+                             "slug,title,sku,variant_title,options,price,currency\n"
+                             "sock-x,Sock X,SX-1," +
+                                 std::string(301, 't') +
+                                 ",,500,EUR\n"
+                                 "sock-y,Sock Y,SY-1,,size=M,500,EUR\n"
+                                 "sock-z,Sock Z," +
+                                 std::string(101, 'S') + ",,,500,EUR\n");
+  CHECK(has_problem(problems, 2, "variant_title"));
+  CHECK(has_problem(problems, 4, "sku"));
+  CHECK(problems.size() == 2);
   // Database checks run once the rows themselves are clean.
   problems = import_problems(f.admin,
                              "slug,title,categories,sku,price,currency\n"

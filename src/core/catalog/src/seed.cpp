@@ -191,8 +191,8 @@ DemoData parse_demo(std::string_view text) {
 
 // The build checked the JSON's shape (embed_seed.cmake); parsed once.
 const DemoData& demo() {
-  static const DemoData data = parse_demo(generated::kDemoCatalog);
-  return data;
+  static const DemoData kData = parse_demo(generated::kDemoCatalog);
+  return kData;
 }
 
 const std::vector<Department>& departments() {

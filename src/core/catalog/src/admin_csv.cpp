@@ -745,24 +745,12 @@ std::string CatalogAdmin::export_csv(std::string_view client) {
     }
     std::map<long long, std::vector<csv::Record>> variants;  // the variant columns of each row
     {
-      long long pid = 0;
-      std::string sku;
-      std::string title;
-      std::string options;
-      long long price = 0;
-      long long compare_at = 0;
-      soci::indicator compare_at_ind = soci::i_null;
-      std::string currency;
-      long long weight = 0;
-      long long on_hand = 0;
-      soci::statement st = (sql.prepare << kExportVariants, soci::into(pid), soci::into(sku), soci::into(title),
-                            soci::into(options), soci::into(price), soci::into(compare_at, compare_at_ind),
-                            soci::into(currency), soci::into(weight), soci::into(on_hand));
-      st.execute();
-      while (st.fetch()) {
-        variants[pid].push_back({sku, title, join_pairs(detail::options_from_text(options)), std::to_string(price),
-                                 compare_at_ind == soci::i_ok ? std::to_string(compare_at) : "", currency,
-                                 std::to_string(weight), std::to_string(on_hand)});
+      detail::VariantReader reader(sql, kExportVariants);
+      while (reader.fetch()) {
+        const auto& r = reader.row();
+        variants[reader.key()].push_back({r.sku, r.title, join_pairs(detail::options_from_text(r.options)),
+                                          std::to_string(r.price), r.compare_at ? std::to_string(*r.compare_at) : "",
+                                          r.currency, std::to_string(r.weight_grams), std::to_string(r.on_hand)});
       }
     }
     std::string out;

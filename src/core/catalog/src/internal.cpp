@@ -99,6 +99,33 @@ VariantRow variant_row(long long product_id, const NewVariant& variant) {
   return row;
 }
 
+VariantReader::VariantReader(soci::session& sql, const char* query, const long long* product_id) : statement_(sql) {
+  statement_.exchange(soci::into(key_));
+  statement_.exchange(soci::into(row_.sku));
+  statement_.exchange(soci::into(row_.title));
+  statement_.exchange(soci::into(row_.options));
+  statement_.exchange(soci::into(row_.price));
+  statement_.exchange(soci::into(compare_at_, compare_at_ind_));
+  statement_.exchange(soci::into(row_.currency));
+  statement_.exchange(soci::into(row_.weight_grams));
+  statement_.exchange(soci::into(row_.on_hand));
+  if (product_id != nullptr) {
+    statement_.exchange(soci::use(*product_id, "product_id"));
+  }
+  statement_.alloc();
+  statement_.prepare(query);
+  statement_.define_and_bind();
+  statement_.execute();
+}
+
+bool VariantReader::fetch() {
+  if (!statement_.fetch()) {
+    return false;
+  }
+  row_.compare_at = compare_at_ind_ == soci::i_ok ? std::optional<long long>(compare_at_) : std::nullopt;
+  return true;
+}
+
 void insert_variants(soci::session& sql, db::Backend backend, const std::vector<VariantRow>& rows) {
   if (rows.empty()) {
     return;
@@ -252,32 +279,20 @@ Product load_product(soci::session& sql, long long id, bool active_only) {
   p.version = version;
 
   {
-    long long vid = 0;
-    std::string sku;
-    std::string title;
-    std::string options;
-    long long price = 0;
-    long long compare_at = 0;
-    soci::indicator compare_at_ind = soci::i_null;
-    std::string currency;
-    long long weight = 0;
-    long long on_hand = 0;
-    soci::statement st = (sql.prepare << kSelectVariants, soci::into(vid), soci::into(sku), soci::into(title),
-                          soci::into(options), soci::into(price), soci::into(compare_at, compare_at_ind),
-                          soci::into(currency), soci::into(weight), soci::into(on_hand), soci::use(id, "product_id"));
-    st.execute();
-    while (st.fetch()) {
+    VariantReader variants(sql, kSelectVariants, &id);
+    while (variants.fetch()) {
+      const VariantRow& r = variants.row();
       Variant v;
-      v.id = vid;
-      v.sku = sku;
-      v.title = title;
-      v.options = detail::options_from_text(options);
-      v.price = Money{price, currency};
-      if (compare_at_ind == soci::i_ok) {
-        v.compare_at = Money{compare_at, currency};
+      v.id = variants.key();
+      v.sku = r.sku;
+      v.title = r.title;
+      v.options = detail::options_from_text(r.options);
+      v.price = Money{r.price, r.currency};
+      if (r.compare_at) {
+        v.compare_at = Money{*r.compare_at, r.currency};
       }
-      v.weight_grams = weight;
-      v.on_hand = on_hand;
+      v.weight_grams = r.weight_grams;
+      v.on_hand = r.on_hand;
       p.variants.push_back(std::move(v));
     }
   }

@@ -96,6 +96,26 @@ struct VariantRow {
 };
 [[nodiscard]] VariantRow variant_row(long long product_id, const NewVariant& variant);
 
+// Reads variant rows: the statement's columns are (key, sku, title, options, price_amount,
+// compare_at_amount, currency, weight_grams, on_hand), the key being the variant's id or its
+// product's; each fetch() fills key and row. product_id, when given, is bound as :product_id.
+class VariantReader {
+ public:
+  VariantReader(soci::session& sql, const char* query, const long long* product_id = nullptr);
+  VariantReader(const VariantReader&) = delete;
+  VariantReader& operator=(const VariantReader&) = delete;
+  [[nodiscard]] bool fetch();
+  [[nodiscard]] long long key() const noexcept { return key_; }
+  [[nodiscard]] const VariantRow& row() const noexcept { return row_; }
+
+ private:
+  long long key_ = 0;
+  VariantRow row_;
+  long long compare_at_ = 0;
+  soci::indicator compare_at_ind_ = soci::i_null;
+  soci::statement statement_;
+};
+
 // Inserts rows in one statement, in their order (ids come from the table's sequence). SQLite binds
 // each column as a vector (SOCI's bulk binding); PostgreSQL binds each as one array and unnests
 // them, since SOCI's bulk binding there costs a round trip per row (most of a minute for the

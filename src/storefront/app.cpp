@@ -23,15 +23,15 @@ void declare_config(config::Schema& schema) {
       .string("shop.currency", "EUR", "ISO 4217 code of the shop's default currency")
       .string("shop.base_url", "http://localhost:8080",
               "public origin of the shop, http(s)://host[:port] without a trailing slash: canonical URLs, sitemap")
-      .string("assets.base_url", "/media", "where product images are served: a path (/media) or an http(s) URL")
       .string("templates.root", "web/storefront/templates", "folder of the storefront's *.mustache page templates");
   ecom::catalog::declare_config(schema);
   ecom::storage::declare_config(schema);
 }
 
 Settings settings_from(const config::Config& config) {
-  Settings s{config.string("shop.name"),         config.string("shop.currency"), config.string("static.root"),
-             config.string("static.url_prefix"), config.string("shop.base_url"), config.string("assets.base_url"),
+  Settings s{config.string("shop.name"),     config.string("shop.currency"),
+             config.string("static.root"),   config.string("static.url_prefix"),
+             config.string("shop.base_url"), ecom::storage::options_from(config).asset_base_url,
              config.string("templates.root")};
   if (!money::is_currency(s.currency)) {
     throw config::ConfigError("shop.currency: expected an active ISO 4217 currency code such as EUR, got \"" +
@@ -43,14 +43,6 @@ Settings settings_from(const config::Config& config) {
   if (!http::is_origin(s.base_url)) {
     throw config::ConfigError("shop.base_url: expected http(s)://host[:port] without a path or trailing slash, got \"" +
                               s.base_url + "\"");
-  }
-  if (s.assets_base_url.ends_with('/') ||
-      !(s.assets_base_url.starts_with('/') || s.assets_base_url.starts_with("http://") ||
-        s.assets_base_url.starts_with("https://"))) {
-    throw config::ConfigError(
-        "assets.base_url: expected a path like \"/media\" or an http(s) URL without a trailing "
-        "slash, got \"" +
-        s.assets_base_url + "\"");
   }
   s.media_root = config.string("storage.root");
   return s;

@@ -147,28 +147,14 @@ void add_image_routes(http::Router& router, ImageService& service, std::string a
 }
 
 void declare_image_config(config::Schema& schema) {
-  storage::declare_config(schema);
-  // The admin's pages may declare it too; one declaration serves both.
-  if (schema.find("assets.base_url") != nullptr) {
-    return;
-  }
-  schema.string("assets.base_url", "/media",
-                "where the storefront serves product images: a path (/media) or an http(s) URL; used for the image "
-                "URLs in the admin API");
+  storage::declare_config(schema);  // with assets.base_url
 }
 
 ImageRoutes::ImageRoutes(const config::Config& config, db::Database& db, cache::Cache& cache)
     : options_(storage::options_from(config)),
       storage_(options_.root),
       service_(db, cache, storage_, storage::ImageLimits{options_.max_image_bytes, options_.max_image_pixels}),
-      asset_base_url_(config.string("assets.base_url")) {
-  if (asset_base_url_.empty() || asset_base_url_.ends_with('/')) {
-    throw config::ConfigError(
-        "assets.base_url: expected a path like \"/media\" or an http(s) URL without a trailing "
-        "slash, got \"" +
-        asset_base_url_ + "\"");
-  }
-}
+      asset_base_url_(options_.asset_base_url) {}
 
 void ImageRoutes::add_to(http::Router& router) {
   add_image_routes(router, service_, asset_base_url_);

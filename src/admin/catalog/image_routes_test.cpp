@@ -7,7 +7,7 @@
 #include "test_support.hpp"
 
 #include <ecom/cache/local_cache.hpp>
-#include <ecom/catalog/catalog.hpp>
+#include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/images.hpp>
 #include <ecom/db/migrations.hpp>
 #include <ecom/storage/placeholder.hpp>
@@ -36,12 +36,11 @@ struct Admin {
         cache(ecom::cache::LocalCacheOptions{}),
         media(dir.path() / "media") {
     ecom::db::Migrator(*db, ECOM_SOURCE_DIR "/migrations").apply();
-    catalog = std::make_unique<ecom::catalog::CatalogService>(*db, cache, ecom::catalog::CatalogOptions{"t", {}});
     images = std::make_unique<ecom::catalog::ImageService>(*db, cache, media);
     ecom::catalog::NewProduct p;
     p.slug = "desk-lamp";
     p.title = "Desk lamp";
-    product_id = catalog->create_product(p);
+    product_id = ecom::catalog::CatalogAdmin(*db, cache).create_product(p).id;
     ecom::http::Router router;
     ecom::admin::catalog::add_image_routes(router, *images, "https://cdn.example/media");
     server = std::make_unique<ecom::test::TestServer>(std::move(router));
@@ -55,7 +54,6 @@ struct Admin {
   std::unique_ptr<ecom::db::Database> db;
   ecom::cache::LocalCache cache;
   ecom::storage::LocalDiskStorage media;
-  std::unique_ptr<ecom::catalog::CatalogService> catalog;
   std::unique_ptr<ecom::catalog::ImageService> images;
   std::int64_t product_id = 0;
   std::unique_ptr<ecom::test::TestServer> server;

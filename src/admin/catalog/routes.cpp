@@ -4,6 +4,7 @@
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/problem.hpp>
 #include <ecom/platform/http/query.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -12,7 +13,6 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
-#include <ctime>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -257,15 +257,6 @@ std::int64_t expected_version(const http::Request& request, const boost::json::o
 // ---------------------------------------------------------------------------------------------
 // Responses.
 
-std::string iso8601(std::int64_t micros) {
-  constexpr std::int64_t kMicrosPerSecond = 1'000'000;
-  const auto seconds = static_cast<std::time_t>(micros / kMicrosPerSecond);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, micros % kMicrosPerSecond);
-}
-
 std::string etag(std::int64_t version) {
   return "\"" + std::to_string(version) + "\"";
 }
@@ -354,7 +345,7 @@ http::Response list_products(CatalogAdmin& admin, const http::Request& request) 
         {"title", row.title},
         {"status", ecom::catalog::to_string(row.status)},
         {"version", row.version},
-        {"updated_at", iso8601(row.updated_at_us)},
+        {"updated_at", ecom::time::iso8601_from_us(row.updated_at_us)},
         {"variant_count", row.variant_count},
     });
   }

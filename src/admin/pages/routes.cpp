@@ -620,18 +620,13 @@ void add_routes(http::Router& router, const config::Config& config,
                 const std::shared_ptr<const http::StaticFiles>& files, CatalogAdmin& catalog,
                 ecom::catalog::ImageService& images) {
   Settings settings;
-  settings.assets_base_url = config.string("assets.base_url");
-  if (settings.assets_base_url.empty() || settings.assets_base_url.ends_with('/')) {
-    throw config::ConfigError(
-        "assets.base_url: expected a path like \"/media\" or an http(s) URL without a trailing "
-        "slash, got \"" +
-        settings.assets_base_url + "\"");
-  }
+  const auto storage_options = storage::options_from(config);  // checks assets.base_url
+  settings.assets_base_url = storage_options.asset_base_url;
   auto templates = web::Templates::load(std::filesystem::path(config.string("static.root")) / "admin" / "templates");
   if (settings.assets_base_url.starts_with('/')) {
     // A path on this host: nothing else serves the stored images to the admin, so its thumbnails
     // come from here. (An http(s) base URL names a CDN or the storefront instead.)
-    storage::mount_media(router, storage::options_from(config).root, settings.assets_base_url,
+    storage::mount_media(router, storage_options.root, settings.assets_base_url,
                          {.execution = http::Execution::blocking, .permission = std::string(kRead)});
   }
   add_all(router, std::move(settings), files, std::move(templates), catalog, images);

@@ -229,7 +229,7 @@ boost::json::object the_document() {
 // "{slug}" template of the document.
 struct Shop {
   Shop() {
-    auto& service = catalog.service();
+    auto& service = catalog.writer();
     service.create_category({"clothing", "Clothing", std::nullopt, 1});
     service.create_category({"shirts", "Shirts", "clothing", 1});
     NewProduct shirt;

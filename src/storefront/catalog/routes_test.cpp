@@ -22,7 +22,7 @@ namespace {
 
 struct Shop {
   Shop() {
-    auto& service = catalog.service();
+    auto& service = catalog.writer();
     service.create_category({"clothing", "Clothing", std::nullopt, 1});
     service.create_category({"shirts", "Shirts", "clothing", 1});
     NewProduct shirt;
@@ -345,7 +345,7 @@ TEST_CASE("a price change shows in the API at once, with a new ETag", "[storefro
   const auto etag = before.header("ETag");
   REQUIRE(etag);
   const auto product = shop.catalog.service().get_product("linen-shirt");
-  shop.catalog.service().set_variant_price(product.variants.at(0).id, Money{1499, "EUR"}, std::nullopt);
+  shop.catalog.writer().set_variant_price(product.id, product.variants.at(0).id, Money{1499, "EUR"}, std::nullopt);
   auto after = shop.get("/api/v1/products/linen-shirt", {{"If-None-Match", *etag}});
   REQUIRE(after.status == 200);
   CHECK(after.header("ETag") != etag);
@@ -384,7 +384,7 @@ TEST_CASE("a product read before is answered from memory, with the same ETag and
 
   // A change reaches the next request on the fast path too.
   const auto product = shop.catalog.service().get_product("linen-shirt");
-  shop.catalog.service().set_variant_price(product.variants.at(0).id, Money{1499, "EUR"}, std::nullopt);
+  shop.catalog.writer().set_variant_price(product.id, product.variants.at(0).id, Money{1499, "EUR"}, std::nullopt);
   auto after = shop.get("/api/v1/products/linen-shirt", {{"If-None-Match", *etag}});
   REQUIRE(after.status == 200);
   CHECK(after.header("ETag") != etag);

@@ -2,6 +2,7 @@
 // in-process cache, as the embedded default runs it.
 #pragma once
 
+#include "catalog_writer.hpp"
 #include "test_support.hpp"
 
 #include <ecom/cache/local_cache.hpp>
@@ -52,11 +53,14 @@ class TestCatalog {
   TestCatalog()
       : db_(std::make_unique<db::Database>(db::test::sqlite_options(dir_.path() / "shop.db"))),
         service_(std::make_unique<ecom::catalog::CatalogService>(
-            *db_, cache_, ecom::catalog::CatalogOptions{"storefront-test-secret", std::chrono::minutes(5)})) {
+            *db_, cache_, ecom::catalog::CatalogOptions{"storefront-test-secret", std::chrono::minutes(5)})),
+        writer_(*db_, cache_) {
     db::Migrator(*db_, ECOM_SOURCE_DIR "/migrations").apply();
   }
 
   [[nodiscard]] ecom::catalog::CatalogService& service() noexcept { return *service_; }
+  // Writes go through the admin's path (CatalogAdmin), as staff make them.
+  [[nodiscard]] ecom::catalog::test::CatalogWriter& writer() noexcept { return writer_; }
   [[nodiscard]] const CountingCache& cache() const noexcept { return cache_; }
 
  private:
@@ -64,6 +68,7 @@ class TestCatalog {
   std::unique_ptr<db::Database> db_;
   CountingCache cache_;
   std::unique_ptr<ecom::catalog::CatalogService> service_;
+  ecom::catalog::test::CatalogWriter writer_;
 };
 
 }  // namespace ecom::storefront::test

@@ -30,7 +30,7 @@ class Shop {
   Shop()
       : server_(make_router(Settings{"Demo Shop", "EUR", ECOM_SOURCE_DIR "/web", "/static", "https://shop.example",
                                      "/media", ECOM_SOURCE_DIR "/web/storefront/templates"},
-                            http::StaticFiles::load(ECOM_SOURCE_DIR "/web", "/static"), seed(catalog_.service()),
+                            http::StaticFiles::load(ECOM_SOURCE_DIR "/web", "/static"), seed(catalog_),
                             web::Templates::load(ECOM_SOURCE_DIR "/web/storefront/templates"))) {}
 
   [[nodiscard]] ecom::test::RawResponse get(std::string_view target,
@@ -43,8 +43,9 @@ class Shop {
   }
 
  private:
-  ecom::catalog::CatalogService& seed(ecom::catalog::CatalogService& s) {
+  ecom::catalog::CatalogService& seed(TestCatalog& catalog) {
     using namespace ecom::catalog;
+    auto& s = catalog.writer();
     s.create_category(NewCategory{"clothing", "Clothing", std::nullopt, 0});
     s.create_category(NewCategory{"shoes", "Shoes", std::string("clothing"), 0});
     s.create_category(NewCategory{"accessories", "Accessories", std::nullopt, 1});
@@ -93,7 +94,7 @@ class Shop {
     draft.title = "Draft thing";
     draft.status = ProductStatus::draft;
     s.create_product(draft);
-    return s;
+    return catalog.service();
   }
 
   TestCatalog catalog_;

@@ -128,19 +128,6 @@ constexpr const char* kPageName =
 // Relevance has no stable keyset: it pages by an offset kept in the signed cursor.
 constexpr const char* kPageRelevance = "1 = 1 ORDER BY rank, created_at DESC, id DESC LIMIT :limit OFFSET :offset";
 
-constexpr const char* kCountSku = "SELECT COUNT(*) FROM variants WHERE sku = :sku";
-constexpr const char* kInsertVariant =
-    "INSERT INTO variants (product_id, sku, title, options, price_amount, compare_at_amount, currency, "
-    "weight_grams, on_hand) VALUES (:product_id, :sku, :title, :options, :price, :compare_at, :currency, :weight, "
-    ":on_hand) RETURNING id";
-constexpr const char* kUpdateVariantPrice =
-    "UPDATE variants SET price_amount = :price, compare_at_amount = :compare_at, currency = :currency "
-    "WHERE id = :id RETURNING product_id";
-constexpr const char* kTouchProduct =
-    "UPDATE products SET version = version + 1, updated_at = :now WHERE id = :id RETURNING id";
-constexpr const char* kUpdateProductStatus =
-    "UPDATE products SET status = :status, version = version + 1, updated_at = :now WHERE id = :id RETURNING id";
-
 // The words of a search text: runs of ASCII letters and digits, lower-cased; everything else
 // separates words. bad_request naming "q" when there is no word, or too much text.
 std::vector<std::string> search_words(std::string_view text) {
@@ -677,6 +664,24 @@ Category CatalogService::get_category(std::string_view slug, std::string_view cl
   return *found;
 }
 
+namespace {
+
+// A cursor is valid only for the sort, category, search and filters it came from. The plain newest
+// listing keeps the unscoped cursor format.
+std::string cursor_scope(const ListQuery& query, ListSort sort, const std::vector<std::string>& words) {
+  std::string scope;
+  if (sort != ListSort::newest || query.q || has_filters(query)) {
+    scope = sort_name(sort) + "|" + query.category.value_or("");
+    for (const auto& word : words) {
+      scope += "|" + word;
+    }
+    scope += filter_scope(query);
+  }
+  return scope;
+}
+
+}  // namespace
+
 ProductPage CatalogService::list_products(const ListQuery& query, std::string_view client) {
   if (query.limit < 1 || query.limit > kMaxListLimit) {
     throw Error::bad_parameter("limit", "must be an integer from 1 to " + std::to_string(kMaxListLimit));
@@ -690,16 +695,7 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
     throw Error::bad_parameter("sort", "relevance needs a search (q)");
   }
   check_filters(query);
-  // A cursor is valid only for the sort, category, search and filters it came from. The plain
-  // newest listing keeps the unscoped cursor format.
-  std::string scope;
-  if (sort != ListSort::newest || query.q || has_filters(query)) {
-    scope = sort_name(sort) + "|" + query.category.value_or("");
-    for (const auto& word : words) {
-      scope += "|" + word;
-    }
-    scope += filter_scope(query);
-  }
+  const std::string scope = cursor_scope(query, sort, words);
   std::optional<detail::CursorPosition> after;
   if (query.cursor) {
     after = detail::decode_cursor(cursor_key_, *query.cursor, scope);
@@ -782,97 +778,6 @@ ProductPage CatalogService::list_products(const ListQuery& query, std::string_vi
   const std::string text = cache::get_or_load(cache_, detail::listing_cache_key(canonical), options_.listing_ttl,
                                               {detail::kListingsTag}, [&] { return detail::encode_page(load()); });
   return detail::decode_page(text);
-}
-
-// Creating categories and products is the admin's job; these two stay for tests and tools and go
-// through the very same code.
-Category CatalogService::create_category(const NewCategory& category, std::string_view client) {
-  return CatalogAdmin(db_, cache_).create_category(category, client);
-}
-
-std::int64_t CatalogService::create_product(const NewProduct& product, std::string_view client) {
-  return CatalogAdmin(db_, cache_).create_product(product, client).id;
-}
-
-std::int64_t CatalogService::add_variant(std::int64_t product_id, const NewVariant& variant, std::string_view client) {
-  if (variant.sku.empty()) {
-    throw invalid("sku", "must not be empty");
-  }
-  check_prices(variant.price, variant.compare_at);
-  if (variant.weight_grams < 0) {
-    throw invalid("weight_grams", "must not be negative");
-  }
-  if (variant.on_hand < 0) {
-    throw invalid("on_hand", "must not be negative");
-  }
-  const long long pid = product_id;
-  const long long id = db_.transact(client, [&](soci::session& sql) {
-    long long touched = 0;
-    const long long now = now_us();
-    sql << kTouchProduct, soci::use(now, "now"), soci::use(pid, "id"), soci::into(touched);
-    if (!sql.got_data()) {
-      throw Error(ErrorCode::not_found, "No such product.");
-    }
-    long long same_sku = 0;
-    sql << kCountSku, soci::into(same_sku), soci::use(variant.sku, "sku");
-    if (same_sku > 0) {
-      throw Error(ErrorCode::conflict, "A variant with this SKU exists.", {core::FieldError{"sku", "already in use"}});
-    }
-    const std::string options = detail::options_to_text(variant.options);
-    const long long price = variant.price.amount;
-    long long compare_at = variant.compare_at ? variant.compare_at->amount : 0;
-    soci::indicator compare_at_ind = variant.compare_at ? soci::i_ok : soci::i_null;
-    const long long weight = variant.weight_grams;
-    const long long on_hand = variant.on_hand;
-    long long new_id = 0;
-    sql << kInsertVariant, soci::use(pid, "product_id"), soci::use(variant.sku, "sku"),
-        soci::use(variant.title, "title"), soci::use(options, "options"), soci::use(price, "price"),
-        soci::use(compare_at, compare_at_ind, "compare_at"), soci::use(variant.price.currency, "currency"),
-        soci::use(weight, "weight"), soci::use(on_hand, "on_hand"), soci::into(new_id);
-    return new_id;
-  });
-  cache_.invalidate_tag(product_tag(product_id));
-  cache_.invalidate_tag(detail::kListingsTag);
-  return id;
-}
-
-void CatalogService::set_variant_price(std::int64_t variant_id, const Money& price,
-                                       const std::optional<Money>& compare_at, std::string_view client) {
-  check_prices(price, compare_at);
-  const long long vid = variant_id;
-  const long long product_id = db_.transact(client, [&](soci::session& sql) {
-    const long long amount = price.amount;
-    long long compare_amount = compare_at ? compare_at->amount : 0;
-    soci::indicator compare_ind = compare_at ? soci::i_ok : soci::i_null;
-    long long pid = 0;
-    sql << kUpdateVariantPrice, soci::use(amount, "price"), soci::use(compare_amount, compare_ind, "compare_at"),
-        soci::use(price.currency, "currency"), soci::use(vid, "id"), soci::into(pid);
-    if (!sql.got_data()) {
-      throw Error(ErrorCode::not_found, "No such variant.");
-    }
-    long long touched = 0;
-    const long long now = now_us();
-    sql << kTouchProduct, soci::use(now, "now"), soci::use(pid, "id"), soci::into(touched);
-    return pid;
-  });
-  cache_.invalidate_tag(product_tag(product_id));
-  cache_.invalidate_tag(detail::kListingsTag);
-}
-
-void CatalogService::set_product_status(std::int64_t product_id, ProductStatus status, std::string_view client) {
-  const long long pid = product_id;
-  db_.transact(client, [&](soci::session& sql) {
-    const std::string text = to_string(status);
-    const long long now = now_us();
-    long long touched = 0;
-    sql << kUpdateProductStatus, soci::use(text, "status"), soci::use(now, "now"), soci::use(pid, "id"),
-        soci::into(touched);
-    if (!sql.got_data()) {
-      throw Error(ErrorCode::not_found, "No such product.");
-    }
-  });
-  cache_.invalidate_tag(product_tag(product_id));
-  cache_.invalidate_tag(detail::kListingsTag);
 }
 
 }  // namespace ecom::catalog

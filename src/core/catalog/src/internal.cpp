@@ -5,6 +5,7 @@
 #include <ecom/platform/error.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <map>
 #include <tuple>
@@ -36,7 +37,162 @@ constexpr const char* kSelectFirstImage =
     "SELECT id, path, alt, width, height, position FROM product_images WHERE product_id = :product_id "
     "ORDER BY position, id LIMIT 1";
 
+constexpr const char* kInsertVariant =
+    "INSERT INTO variants (product_id, sku, title, options, price_amount, compare_at_amount, currency, "
+    "weight_grams, on_hand) VALUES (:product_id, :sku, :title, :options, :price, :compare_at, :currency, :weight, "
+    ":on_hand)";
+constexpr const char* kPgInsertVariants =
+    "INSERT INTO variants (product_id, sku, title, options, price_amount, compare_at_amount, currency, "
+    "weight_grams, on_hand) SELECT product_id, sku, title, options, price, compare_at, currency, weight, on_hand "
+    "FROM unnest(CAST(:product_id AS bigint[]), CAST(:sku AS text[]), "
+    "CAST(:title AS text[]), CAST(:options AS text[]), CAST(:price AS bigint[]), CAST(:compare_at AS bigint[]), "
+    "CAST(:currency AS text[]), CAST(:weight AS bigint[]), CAST(:on_hand AS bigint[])) WITH ORDINALITY "
+    "AS t(product_id, sku, title, options, price, compare_at, currency, weight, on_hand, n) ORDER BY n";
+constexpr const char* kUpdateVariant =
+    "UPDATE variants SET sku = :sku, title = :title, options = :options, price_amount = :price,"
+    " compare_at_amount = :compare_at, currency = :currency, weight_grams = :weight, on_hand = :on_hand "
+    "WHERE id = :id";
+
+// The rows column by column, as both bindings want them.
+struct VariantColumns {
+  explicit VariantColumns(const std::vector<VariantRow>& rows) {
+    for (const auto& r : rows) {
+      product_id.push_back(r.product_id);
+      sku.push_back(r.sku);
+      title.push_back(r.title);
+      options.push_back(r.options);
+      price.push_back(r.price);
+      compare_at.push_back(r.compare_at.value_or(0));
+      compare_at_ind.push_back(r.compare_at ? soci::i_ok : soci::i_null);
+      currency.push_back(r.currency);
+      weight.push_back(r.weight_grams);
+      on_hand.push_back(r.on_hand);
+    }
+  }
+  std::vector<long long> product_id;
+  std::vector<std::string> sku;
+  std::vector<std::string> title;
+  std::vector<std::string> options;
+  std::vector<long long> price;
+  std::vector<long long> compare_at;
+  std::vector<soci::indicator> compare_at_ind;
+  std::vector<std::string> currency;
+  std::vector<long long> weight;
+  std::vector<long long> on_hand;
+};
+
 }  // namespace
+
+VariantRow variant_row(long long product_id, const NewVariant& variant) {
+  VariantRow row;
+  row.product_id = product_id;
+  row.sku = variant.sku;
+  row.title = variant.title;
+  row.options = options_to_text(variant.options);
+  row.price = variant.price.amount;
+  if (variant.compare_at) {
+    row.compare_at = variant.compare_at->amount;
+  }
+  row.currency = variant.price.currency;
+  row.weight_grams = variant.weight_grams;
+  row.on_hand = variant.on_hand;
+  return row;
+}
+
+VariantReader::VariantReader(soci::session& sql, const char* query, const long long* product_id) : statement_(sql) {
+  statement_.exchange(soci::into(key_));
+  statement_.exchange(soci::into(row_.sku));
+  statement_.exchange(soci::into(row_.title));
+  statement_.exchange(soci::into(row_.options));
+  statement_.exchange(soci::into(row_.price));
+  statement_.exchange(soci::into(compare_at_, compare_at_ind_));
+  statement_.exchange(soci::into(row_.currency));
+  statement_.exchange(soci::into(row_.weight_grams));
+  statement_.exchange(soci::into(row_.on_hand));
+  if (product_id != nullptr) {
+    statement_.exchange(soci::use(*product_id, "product_id"));
+  }
+  statement_.alloc();
+  statement_.prepare(query);
+  statement_.define_and_bind();
+  statement_.execute();
+}
+
+bool VariantReader::fetch() {
+  if (!statement_.fetch()) {
+    return false;
+  }
+  row_.compare_at = compare_at_ind_ == soci::i_ok ? std::optional<long long>(compare_at_) : std::nullopt;
+  return true;
+}
+
+void insert_variants(soci::session& sql, db::Backend backend, const std::vector<VariantRow>& rows) {
+  if (rows.empty()) {
+    return;
+  }
+  VariantColumns c(rows);
+  if (backend == db::Backend::sqlite) {
+    soci::statement st = (sql.prepare << kInsertVariant, soci::use(c.product_id, "product_id"), soci::use(c.sku, "sku"),
+                          soci::use(c.title, "title"), soci::use(c.options, "options"), soci::use(c.price, "price"),
+                          soci::use(c.compare_at, c.compare_at_ind, "compare_at"), soci::use(c.currency, "currency"),
+                          soci::use(c.weight, "weight"), soci::use(c.on_hand, "on_hand"));
+    st.execute(true);
+    return;
+  }
+  const std::string product_id = pg_array(c.product_id);
+  const std::string sku = pg_array(c.sku);
+  const std::string title = pg_array(c.title);
+  const std::string options = pg_array(c.options);
+  const std::string price = pg_array(c.price);
+  const std::string compare_at = pg_array(c.compare_at, &c.compare_at_ind);
+  const std::string currency = pg_array(c.currency);
+  const std::string weight = pg_array(c.weight);
+  const std::string on_hand = pg_array(c.on_hand);
+  sql << kPgInsertVariants, soci::use(product_id, "product_id"), soci::use(sku, "sku"), soci::use(title, "title"),
+      soci::use(options, "options"), soci::use(price, "price"), soci::use(compare_at, "compare_at"),
+      soci::use(currency, "currency"), soci::use(weight, "weight"), soci::use(on_hand, "on_hand");
+}
+
+void update_variant(soci::session& sql, long long id, const VariantRow& row) {
+  long long compare_at = row.compare_at.value_or(0);
+  soci::indicator compare_at_ind = row.compare_at ? soci::i_ok : soci::i_null;
+  sql << kUpdateVariant, soci::use(row.sku, "sku"), soci::use(row.title, "title"), soci::use(row.options, "options"),
+      soci::use(row.price, "price"), soci::use(compare_at, compare_at_ind, "compare_at"),
+      soci::use(row.currency, "currency"), soci::use(row.weight_grams, "weight"), soci::use(row.on_hand, "on_hand"),
+      soci::use(id, "id");
+}
+
+std::string pg_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += i == 0 ? "\"" : ",\"";
+    for (const char ch : values[i]) {
+      if (ch == '"' || ch == '\\') {
+        out += '\\';
+      }
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+std::string pg_array(const std::vector<long long>& values, const std::vector<soci::indicator>* nulls) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) {
+      out += ',';
+    }
+    if (nulls != nullptr && (*nulls)[i] == soci::i_null) {
+      out += "NULL";
+    } else {
+      out += std::to_string(values[i]);
+    }
+  }
+  out += '}';
+  return out;
+}
 
 std::string product_tag(std::int64_t id) {
   return "product:" + std::to_string(id);
@@ -80,7 +236,7 @@ void check_money(const Money& money, const std::string& field) {
     throw invalid(field, "must not be negative");
   }
   if (!valid_currency(money.currency)) {
-    throw invalid(field, "currency must be an ISO 4217 code of three capital letters");
+    throw invalid(field + ".currency", "must be an ISO 4217 code of three capital letters");
   }
 }
 
@@ -123,32 +279,20 @@ Product load_product(soci::session& sql, long long id, bool active_only) {
   p.version = version;
 
   {
-    long long vid = 0;
-    std::string sku;
-    std::string title;
-    std::string options;
-    long long price = 0;
-    long long compare_at = 0;
-    soci::indicator compare_at_ind = soci::i_null;
-    std::string currency;
-    long long weight = 0;
-    long long on_hand = 0;
-    soci::statement st = (sql.prepare << kSelectVariants, soci::into(vid), soci::into(sku), soci::into(title),
-                          soci::into(options), soci::into(price), soci::into(compare_at, compare_at_ind),
-                          soci::into(currency), soci::into(weight), soci::into(on_hand), soci::use(id, "product_id"));
-    st.execute();
-    while (st.fetch()) {
+    VariantReader variants(sql, kSelectVariants, &id);
+    while (variants.fetch()) {
+      const VariantRow& r = variants.row();
       Variant v;
-      v.id = vid;
-      v.sku = sku;
-      v.title = title;
-      v.options = detail::options_from_text(options);
-      v.price = Money{price, currency};
-      if (compare_at_ind == soci::i_ok) {
-        v.compare_at = Money{compare_at, currency};
+      v.id = variants.key();
+      v.sku = r.sku;
+      v.title = r.title;
+      v.options = detail::options_from_text(r.options);
+      v.price = Money{r.price, r.currency};
+      if (r.compare_at) {
+        v.compare_at = Money{*r.compare_at, r.currency};
       }
-      v.weight_grams = weight;
-      v.on_hand = on_hand;
+      v.weight_grams = r.weight_grams;
+      v.on_hand = r.on_hand;
       p.variants.push_back(std::move(v));
     }
   }
@@ -256,22 +400,24 @@ const Category* find_category(const std::vector<Category>& nodes, std::string_vi
   return nullptr;
 }
 
-bool is_unique_violation(const std::exception& error) {
-  const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error);
-  if (soci_error == nullptr) {
-    return false;
+core::Error taken(std::string_view constraint) {
+  struct Guarded {
+    std::string_view constraint;
+    const char* field;
+    const char* message;
+  };
+  static constexpr std::array<Guarded, 4> kGuarded{{
+      {kProductSlugKey, "slug", "A product with this slug exists."},
+      {kVariantSkuKey, "sku", "A variant with this SKU exists."},
+      {kCategorySlugKey, "slug", "A category with this slug exists."},
+      {kImagePathKey, "image", "The product already has this image."},
+  }};
+  for (const auto& g : kGuarded) {
+    if (g.constraint == constraint) {
+      return Error(ErrorCode::conflict, g.message, {core::FieldError{g.field, "already in use"}});
+    }
   }
-  const std::string& message = soci_error->get_error_message();
-  // SQLite: SOCI 4.0's SQLite backend gives no error category; the message tells a unique
-  // constraint from a CHECK or a foreign key.
-  if (message.find("UNIQUE constraint failed") != std::string::npos) {
-    return true;
-  }
-  // PostgreSQL: class 23 is every integrity rule; SQLSTATE 23505 itself sits in a type visible only
-  // with libpq's headers, so the server's message (lc_messages C, as the servers run) tells it.
-  return soci_error->get_error_category() == soci::soci_error::constraint_violation &&
-         (message.find("23505") != std::string::npos ||
-          message.find("duplicate key value violates unique constraint") != std::string::npos);
+  return db::UniqueViolation(std::string(constraint));
 }
 
 void set_attribute_facet(Facets& facets, const std::string& name, std::vector<FacetValue> values) {

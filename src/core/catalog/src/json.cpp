@@ -1,26 +1,15 @@
 #include "codec.hpp"
 
 #include <ecom/catalog/json.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 
 namespace ecom::catalog {
 namespace {
-
-constexpr std::int64_t kMicrosPerSecond = 1'000'000;
-
-// "2026-11-25T12:00:00.123456Z"
-std::string iso8601(std::int64_t micros) {
-  const std::time_t seconds = static_cast<std::time_t>(micros / kMicrosPerSecond);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, micros % kMicrosPerSecond);
-}
 
 boost::json::object options_object(const std::vector<std::pair<std::string, std::string>>& options) {
   boost::json::object out;
@@ -122,8 +111,8 @@ boost::json::value to_json(const Product& p, std::string_view asset_base_url) {
       {"description", p.description},
       {"status", to_string(p.status)},
       {"seo", boost::json::object{{"title", p.seo_title}, {"description", p.seo_description}}},
-      {"created_at", iso8601(p.created_at_us)},
-      {"updated_at", iso8601(p.updated_at_us)},
+      {"created_at", ecom::time::iso8601_from_us(p.created_at_us)},
+      {"updated_at", ecom::time::iso8601_from_us(p.updated_at_us)},
       {"version", p.version},
       {"variants", std::move(variants)},
       {"categories", std::move(categories)},
@@ -137,7 +126,7 @@ boost::json::value to_json(const ProductSummary& s, std::string_view asset_base_
       {"id", s.id},
       {"slug", s.slug},
       {"title", s.title},
-      {"created_at", iso8601(s.created_at_us)},
+      {"created_at", ecom::time::iso8601_from_us(s.created_at_us)},
       {"price_from", s.price_from ? to_json(*s.price_from) : boost::json::value(nullptr)},
       {"image", s.image ? to_json(*s.image, asset_base_url) : boost::json::value(nullptr)},
   };

@@ -1,12 +1,17 @@
 // Demo data: see seed.hpp. Rows go in through prepared statements with bound values, one
 // transaction per batch of products (SQLite: SOCI bulk binding of vectors; PostgreSQL: one
-// unnest() of bound arrays per table), with ids assigned here so that variants, categories and
-// attributes can refer to their product without reading ids back row by row.
+// unnest() of bound arrays per table), with product ids assigned here so that variants, categories
+// and attributes can refer to their product without reading ids back row by row. Variants go in
+// through the catalog's one variant insert (detail::insert_variants).
+#include "demo_catalog.hpp"
+#include "internal.hpp"
+
 #include <ecom/catalog/seed.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/storage/placeholder.hpp>
 #include <ecom/storage/sizes.hpp>
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <soci/soci.h>
 
@@ -26,11 +31,12 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
+using detail::now_us;
+using detail::pg_array;
 
 constexpr const char* kCountProducts = "SELECT COUNT(*) FROM products";
 constexpr const char* kCountCategories = "SELECT COUNT(*) FROM categories";
 constexpr const char* kMaxProductId = "SELECT COALESCE(MAX(id), 0) FROM products";
-constexpr const char* kMaxVariantId = "SELECT COALESCE(MAX(id), 0) FROM variants";
 constexpr const char* kFindCategory = "SELECT id FROM categories WHERE slug = :slug";
 constexpr const char* kInsertCategory =
     "INSERT INTO categories (parent_id, slug, name, position) VALUES (:parent_id, :slug, :name, :position)";
@@ -40,10 +46,6 @@ constexpr const char* kInsertProduct =
     ":created_at, :updated_at, 1)";
 constexpr const char* kInsertProductCategory =
     "INSERT INTO product_categories (product_id, category_id) VALUES (:product_id, :category_id)";
-constexpr const char* kInsertVariant =
-    "INSERT INTO variants (id, product_id, sku, title, options, price_amount, compare_at_amount, currency, "
-    "weight_grams, on_hand) VALUES (:id, :product_id, :sku, :title, :options, :price, :compare_at, :currency, "
-    ":weight, :on_hand)";
 constexpr const char* kInsertAttribute =
     "INSERT INTO product_attributes (product_id, name, value) VALUES (:product_id, :name, :value)";
 constexpr const char* kInsertImage =
@@ -62,12 +64,6 @@ constexpr const char* kPgInsertProducts =
 constexpr const char* kPgInsertProductCategories =
     "INSERT INTO product_categories (product_id, category_id) SELECT * FROM unnest(CAST(:product_id AS bigint[]), "
     "CAST(:category_id AS bigint[]))";
-constexpr const char* kPgInsertVariants =
-    "INSERT INTO variants (id, product_id, sku, title, options, price_amount, compare_at_amount, currency, "
-    "weight_grams, on_hand) SELECT * FROM unnest(CAST(:id AS bigint[]), CAST(:product_id AS bigint[]), "
-    "CAST(:sku AS text[]), CAST(:title AS text[]), CAST(:options AS text[]), CAST(:price AS bigint[]), "
-    "CAST(:compare_at AS bigint[]), CAST(:currency AS text[]), CAST(:weight AS bigint[]), "
-    "CAST(:on_hand AS bigint[]))";
 constexpr const char* kPgInsertAttributes =
     "INSERT INTO product_attributes (product_id, name, value) SELECT * FROM unnest(CAST(:product_id AS bigint[]), "
     "CAST(:name AS text[]), CAST(:value AS text[]))";
@@ -79,8 +75,6 @@ constexpr const char* kPgInsertImages =
 // Explicit ids do not move PostgreSQL's sequences; later inserts by the admin would collide.
 constexpr const char* kSyncProductSequence =
     "SELECT setval(pg_get_serial_sequence('products', 'id'), (SELECT MAX(id) FROM products))";
-constexpr const char* kSyncVariantSequence =
-    "SELECT setval(pg_get_serial_sequence('variants', 'id'), (SELECT MAX(id) FROM variants))";
 
 // About 3,500 variant and 3,000 attribute rows per transaction: large enough that commits do not
 // dominate, small enough that a failure loses little and locks are held briefly.
@@ -131,243 +125,76 @@ std::uint64_t mix64(std::uint64_t x) {
   return x ^ (x >> 31U);
 }
 
-constexpr std::array<std::string_view, 16> kAdjectives{
-    "Classic",  "Essential", "Everyday", "Premium", "Lightweight", "Organic", "Vintage",  "Modern",
-    "Heritage", "Urban",     "Alpine",   "Coastal", "Soft",        "Relaxed", "Tailored", "Recycled"};
-constexpr std::array<std::string_view, 12> kBrands{"Northwind",   "Alder & Co", "Fjellmark", "Lumen",
-                                                   "Oakridge",    "Maris",      "Velta",     "Kestrel",
-                                                   "Brightwater", "Hollis",     "Solenne",   "Tarn"};
-constexpr std::array<std::string_view, 10> kColours{"black", "white", "navy",  "grey",  "red",
-                                                    "green", "blue",  "beige", "olive", "burgundy"};
-constexpr std::array<std::string_view, 8> kQualities{"durable",       "comfortable",      "easy to care for",
-                                                     "timeless",      "responsibly made", "practical",
-                                                     "well finished", "versatile"};
-constexpr std::array<std::string_view, 8> kUses{"everyday use", "weekends away",  "the office",   "travel",
-                                                "gifting",      "the whole year", "small spaces", "active days"};
-
-using Words = std::vector<std::string_view>;
+using Words = std::vector<std::string>;
 
 struct Leaf {
-  std::string_view slug;
-  std::string_view name;
+  std::string slug;
+  std::string name;
   Words nouns;
   Words materials;
   Words sizes;
-  std::int64_t price_min;  // minor units
-  std::int64_t price_max;
-  std::int64_t weight_min;  // grams
-  std::int64_t weight_max;
+  std::int64_t price_min = 0;  // minor units
+  std::int64_t price_max = 0;
+  std::int64_t weight_min = 0;  // grams
+  std::int64_t weight_max = 0;
 };
 
 struct Department {
-  std::string_view slug;
-  std::string_view name;
-  std::string_view sku_prefix;
+  std::string slug;
+  std::string name;
+  std::string sku_prefix;
   std::vector<Leaf> leaves;
 };
 
+// What the generator draws from: the category tree and the words of titles and descriptions. It is
+// data (seed/demo_catalog.json, compiled in by seed/embed_seed.cmake), not code; the generator
+// draws from each list by position, so a changed list changes every catalog a seed makes.
+struct DemoData {
+  Words adjectives;
+  Words brands;
+  Words colours;
+  Words qualities;
+  Words uses;
+  std::vector<Department> departments;
+};
+
+Words words_of(const boost::json::value& value) {
+  Words out;
+  for (const auto& word : value.as_array()) {
+    out.emplace_back(word.as_string());
+  }
+  return out;
+}
+
+DemoData parse_demo(std::string_view text) {
+  const auto doc = boost::json::parse(text).as_object();
+  DemoData data{words_of(doc.at("adjectives")), words_of(doc.at("brands")), words_of(doc.at("colours")),
+                words_of(doc.at("qualities")),  words_of(doc.at("uses")),   {}};
+  for (const auto& d : doc.at("departments").as_array()) {
+    const auto& dept = d.as_object();
+    Department& out = data.departments.emplace_back();
+    out.slug = dept.at("slug").as_string();
+    out.name = dept.at("name").as_string();
+    out.sku_prefix = dept.at("sku_prefix").as_string();
+    for (const auto& l : dept.at("leaves").as_array()) {
+      const auto& leaf = l.as_object();
+      out.leaves.push_back(Leaf{std::string(leaf.at("slug").as_string()), std::string(leaf.at("name").as_string()),
+                                words_of(leaf.at("nouns")), words_of(leaf.at("materials")), words_of(leaf.at("sizes")),
+                                leaf.at("price_min").as_int64(), leaf.at("price_max").as_int64(),
+                                leaf.at("weight_min").as_int64(), leaf.at("weight_max").as_int64()});
+    }
+  }
+  return data;
+}
+
+// The build checked the JSON's shape (embed_seed.cmake); parsed once.
+const DemoData& demo() {
+  static const DemoData kData = parse_demo(generated::kDemoCatalog);
+  return kData;
+}
+
 const std::vector<Department>& departments() {
-  static const Words kClothingSizes{"XS", "S", "M", "L", "XL"};
-  static const Words kShoeSizes{"38", "39", "40", "41", "42", "43", "44", "45"};
-  static const Words kGeneric{"Small", "Medium", "Large"};
-  static const Words kVolumes{"30 ml", "50 ml", "100 ml"};
-  static const Words kCapacity{"20 L", "30 L", "40 L"};
-  static const Words kFabrics{"Cotton", "Linen", "Merino", "Organic Cotton", "Wool Blend", "Recycled Polyester"};
-  static const std::vector<Department> kDepartments{
-      {"clothing",
-       "Clothing",
-       "CLO",
-       {{"t-shirts", "T-Shirts", {"T-Shirt", "Crew Tee", "Pocket Tee"}, kFabrics, kClothingSizes, 1499, 3999, 150, 250},
-        {"shirts", "Shirts", {"Shirt", "Oxford Shirt", "Overshirt"}, kFabrics, kClothingSizes, 2999, 7999, 200, 350},
-        {"sweaters", "Sweaters", {"Sweater", "Cardigan", "Hoodie"}, kFabrics, kClothingSizes, 3999, 11999, 350, 700},
-        {"jackets",
-         "Jackets",
-         {"Jacket", "Parka", "Rain Jacket"},
-         {"Waxed Cotton", "Nylon", "Down", "Wool"},
-         kClothingSizes,
-         7999,
-         29999,
-         600,
-         1600},
-        {"trousers",
-         "Trousers",
-         {"Chinos", "Jeans", "Joggers"},
-         {"Denim", "Cotton Twill", "Corduroy"},
-         kClothingSizes,
-         3999,
-         9999,
-         400,
-         800}}},
-      {"shoes",
-       "Shoes",
-       "SHO",
-       {{"sneakers",
-         "Sneakers",
-         {"Sneaker", "Runner", "Court Shoe"},
-         {"Leather", "Canvas", "Suede"},
-         kShoeSizes,
-         5999,
-         14999,
-         700,
-         1100},
-        {"boots",
-         "Boots",
-         {"Boot", "Chelsea Boot", "Hiking Boot"},
-         {"Leather", "Suede", "Nubuck"},
-         kShoeSizes,
-         8999,
-         24999,
-         1100,
-         1900},
-        {"sandals",
-         "Sandals",
-         {"Sandal", "Slide", "Espadrille"},
-         {"Leather", "Cork", "Canvas"},
-         kShoeSizes,
-         2499,
-         8999,
-         300,
-         700}}},
-      {"home",
-       "Home",
-       "HOM",
-       {{"bedding",
-         "Bedding",
-         {"Duvet Cover", "Pillowcase Set", "Throw"},
-         {"Linen", "Percale Cotton", "Wool"},
-         kGeneric,
-         2999,
-         14999,
-         500,
-         2500},
-        {"kitchen",
-         "Kitchen",
-         {"Mug", "Serving Bowl", "Chopping Board"},
-         {"Stoneware", "Oak", "Enamel", "Glass"},
-         kGeneric,
-         999,
-         5999,
-         200,
-         1500},
-        {"lighting",
-         "Lighting",
-         {"Table Lamp", "Pendant Light", "Floor Lamp"},
-         {"Brass", "Ceramic", "Rattan"},
-         kGeneric,
-         3999,
-         19999,
-         800,
-         6000},
-        {"decor",
-         "Decor",
-         {"Vase", "Candle Holder", "Wall Mirror"},
-         {"Ceramic", "Glass", "Brass", "Terracotta"},
-         kGeneric,
-         1499,
-         8999,
-         300,
-         4000}}},
-      {"outdoor",
-       "Outdoor",
-       "OUT",
-       {{"backpacks",
-         "Backpacks",
-         {"Backpack", "Daypack", "Rolltop Pack"},
-         {"Nylon", "Canvas", "Recycled Polyester"},
-         kCapacity,
-         4999,
-         17999,
-         500,
-         1600},
-        {"tents",
-         "Tents",
-         {"Tent", "Tarp Shelter", "Dome Tent"},
-         {"Ripstop Nylon", "Polyester", "Cotton Canvas"},
-         {"1 person", "2 person", "3 person", "4 person"},
-         9999,
-         49999,
-         1200,
-         5000},
-        {"camping-gear",
-         "Camping Gear",
-         {"Sleeping Bag", "Camping Stove", "Headlamp"},
-         {"Aluminium", "Steel", "Down"},
-         kGeneric,
-         1999,
-         19999,
-         100,
-         2000}}},
-      {"beauty",
-       "Beauty",
-       "BEA",
-       {{"skincare",
-         "Skincare",
-         {"Face Cream", "Serum", "Cleanser"},
-         {"Aloe", "Rosehip", "Shea"},
-         kVolumes,
-         1299,
-         5999,
-         60,
-         250},
-        {"haircare",
-         "Haircare",
-         {"Shampoo", "Conditioner", "Hair Oil"},
-         {"Argan", "Nettle", "Oat"},
-         kVolumes,
-         899,
-         3499,
-         60,
-         400},
-        {"fragrance",
-         "Fragrance",
-         {"Eau de Parfum", "Eau de Toilette", "Body Mist"},
-         {"Cedar", "Citrus", "Vetiver"},
-         kVolumes,
-         2999,
-         12999,
-         100,
-         400}}},
-      {"accessories",
-       "Accessories",
-       "ACC",
-       {{"bags",
-         "Bags",
-         {"Tote Bag", "Crossbody Bag", "Weekender"},
-         {"Leather", "Canvas", "Nylon"},
-         kGeneric,
-         2999,
-         19999,
-         300,
-         1400},
-        {"watches",
-         "Watches",
-         {"Watch", "Field Watch", "Chronograph"},
-         {"Steel", "Titanium", "Leather"},
-         {"36 mm", "40 mm", "42 mm"},
-         7999,
-         39999,
-         60,
-         180},
-        {"sunglasses",
-         "Sunglasses",
-         {"Sunglasses", "Aviators", "Round Frames"},
-         {"Acetate", "Metal", "Bio-Acetate"},
-         kGeneric,
-         3999,
-         17999,
-         25,
-         60},
-        {"belts",
-         "Belts",
-         {"Belt", "Dress Belt", "Webbing Belt"},
-         {"Leather", "Canvas", "Suede"},
-         {"80 cm", "90 cm", "100 cm", "110 cm"},
-         1999,
-         6999,
-         100,
-         250}}},
-  };
-  return kDepartments;
+  return demo().departments;
 }
 
 // std::uniform_int_distribution differs between standard libraries; plain modulo on the 64-bit
@@ -409,11 +236,6 @@ std::string slugify(std::string_view text) {
     }
   }
   return out;
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 struct LeafRef {
@@ -470,17 +292,7 @@ struct Batch {
   std::vector<long long> link_product;
   std::vector<long long> link_category;
 
-  std::vector<long long> variant_id;
-  std::vector<long long> variant_product;
-  std::vector<std::string> sku;
-  std::vector<std::string> variant_title;
-  std::vector<std::string> options;
-  std::vector<long long> price;
-  std::vector<long long> compare_at;
-  std::vector<soci::indicator> compare_at_ind;
-  std::vector<std::string> currency;
-  std::vector<long long> weight;
-  std::vector<long long> on_hand;
+  std::vector<detail::VariantRow> variants;
 
   std::vector<long long> attribute_product;
   std::vector<std::string> attribute_name;
@@ -520,16 +332,16 @@ struct Generator {
     }
   }
 
-  void product(Batch& b, long long id, long long& next_variant_id, std::int64_t index) {
+  void product(Batch& b, long long id, std::int64_t index) {
     const LeafRef& ref = leaves[bounded(rng, leaves.size())];
     const Leaf& leaf = *ref.leaf;
-    const std::string_view brand = pick(rng, kBrands);
-    const std::string_view adjective = pick(rng, kAdjectives);
+    const std::string_view brand = pick(rng, demo().brands);
+    const std::string_view adjective = pick(rng, demo().adjectives);
     const std::string_view material = pick(rng, leaf.materials);
     const std::string_view noun = pick(rng, leaf.nouns);
     // The colour attribute is the first variant's colour, so a colour filter finds what is on sale.
-    const std::size_t colour_start = bounded(rng, kColours.size());
-    const std::string_view colour = kColours[colour_start];
+    const std::size_t colour_start = bounded(rng, demo().colours.size());
+    const std::string_view colour = demo().colours[colour_start];
     const std::string title = fmt::format("{} {} {} {}", brand, adjective, material, noun);
     // The id is the running number; an appended batch also names its seed, as the brief for
     // --append asks, so that two seedings are told apart in the admin.
@@ -537,13 +349,13 @@ struct Generator {
         append ? fmt::format("{}-s{}-{}", slugify(title), seed, id) : fmt::format("{}-{}", slugify(title), id);
     // Each draw is its own statement: the order of evaluation of function arguments is
     // unspecified, and the catalog must be the same whichever compiler built ecomctl.
-    const std::size_t quality = bounded(rng, kQualities.size());
-    const std::string_view use = pick(rng, kUses);
-    const std::size_t second = (quality + 1 + bounded(rng, kQualities.size() - 1)) % kQualities.size();
+    const std::size_t quality = bounded(rng, demo().qualities.size());
+    const std::string_view use = pick(rng, demo().uses);
+    const std::size_t second = (quality + 1 + bounded(rng, demo().qualities.size() - 1)) % demo().qualities.size();
     const std::string first_sentence =
-        fmt::format("A {} {} in {} from {}.", kQualities[quality], noun, material, brand);
+        fmt::format("A {} {} in {} from {}.", demo().qualities[quality], noun, material, brand);
     const std::string description =
-        fmt::format("{} Made for {}, it is {} and built to last.", first_sentence, use, kQualities[second]);
+        fmt::format("{} Made for {}, it is {} and built to last.", first_sentence, use, demo().qualities[second]);
     const bool draft = bounded(rng, 100) < kDraftPercent;
     const std::int64_t created = first_created_us + index * 1'000'000;  // one second apart, oldest first
 
@@ -581,20 +393,21 @@ struct Generator {
       const auto uk = static_cast<std::size_t>(k);
       // (size, colour) pairs are distinct for k < sizes * colours; every leaf has 3+ sizes.
       const std::string_view size = leaf.sizes[(size_start + uk) % sizes];
-      const std::string_view variant_colour = kColours[(colour_start + uk / sizes) % kColours.size()];
+      const std::string_view variant_colour = demo().colours[(colour_start + uk / sizes) % demo().colours.size()];
       // The largest size costs a little more, as it does in real shops.
       const std::int64_t price = base_price + ((size_start + uk) % sizes == sizes - 1 ? 200 : 0);
-      b.variant_id.push_back(next_variant_id++);
-      b.variant_product.push_back(id);
-      b.sku.push_back(fmt::format("{}-{}-{:06}-{}", ref.department->sku_prefix, seed, id, k + 1));
-      b.variant_title.push_back(fmt::format("{} / {}", size, variant_colour));
-      b.options.push_back(fmt::format(R"({{"colour":"{}","size":"{}"}})", variant_colour, size));
-      b.price.push_back(price);
-      b.compare_at.push_back(on_sale ? compare_at + (price - base_price) : 0);
-      b.compare_at_ind.push_back(on_sale ? soci::i_ok : soci::i_null);
-      b.currency.emplace_back(kCurrency);
-      b.weight.push_back(weight + (price - base_price) / 10);
-      b.on_hand.push_back(bounded(rng, 100) < kOutOfStockPercent ? 0 : in_range(rng, 1, 200));
+      detail::VariantRow& v = b.variants.emplace_back();
+      v.product_id = id;
+      v.sku = fmt::format("{}-{}-{:06}-{}", ref.department->sku_prefix, seed, id, k + 1);
+      v.title = fmt::format("{} / {}", size, variant_colour);
+      v.options = fmt::format(R"({{"colour":"{}","size":"{}"}})", variant_colour, size);
+      v.price = price;
+      if (on_sale) {
+        v.compare_at = compare_at + (price - base_price);
+      }
+      v.currency = kCurrency;
+      v.weight_grams = weight + (price - base_price) / 10;
+      v.on_hand = bounded(rng, 100) < kOutOfStockPercent ? 0 : in_range(rng, 1, 200);
     }
   }
 };
@@ -613,14 +426,7 @@ void write_batch(soci::session& sql, Batch& b) {
                           soci::use(b.link_category, "category_id"));
     st.execute(true);
   }
-  {
-    soci::statement st =
-        (sql.prepare << kInsertVariant, soci::use(b.variant_id, "id"), soci::use(b.variant_product, "product_id"),
-         soci::use(b.sku, "sku"), soci::use(b.variant_title, "title"), soci::use(b.options, "options"),
-         soci::use(b.price, "price"), soci::use(b.compare_at, b.compare_at_ind, "compare_at"),
-         soci::use(b.currency, "currency"), soci::use(b.weight, "weight"), soci::use(b.on_hand, "on_hand"));
-    st.execute(true);
-  }
+  detail::insert_variants(sql, db::Backend::sqlite, b.variants);
   {
     soci::statement st = (sql.prepare << kInsertAttribute, soci::use(b.attribute_product, "product_id"),
                           soci::use(b.attribute_name, "name"), soci::use(b.attribute_value, "value"));
@@ -633,39 +439,6 @@ void write_batch(soci::session& sql, Batch& b) {
          soci::use(b.image_position, "position"), soci::use(b.image_created_at, "created_at"));
     st.execute(true);
   }
-}
-
-// PostgreSQL array literals: every text element quoted, with backslash and double quote escaped.
-std::string pg_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out += i == 0 ? "\"" : ",\"";
-    for (const char ch : values[i]) {
-      if (ch == '"' || ch == '\\') {
-        out += '\\';
-      }
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
-std::string pg_array(const std::vector<long long>& values, const std::vector<soci::indicator>* nulls = nullptr) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) {
-      out += ',';
-    }
-    if (nulls != nullptr && (*nulls)[i] == soci::i_null) {
-      out += "NULL";
-    } else {
-      out += std::to_string(values[i]);
-    }
-  }
-  out += '}';
-  return out;
 }
 
 void write_batch_pg(soci::session& sql, const Batch& b) {
@@ -685,20 +458,7 @@ void write_batch_pg(soci::session& sql, const Batch& b) {
   const std::string link_category = pg_array(b.link_category);
   sql << kPgInsertProductCategories, soci::use(link_product, "product_id"), soci::use(link_category, "category_id");
 
-  const std::string variant_id = pg_array(b.variant_id);
-  const std::string variant_product = pg_array(b.variant_product);
-  const std::string sku = pg_array(b.sku);
-  const std::string variant_title = pg_array(b.variant_title);
-  const std::string options = pg_array(b.options);
-  const std::string price = pg_array(b.price);
-  const std::string compare_at = pg_array(b.compare_at, &b.compare_at_ind);
-  const std::string currency = pg_array(b.currency);
-  const std::string weight = pg_array(b.weight);
-  const std::string on_hand = pg_array(b.on_hand);
-  sql << kPgInsertVariants, soci::use(variant_id, "id"), soci::use(variant_product, "product_id"),
-      soci::use(sku, "sku"), soci::use(variant_title, "title"), soci::use(options, "options"),
-      soci::use(price, "price"), soci::use(compare_at, "compare_at"), soci::use(currency, "currency"),
-      soci::use(weight, "weight"), soci::use(on_hand, "on_hand");
+  detail::insert_variants(sql, db::Backend::postgresql, b.variants);
 
   const std::string attribute_product = pg_array(b.attribute_product);
   const std::string attribute_name = pg_array(b.attribute_name);
@@ -753,7 +513,6 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
       std::mt19937_64(options.seed), leaves, options.seed, options.append, now_us() - options.products * 1'000'000,
       options.storage != nullptr};
   long long next_product_id = scalar(db, kMaxProductId) + 1;
-  long long next_variant_id = scalar(db, kMaxVariantId) + 1;
   SeedResult result;
   const std::int64_t batches = (options.products + kBatchProducts - 1) / kBatchProducts;
   for (std::int64_t batch = 0; batch < batches; ++batch) {
@@ -761,7 +520,7 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
     const std::int64_t first = batch * kBatchProducts;
     const std::int64_t last = std::min(options.products, first + kBatchProducts);
     for (std::int64_t i = first; i < last; ++i) {
-      gen.product(b, next_product_id++, next_variant_id, i);
+      gen.product(b, next_product_id++, i);
     }
     if (db.backend() == db::Backend::postgresql) {
       db.transact("", [&b](soci::session& sql) { write_batch_pg(sql, b); });
@@ -769,14 +528,13 @@ SeedResult seed_catalog(db::Database& db, const SeedOptions& options) {
       db.transact("", [&b](soci::session& sql) { write_batch(sql, b); });
     }
     result.products += last - first;
-    result.variants += static_cast<std::int64_t>(b.variant_id.size());
+    result.variants += static_cast<std::int64_t>(b.variants.size());
     result.images += static_cast<std::int64_t>(b.image_product.size());
   }
   if (db.backend() == db::Backend::postgresql && result.products > 0) {
     db.transact("", [](soci::session& sql) {
       long long ignored = 0;
       sql << kSyncProductSequence, soci::into(ignored);
-      sql << kSyncVariantSequence, soci::into(ignored);
     });
   }
   result.categories = scalar(db, kCountCategories);

@@ -10,10 +10,13 @@
 #include <catch2/catch.hpp>
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,6 +77,98 @@ NewVariant variant(std::string sku, std::int64_t amount) {
   v.price = Money{amount, "EUR"};
   v.on_hand = 3;
   return v;
+}
+
+// What a staff member's write came to: "ok", or the error code and the field it names.
+struct Outcome {
+  bool ok = false;
+  ErrorCode code = ErrorCode::internal;
+  std::string field;
+};
+
+Outcome outcome_of(const std::function<void()>& fn) {
+  Outcome out;
+  try {
+    fn();
+    out.ok = true;
+  } catch (const Error& e) {
+    out.code = e.code();
+    out.field = e.details().empty() ? "" : e.details().front().name;
+  } catch (const std::exception&) {
+    out.code = ErrorCode::internal;  // a raw SQL error would be a 500
+  }
+  return out;
+}
+
+// Two staff create a product with the same slug at the same moment, round after round: one gets
+// the product, the other a conflict naming the slug, never an internal error.
+void check_slug_race(Fixture& f) {
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string slug = "race-" + std::to_string(round);
+    std::latch start(2);
+    std::array<Outcome, 2> outcomes;
+    std::vector<std::thread> staff;
+    for (auto& outcome : outcomes) {
+      staff.emplace_back([&] {
+        start.arrive_and_wait();
+        outcome = outcome_of([&] { f.admin.create_product(product(slug)); });
+      });
+    }
+    for (auto& t : staff) {
+      t.join();
+    }
+    INFO("round " << round);
+    CHECK(outcomes[0].ok != outcomes[1].ok);
+    for (const auto& outcome : outcomes) {
+      if (!outcome.ok) {
+        CHECK(outcome.code == ErrorCode::conflict);
+        CHECK(outcome.field == "slug");
+      }
+    }
+  }
+}
+
+// The writer that loses the race after its check passed: another transaction inserted the same
+// value without committing yet (raw SQL on a connection of its own), the staff member's write
+// checks, finds nothing and inserts; the database's unique constraint then refuses it when the
+// other commits (PostgreSQL: the insert waits on the index entry; SQLite: the write waits for the
+// file lock and its check then sees the row). Either way: conflict naming the field.
+void check_lost_race(Fixture& f, const std::function<void(CatalogAdmin&)>& write, const std::string& competitor,
+                     const std::string& field) {
+  const bool pg = f.db.backend() == db::Backend::postgresql;
+  auto other = f.db.primary();
+  soci::session& raw = other.session();
+  if (pg) {
+    raw.begin();
+  } else {
+    raw << "BEGIN IMMEDIATE";
+  }
+  raw << competitor;
+  Outcome outcome;
+  std::thread staff([&] { outcome = outcome_of([&] { write(f.admin); }); });
+  if (pg) {
+    // Commit only once the staff member's insert waits on the competitor's row lock, so it has
+    // really passed its check.
+    auto watcher = f.db.primary();
+    bool waiting = false;
+    for (int i = 0; i < 2000 && !waiting; ++i) {
+      int n = 0;
+      watcher.session() << "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                           " AND wait_event_type = 'Lock'",
+          soci::into(n);
+      waiting = n > 0;
+      if (!waiting) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    CHECK(waiting);
+  }
+  raw.commit();
+  staff.join();
+  CHECK_FALSE(outcome.ok);
+  CHECK(outcome.code == ErrorCode::conflict);
+  CHECK(outcome.field == field);
 }
 
 std::vector<ImportProblem> import_problems(CatalogAdmin& admin, const std::string& csv) {
@@ -286,28 +381,16 @@ void check_duplicates(db::Database& db) {
   CHECK(code_of([&] { f.admin.create_category(NewCategory{"c", "C", std::nullopt, 0}); }) == ErrorCode::conflict);
   CHECK(field_of([&] { f.admin.create_product(product("Bad Slug")); }) == "slug");
   CHECK(field_of([&] { f.admin.create_product(product("ok", "")); }) == "title");
-  // The writer that loses a race after its check: the database's unique constraint speaks, and
-  // is recognised as such (the helper the services use to answer 409).
-  auto lease = db.primary();
-  bool recognised = false;
-  try {
-    const std::string slug = "first";
-    const long long now = 1;
-    lease.session() << "INSERT INTO products (slug, title, created_at, updated_at) VALUES (:slug, 'x', :a, :b)",
-        soci::use(slug, "slug"), soci::use(now, "a"), soci::use(now, "b");
-  } catch (const std::exception& e) {
-    recognised = detail::is_unique_violation(e);
-  }
-  CHECK(recognised);
-  bool check_is_not_unique = true;
-  try {
-    lease.session() << "INSERT INTO variants (product_id, sku, price_amount, currency) VALUES (" +
-                           std::to_string(a.id) + ", 'NEG', -5, 'EUR')";
-  } catch (const std::exception& e) {
-    check_is_not_unique = !detail::is_unique_violation(e);
-  }
-  CHECK(check_is_not_unique);
-  CHECK_FALSE(detail::is_unique_violation(std::runtime_error("UNIQUE constraint failed")));
+  check_slug_race(f);
+  check_lost_race(
+      f, [&](CatalogAdmin& admin) { admin.create_product(product("raced")); },
+      "INSERT INTO products (slug, title, created_at, updated_at) VALUES ('raced', 'x', 1, 1)", "slug");
+  check_lost_race(
+      f,
+      [&](CatalogAdmin& admin) { admin.add_variant(b.id, variant("RACED-1", 100), admin.get_product(b.id).version); },
+      "INSERT INTO variants (product_id, sku, price_amount, currency) VALUES (" + std::to_string(a.id) +
+          ", 'RACED-1', 5, 'EUR')",
+      "sku");
 }
 
 void check_categories(db::Database& db) {
@@ -428,10 +511,25 @@ void check_import_errors(db::Database& db) {
   CHECK(has_problem(problems, 5, "currency"));
   CHECK(has_problem(problems, 5, "on_hand"));
   CHECK(has_problem(problems, 7, "sku"));
+  CHECK(std::any_of(problems.begin(), problems.end(), [](const ImportProblem& p) {
+    return p.row == 7 && p.message.find("also on row 2") != std::string::npos;
+  }));
   CHECK(has_problem(problems, 8, "title"));
   CHECK(has_problem(problems, 9, "sku"));
   CHECK(has_problem(problems, 10, "price"));
   CHECK(has_problem(problems, 11, ""));
+  // The variant rules the admin applies to single edits, in their CSV column (by field).
+  problems = import_problems(f.admin,
+                             "slug,title,sku,variant_title,options,price,currency\n"
+                             "sock-x,Sock X,SX-1," +
+                                 std::string(301, 't') +
+                                 ",,500,EUR\n"
+                                 "sock-y,Sock Y,SY-1,,size=M,500,EUR\n"
+                                 "sock-z,Sock Z," +
+                                 std::string(101, 'S') + ",,,500,EUR\n");
+  CHECK(has_problem(problems, 2, "variant_title"));
+  CHECK(has_problem(problems, 4, "sku"));
+  CHECK(problems.size() == 2);
   // Database checks run once the rows themselves are clean.
   problems = import_problems(f.admin,
                              "slug,title,categories,sku,price,currency\n"

@@ -12,7 +12,8 @@ void check_product_lifecycle(db::Database& db);
 // Two changes based on the same version: the first wins, the second is precondition_failed and
 // writes nothing; unknown ids are not_found.
 void check_optimistic_concurrency(db::Database& db);
-// Duplicate slugs and SKUs are conflict, including an insert that loses a race after its check.
+// Duplicate slugs and SKUs are conflict naming the field, including two staff creating one slug at
+// once (one wins, the other gets 409) and an insert that loses a race after its check passed.
 void check_duplicates(db::Database& db);
 // Category create, rename, move (refusing cycles) and delete (refused with children or products).
 void check_categories(db::Database& db);

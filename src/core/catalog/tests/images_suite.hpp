@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <ecom/cache/local_cache.hpp>
+#include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/catalog/images.hpp>
 #include <ecom/platform/error.hpp>
@@ -58,12 +59,12 @@ struct ImageFixture {
     p.slug = "linen-shirt";
     p.title = "Linen shirt";
     p.status = ProductStatus::active;
-    product_id = catalog.create_product(p);
+    product_id = CatalogAdmin(db, cache).create_product(p).id;
     NewProduct q;
     q.slug = "wool-scarf";
     q.title = "Wool scarf";
     q.status = ProductStatus::active;
-    other_id = catalog.create_product(q);
+    other_id = CatalogAdmin(db, cache).create_product(q).id;
   }
 
   [[nodiscard]] long long version(std::int64_t id) const {

@@ -7,6 +7,7 @@
 #include "test_support.hpp"
 
 #include <ecom/cache/local_cache.hpp>
+#include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/catalog/json.hpp>
 #include <ecom/catalog/seed.hpp>
@@ -249,12 +250,12 @@ TEST_CASE("postgresql index: a catalog write stops the index being used until it
           "[catalog][index][integration]") {
   PgCatalog c;
   ecom::cache::LocalCache cache(no_guard());
-  CatalogService writer(*c.db, cache, with_index(SearchIndexMode::off));
+  ecom::catalog::CatalogAdmin writer(*c.db, cache);
   NewProduct product;
   product.slug = "canvas-shoe";
   product.title = "Canvas shoe";
   product.status = ProductStatus::active;
-  const auto id = writer.create_product(product);
+  const auto id = writer.create_product(product).id;
   const auto title_in = [](const ProductPage& page) {
     return page.items.empty() ? std::string() : page.items.front().title;
   };

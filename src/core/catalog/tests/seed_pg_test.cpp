@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <ecom/cache/local_cache.hpp>
+#include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/catalog/seed.hpp>
 #include <ecom/db/migrations.hpp>
@@ -49,11 +50,11 @@ TEST_CASE("postgresql: seeding writes the same catalog as on SQLite and leaves t
   REQUIRE_FALSE(first.images.empty());
   CHECK(media.exists(first.images.front().path));
 
-  // A product created through the service after seeding gets the next id, not a seeded one.
+  // A product created through the admin after seeding gets the next id, not a seeded one.
   NewProduct added;
   added.slug = "added-after-seeding";
   added.title = "Added after seeding";
-  CHECK(service.create_product(added) == 301);
+  CHECK(ecom::catalog::CatalogAdmin(*db, cache).create_product(added).id == 301);
 
   seed_catalog(*db, seeding(20, 2, true));
   CHECK(count(*db, "SELECT COUNT(*) FROM products") == 321);

@@ -1,5 +1,7 @@
 #include "service_suite.hpp"
 
+#include "catalog_writer.hpp"
+
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/catalog.hpp>
@@ -27,7 +29,7 @@ constexpr const char* kSecret = "test-cursor-secret";
 
 struct Fixture {
   explicit Fixture(db::Database& database, SearchIndexMode index = SearchIndexMode::off)
-      : db(database), cache(no_guard()), service(db, cache, options(index)) {}
+      : db(database), cache(no_guard()), service(db, cache, options(index)), shop(db, cache) {}
   static CatalogOptions options(SearchIndexMode index) {
     CatalogOptions options{kSecret, {}};
     options.search_index = index;
@@ -43,6 +45,7 @@ struct Fixture {
   db::Database& db;
   cache::LocalCache cache;
   CatalogService service;
+  test::CatalogWriter shop;  // writes go through the admin's path
 };
 
 ErrorCode code_of(const std::function<void()>& fn) {
@@ -110,21 +113,21 @@ std::vector<std::string> walk(CatalogService& service, ListQuery query) {
 
 void check_create_and_read_back(db::Database& db) {
   Fixture f(db);
-  f.service.create_category({"clothing", "Clothing", std::nullopt, 1});
-  f.service.create_category({"shirts", "Shirts", "clothing", 1});
+  f.shop.create_category({"clothing", "Clothing", std::nullopt, 1});
+  f.shop.create_category({"shirts", "Shirts", "clothing", 1});
   NewProduct p = active("linen-shirt", {"shirts", "clothing"});
   p.description = "A shirt of linen.";
   p.seo_title = "Linen shirt | Demo";
   p.seo_description = "Cool in summer.";
   p.attributes = {{"material", "linen"}, {"brand", "Acme"}};
-  const auto id = f.service.create_product(p);
+  const auto id = f.shop.create_product(p);
   NewVariant m = variant("SHIRT-M-RED", 1999);
   m.options = {{"size", "M"}, {"colour", "red"}};
   m.compare_at = Money{2499, "EUR"};
   m.weight_grams = 250;
   m.on_hand = 3;
-  const auto vm = f.service.add_variant(id, m);
-  const auto vl = f.service.add_variant(id, variant("SHIRT-L-RED", 2199));
+  const auto vm = f.shop.add_variant(id, m);
+  const auto vl = f.shop.add_variant(id, variant("SHIRT-L-RED", 2199));
 
   for (int round = 0; round < 2; ++round) {  // the second read comes from the cache
     const Product got = f.service.get_product("linen-shirt");
@@ -162,32 +165,32 @@ void check_drafts_invisible(db::Database& db, SearchIndexMode index) {
   Fixture f(db, index);
   NewProduct draft = active("draft-one");
   draft.status = ProductStatus::draft;
-  const auto draft_id = f.service.create_product(draft);
-  f.service.create_product(active("visible"));
-  const auto archived = f.service.create_product(active("to-archive"));
+  const auto draft_id = f.shop.create_product(draft);
+  f.shop.create_product(active("visible"));
+  const auto archived = f.shop.create_product(active("to-archive"));
   CHECK(f.service.get_product("to-archive").id == archived);  // cached now
-  f.service.set_product_status(archived, ProductStatus::archived);
+  f.shop.set_product_status(archived, ProductStatus::archived);
 
   CHECK(code_of([&] { (void)f.service.get_product("draft-one"); }) == ErrorCode::not_found);
   CHECK(code_of([&] { (void)f.service.get_product("to-archive"); }) == ErrorCode::not_found);
   CHECK(walk(f.service, ListQuery{}) == std::vector<std::string>{"visible"});
 
-  f.service.set_product_status(draft_id, ProductStatus::active);
+  f.shop.set_product_status(draft_id, ProductStatus::active);
   CHECK(f.service.get_product("draft-one").id == draft_id);
-  CHECK(code_of([&] { f.service.set_product_status(987654, ProductStatus::active); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { f.shop.set_product_status(987654, ProductStatus::active); }) == ErrorCode::not_found);
 }
 
 void check_categories(db::Database& db, SearchIndexMode index) {
   Fixture f(db, index);
   CHECK(f.service.category_tree().empty());  // cached empty, then invalidated by the writes below
-  f.service.create_category({"men", "Men", std::nullopt, 2});
-  f.service.create_category({"women", "Women", std::nullopt, 1});
-  f.service.create_category({"men-shoes", "Shoes", "men", 1});
-  f.service.create_category({"men-boots", "Boots", "men-shoes", 1});
-  f.service.create_product(active("boot", {"men-boots"}));
-  f.service.create_product(active("sneaker", {"men-shoes"}));
-  f.service.create_product(active("dress", {"women"}));
-  f.service.create_product(active("uncategorised"));
+  f.shop.create_category({"men", "Men", std::nullopt, 2});
+  f.shop.create_category({"women", "Women", std::nullopt, 1});
+  f.shop.create_category({"men-shoes", "Shoes", "men", 1});
+  f.shop.create_category({"men-boots", "Boots", "men-shoes", 1});
+  f.shop.create_product(active("boot", {"men-boots"}));
+  f.shop.create_product(active("sneaker", {"men-shoes"}));
+  f.shop.create_product(active("dress", {"women"}));
+  f.shop.create_product(active("uncategorised"));
 
   const auto tree = f.service.category_tree();
   REQUIRE(tree.size() == 2);
@@ -219,8 +222,8 @@ void check_pagination(db::Database& db, SearchIndexMode index) {
   Fixture f(db, index);
   constexpr int kProducts = 57;
   for (int i = 0; i < kProducts; ++i) {
-    const auto id = f.service.create_product(active("p-" + std::to_string(i)));
-    f.service.add_variant(id, variant("SKU-" + std::to_string(i), 100 + i));
+    const auto id = f.shop.create_product(active("p-" + std::to_string(i)));
+    f.shop.add_variant(id, variant("SKU-" + std::to_string(i), 100 + i));
   }
   ListQuery query;
   query.limit = 10;
@@ -237,7 +240,7 @@ void check_pagination(db::Database& db, SearchIndexMode index) {
   std::optional<std::string> cursor;
   int pages = 0;
   for (; pages < 20; ++pages) {
-    f.service.create_product(active("late-" + std::to_string(pages)));
+    f.shop.create_product(active("late-" + std::to_string(pages)));
     query.cursor = cursor;
     auto page = f.service.list_products(query);
     for (const auto& item : page.items) {
@@ -259,7 +262,7 @@ void check_pagination(db::Database& db, SearchIndexMode index) {
 void check_bad_queries(db::Database& db, SearchIndexMode index) {
   Fixture f(db, index);
   for (int i = 0; i < 3; ++i) {
-    f.service.create_product(active("item-" + std::to_string(i)));
+    f.shop.create_product(active("item-" + std::to_string(i)));
   }
   ListQuery query;
   query.limit = 1;
@@ -293,7 +296,7 @@ void check_search(db::Database& db, SearchIndexMode index) {
     p.title = std::move(title);
     p.description = std::move(description);
     p.status = status;
-    return f.service.create_product(p);
+    return f.shop.create_product(p);
   };
   product("canvas-shoe", "Canvas shoe", "Summer shoes in cotton.");
   product("trail-sneaker", "Trail sneaker", "A light running shoe for trails.");
@@ -360,11 +363,11 @@ void check_sorts(db::Database& db, SearchIndexMode index) {
   const std::vector<std::pair<std::string, std::int64_t>> priced = {{"delta", 300},   {"alpha", 100}, {"echo", 300},
                                                                     {"charlie", 200}, {"bravo", 500}, {"foxtrot", 100}};
   for (std::size_t i = 0; i < priced.size(); ++i) {
-    const auto id = f.service.create_product(active(priced[i].first));
-    f.service.add_variant(id, variant("SKU-" + priced[i].first, priced[i].second));
-    f.service.add_variant(id, variant("SKU-" + priced[i].first + "-big", priced[i].second + 1000));
+    const auto id = f.shop.create_product(active(priced[i].first));
+    f.shop.add_variant(id, variant("SKU-" + priced[i].first, priced[i].second));
+    f.shop.add_variant(id, variant("SKU-" + priced[i].first + "-big", priced[i].second + 1000));
   }
-  f.service.create_product(active("golf"));
+  f.shop.create_product(active("golf"));
   const auto sorted = [&](ListSort sort) {
     ListQuery query;
     query.sort = sort;
@@ -425,11 +428,11 @@ void check_filters(db::Database& db, SearchIndexMode index) {
   for (const auto& row : rows) {
     NewProduct p = active(row.slug);
     p.attributes = row.attributes;
-    const auto id = f.service.create_product(p);
+    const auto id = f.shop.create_product(p);
     if (row.price >= 0) {
       NewVariant v = variant("SKU-" + row.slug, row.price);
       v.on_hand = row.on_hand;
-      f.service.add_variant(id, v);
+      f.shop.add_variant(id, v);
     }
   }
   const auto found = [&](ListQuery query) {
@@ -502,51 +505,51 @@ void check_filters(db::Database& db, SearchIndexMode index) {
 
 void check_cache_invalidation(db::Database& db) {
   Fixture f(db);
-  const auto id = f.service.create_product(active("mug"));
-  const auto vid = f.service.add_variant(id, variant("MUG-1", 900));
+  const auto id = f.shop.create_product(active("mug"));
+  const auto vid = f.shop.add_variant(id, variant("MUG-1", 900));
   CHECK(f.service.get_product("mug").variants.at(0).price == Money{900, "EUR"});
   CHECK(f.cache.get("catalog:product:" + std::to_string(id)));  // served from the cache now
 
-  f.service.set_variant_price(vid, Money{1100, "EUR"}, Money{1500, "EUR"});
+  f.shop.set_variant_price(id, vid, Money{1100, "EUR"}, Money{1500, "EUR"});
   const auto after = f.service.get_product("mug");
   CHECK(after.variants.at(0).price == Money{1100, "EUR"});
   CHECK(after.variants.at(0).compare_at == Money{1500, "EUR"});
   CHECK(f.service.get_product("mug").variants.at(0).price == Money{1100, "EUR"});  // and from the cache
   CHECK(after.version >= 3);  // created, variant added, price changed
 
-  f.service.add_variant(id, variant("MUG-2", 800));
+  f.shop.add_variant(id, variant("MUG-2", 800));
   CHECK(f.service.get_product("mug").variants.size() == 2);
-  CHECK(code_of([&] { f.service.set_variant_price(987654, Money{1, "EUR"}, std::nullopt); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { f.shop.set_variant_price(id, 987654, Money{1, "EUR"}, std::nullopt); }) == ErrorCode::not_found);
 }
 
 void check_write_rules(db::Database& db) {
   Fixture f(db);
-  const auto id = f.service.create_product(active("lamp"));
-  f.service.add_variant(id, variant("LAMP-1", 5000));
-  f.service.create_category({"home", "Home", std::nullopt, 0});
-  CHECK(code_of([&] { f.service.create_product(active("lamp")); }) == ErrorCode::conflict);
-  CHECK(code_of([&] { f.service.add_variant(id, variant("LAMP-1", 1)); }) == ErrorCode::conflict);
-  CHECK(code_of([&] { f.service.create_category({"home", "Home", std::nullopt, 0}); }) == ErrorCode::conflict);
-  CHECK(code_of([&] { f.service.create_product(active("Not A Slug")); }) == ErrorCode::unprocessable);
-  CHECK(code_of([&] { f.service.create_product(active("orphan", {"missing"})); }) == ErrorCode::unprocessable);
-  CHECK(code_of([&] { f.service.add_variant(id, variant("LAMP-2", -1)); }) == ErrorCode::unprocessable);
+  const auto id = f.shop.create_product(active("lamp"));
+  f.shop.add_variant(id, variant("LAMP-1", 5000));
+  f.shop.create_category({"home", "Home", std::nullopt, 0});
+  CHECK(code_of([&] { f.shop.create_product(active("lamp")); }) == ErrorCode::conflict);
+  CHECK(code_of([&] { f.shop.add_variant(id, variant("LAMP-1", 1)); }) == ErrorCode::conflict);
+  CHECK(code_of([&] { f.shop.create_category({"home", "Home", std::nullopt, 0}); }) == ErrorCode::conflict);
+  CHECK(code_of([&] { f.shop.create_product(active("Not A Slug")); }) == ErrorCode::unprocessable);
+  CHECK(code_of([&] { f.shop.create_product(active("orphan", {"missing"})); }) == ErrorCode::unprocessable);
+  CHECK(code_of([&] { f.shop.add_variant(id, variant("LAMP-2", -1)); }) == ErrorCode::unprocessable);
   NewVariant euro_dollar = variant("LAMP-3", 100);
   euro_dollar.compare_at = Money{200, "USD"};
-  CHECK(code_of([&] { f.service.add_variant(id, euro_dollar); }) == ErrorCode::unprocessable);
+  CHECK(code_of([&] { f.shop.add_variant(id, euro_dollar); }) == ErrorCode::unprocessable);
   NewVariant lower = variant("LAMP-4", 100);
   lower.price.currency = "eur";
-  CHECK(code_of([&] { f.service.add_variant(id, lower); }) == ErrorCode::unprocessable);
-  CHECK(code_of([&] { f.service.add_variant(987654, variant("LAMP-5", 1)); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { f.shop.add_variant(id, lower); }) == ErrorCode::unprocessable);
+  CHECK(code_of([&] { f.shop.add_variant(987654, variant("LAMP-5", 1)); }) == ErrorCode::not_found);
   // A failed write left nothing behind: the orphan's row was rolled back.
   CHECK(code_of([&] { (void)f.service.get_product("orphan"); }) == ErrorCode::not_found);
 }
 
 void check_facets(db::Database& db, SearchIndexMode index) {
   Fixture f(db, index);
-  f.service.create_category({"clothing", "Clothing", std::nullopt, 0});
-  f.service.create_category({"shirts", "Shirts", "clothing", 0});
-  f.service.create_category({"shoes", "Shoes", "clothing", 1});
-  f.service.create_category({"home", "Home", std::nullopt, 1});
+  f.shop.create_category({"clothing", "Clothing", std::nullopt, 0});
+  f.shop.create_category({"shirts", "Shirts", "clothing", 0});
+  f.shop.create_category({"shoes", "Shoes", "clothing", 1});
+  f.shop.create_category({"home", "Home", std::nullopt, 1});
   struct Row {
     std::string slug;
     std::vector<std::string> categories;
@@ -564,17 +567,17 @@ void check_facets(db::Database& db, SearchIndexMode index) {
   for (const auto& row : rows) {
     NewProduct p = active(row.slug, row.categories);
     p.attributes = row.attributes;
-    const auto id = f.service.create_product(p);
+    const auto id = f.shop.create_product(p);
     if (row.price >= 0) {
       NewVariant v = variant("SKU-" + row.slug, row.price);
       v.on_hand = row.on_hand;
-      f.service.add_variant(id, v);
+      f.shop.add_variant(id, v);
     }
   }
   NewProduct draft = active("draft", {"shirts"});
   draft.status = ProductStatus::draft;
   draft.attributes = {{"brand", "Acme"}};
-  f.service.create_product(draft);
+  f.shop.create_product(draft);
 
   using Values = std::vector<FacetValue>;
   const auto same = [](const Values& actual, const Values& expected) {
@@ -665,8 +668,8 @@ void check_facets(db::Database& db, SearchIndexMode index) {
 
 void check_listing_cache(db::Database& db) {
   Fixture f(db);
-  const auto id = f.service.create_product(active("first"));
-  const auto vid = f.service.add_variant(id, variant("FIRST-1", 100));
+  const auto id = f.shop.create_product(active("first"));
+  const auto vid = f.shop.add_variant(id, variant("FIRST-1", 100));
   ListQuery query = list_query(10);
   query.facets = true;
   CHECK(f.service.list_products(query).items.size() == 1);
@@ -680,7 +683,7 @@ void check_listing_cache(db::Database& db) {
   REQUIRE(cached.facets);
   CHECK(cached.facets->total == 1);
   // Any change through the service invalidates every cached listing.
-  f.service.set_variant_price(vid, Money{200, "EUR"}, std::nullopt);
+  f.shop.set_variant_price(id, vid, Money{200, "EUR"}, std::nullopt);
   const auto fresh = f.service.list_products(query);
   REQUIRE(fresh.items.size() == 2);
   CHECK(fresh.items.front().slug == "first");  // newest first: sneaky was created at 1 us
@@ -701,8 +704,8 @@ void check_listing_cache(db::Database& db) {
 
 void check_card_images(db::Database& db, SearchIndexMode index) {
   Fixture f(db, index);
-  const auto with = f.service.create_product(active("with-images"));
-  f.service.create_product(active("without-images"));
+  const auto with = f.shop.create_product(active("with-images"));
+  f.shop.create_product(active("without-images"));
   const long long pid = with;
   db.transact("", [pid](soci::session& sql) {
     sql << "INSERT INTO product_images (product_id, path, alt, width, height, position, created_at) "
@@ -712,7 +715,7 @@ void check_card_images(db::Database& db, SearchIndexMode index) {
            "VALUES (:p, 'products/1/a.png', 'Front', 400, 500, 0, 2)",
         soci::use(pid, "p");
   });
-  f.service.set_product_status(with, ProductStatus::active);  // a write: invalidates the cached pages
+  f.shop.set_product_status(with, ProductStatus::active);  // a write: invalidates the cached pages
   ListQuery query = list_query(10);
   query.sort = ListSort::name;
   const auto page = f.service.list_products(query);
@@ -743,12 +746,12 @@ void check_card_images(db::Database& db, SearchIndexMode index) {
 void check_listing_columns_follow_variants(db::Database& db, SearchIndexMode index) {
   Fixture f(db, index);
   CatalogAdmin admin(db, f.cache);
-  const auto id = f.service.create_product(active("lamp"));
+  const auto id = f.shop.create_product(active("lamp"));
   NewVariant dear = variant("LAMP-DEAR", 500);
   NewVariant cheap = variant("LAMP-CHEAP", 300);
   cheap.on_hand = 2;
-  const auto dear_id = f.service.add_variant(id, dear);
-  const auto cheap_id = f.service.add_variant(id, cheap);
+  const auto dear_id = f.shop.add_variant(id, dear);
+  const auto cheap_id = f.shop.add_variant(id, cheap);
   const auto listed = [&](std::optional<bool> in_stock) {
     ListQuery query = list_query(10);
     query.in_stock = in_stock;
@@ -772,7 +775,7 @@ void check_listing_columns_follow_variants(db::Database& db, SearchIndexMode ind
   cheap_only.max_price = 400;
   CHECK(f.service.list_products(cheap_only).items.empty());
   // A price change moves it again; no variant at all leaves it unpriced.
-  f.service.set_variant_price(dear_id, Money{250, "EUR"}, std::nullopt);
+  f.shop.set_variant_price(id, dear_id, Money{250, "EUR"}, std::nullopt);
   CHECK(f.service.list_products(cheap_only).items.size() == 1);
   admin.delete_variant(id, dear_id, admin.get_product(id).version);
   CHECK_FALSE(listed(std::nullopt)[0].price_from);
@@ -781,8 +784,8 @@ void check_listing_columns_follow_variants(db::Database& db, SearchIndexMode ind
 
 void check_product_view(db::Database& db) {
   Fixture f(db);
-  const auto id = f.service.create_product(active("kettle"));
-  const auto vid = f.service.add_variant(id, variant("KETTLE-1", 2500));
+  const auto id = f.shop.create_product(active("kettle"));
+  const auto vid = f.shop.add_variant(id, variant("KETTLE-1", 2500));
   int renders = 0;
   const auto render = [&](const Product& p) {
     ++renders;
@@ -795,10 +798,10 @@ void check_product_view(db::Database& db) {
   CHECK(renders == 2);  // another view of the same product is its own entry
 
   // A product change renders again, and so does a change of the category tree.
-  f.service.set_variant_price(vid, Money{2700, "EUR"}, std::nullopt);
+  f.shop.set_variant_price(id, vid, Money{2700, "EUR"}, std::nullopt);
   CHECK(f.service.product_view("kettle", "page:-", render) == "Product kettle at 2700");
   CHECK(renders == 3);
-  f.service.create_category({"kitchen", "Kitchen", std::nullopt, 0});
+  f.shop.create_category({"kitchen", "Kitchen", std::nullopt, 0});
   CHECK(f.service.product_view("kettle", "page:-", render) == "Product kettle at 2700");
   CHECK(renders == 4);
 
@@ -819,7 +822,7 @@ void check_product_view(db::Database& db) {
   CHECK(code_of([&] { (void)f.service.product_view("kettle-2", "page:99", refuse); }) == ErrorCode::not_found);
   CHECK(code_of([&] { (void)f.service.product_view("kettle-2", "page:99", refuse); }) == ErrorCode::not_found);
   CHECK(renders == 7);
-  f.service.set_product_status(id, ProductStatus::draft);
+  f.shop.set_product_status(id, ProductStatus::draft);
   CHECK(code_of([&] { (void)f.service.product_view("kettle-2", "page:-", render); }) == ErrorCode::not_found);
   CHECK(code_of([&] { (void)f.service.product_view("no-such-kettle", "page:-", render); }) == ErrorCode::not_found);
 }
@@ -853,13 +856,13 @@ class FixedStock final : public StockReader {
 
 void check_stock_reader(db::Database& db) {
   Fixture f(db);
-  const auto id = f.service.create_product(active("lamp"));
+  const auto id = f.shop.create_product(active("lamp"));
   NewVariant small = variant("LAMP-S", 500);
   small.on_hand = 3;
   NewVariant large = variant("LAMP-L", 700);
   large.on_hand = 0;
-  const auto small_id = f.service.add_variant(id, small);
-  const auto large_id = f.service.add_variant(id, large);
+  const auto small_id = f.shop.add_variant(id, small);
+  const auto large_id = f.shop.add_variant(id, large);
   const auto quantities = [](const Product& product) {
     std::map<std::string, std::int64_t> by_sku;
     for (const auto& v : product.variants) {

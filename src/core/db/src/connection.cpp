@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <libpq-events.h>
 #include <limits>
 #include <poll.h>
 #include <system_error>
@@ -37,6 +38,8 @@ constexpr std::string_view kSerializationFailure = "40001";
 constexpr std::string_view kDeadlockDetected = "40P01";
 constexpr std::string_view kLockNotAvailable = "55P03";
 constexpr const char* kConnectionFailure = "08006";
+// SQLite: the primary result code within an extended one (SQLITE_BUSY within SQLITE_BUSY_SNAPSHOT).
+constexpr int kPrimaryResultMask = 0xFF;
 
 // libpq and SOCI messages span lines; one line reads better in a log field or a terminal.
 std::string one_line(std::string_view text) {
@@ -82,6 +85,37 @@ constexpr const char* kCannotConnect = "The database cannot be reached.";
 
 core::Error unreachable(std::string log_text) {
   return core::Error(core::ErrorCode::unavailable, kCannotConnect).with_log_text(std::move(log_text));
+}
+
+// SOCI keeps only the SQLSTATE and the message of a failed PostgreSQL statement, not its error
+// fields. This libpq event procedure sees every result as libpq creates it, and keeps the
+// constraint a failed one names (PG_DIAG_CONSTRAINT_NAME) in the connection's instance data, where
+// unique_violation() reads it after SOCI has thrown. Results are created on the thread that runs the
+// statement, and a connection is used by one thread at a time (a lease), so no lock is needed.
+int remember_constraint(PGEventId event, void* info, void* /*pass_through*/) {
+  switch (event) {
+    case PGEVT_REGISTER: {
+      auto* registered = static_cast<PGEventRegister*>(info);
+      return PQsetInstanceData(registered->conn, remember_constraint, new std::string());
+    }
+    case PGEVT_CONNDESTROY: {
+      auto* destroyed = static_cast<PGEventConnDestroy*>(info);
+      delete static_cast<std::string*>(PQinstanceData(destroyed->conn, remember_constraint));
+      return 1;
+    }
+    case PGEVT_RESULTCREATE: {
+      auto* created = static_cast<PGEventResultCreate*>(info);
+      if (PQresultStatus(created->result) == PGRES_FATAL_ERROR) {
+        if (auto* last = static_cast<std::string*>(PQinstanceData(created->conn, remember_constraint))) {
+          const char* name = PQresultErrorField(created->result, PG_DIAG_CONSTRAINT_NAME);
+          last->assign(name != nullptr ? name : "");
+        }
+      }
+      return 1;
+    }
+    default:
+      return 1;
+  }
 }
 
 PGconn* pg_conn(soci::session& session) {
@@ -194,6 +228,9 @@ std::unique_ptr<soci::session> open_postgresql(const Target& target) {
     }
     throw unreachable(fmt::format("cannot connect to the database {}: {}", target.display, reason));
   }
+  if (PQregisterEventProc(pg_conn(*session), remember_constraint, "ecom-constraint", nullptr) == 0) {
+    throw unreachable(fmt::format("cannot prepare a connection to the database {}: out of memory", target.display));
+  }
   // libpq prints NOTICEs ("relation ... already exists, skipping") on stderr; they belong in the
   // log, as debug lines.
   PQsetNoticeProcessor(
@@ -234,6 +271,9 @@ std::unique_ptr<soci::session> open_sqlite(const Target& target) {
       std::min<std::chrono::milliseconds::rep>(target.statement_timeout.count(), std::numeric_limits<int>::max()));
   // Before the pragmas: switching to WAL itself waits for other processes' locks.
   sqlite_api::sqlite3_busy_timeout(conn, busy_ms);
+  // Extended result codes tell a UNIQUE or PRIMARY KEY violation (SQLITE_CONSTRAINT_UNIQUE) from a
+  // CHECK or a foreign key; code that compares primary codes masks with 0xFF.
+  sqlite_api::sqlite3_extended_result_codes(conn, 1);
   char* error = nullptr;
   const int rc = sqlite_api::sqlite3_exec(conn, kSqlitePragmas, nullptr, nullptr, &error);
   if (rc != SQLITE_OK) {
@@ -333,23 +373,68 @@ std::string_view retryable_reason(const soci::soci_error& e, Backend backend) {
     return {};
   }
   if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
-    if (lite->result() == SQLITE_BUSY || lite->result() == SQLITE_LOCKED) {
+    const int primary = lite->result() & kPrimaryResultMask;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
       return "the database is busy";
     }
   }
   return {};
 }
 
-bool is_unique_violation(const soci::soci_error& e, Backend backend) {
+std::optional<std::string> unique_violation(const soci::soci_error& e, soci::session& session, Backend backend) {
   if (backend == Backend::postgresql) {
     const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e);
-    return pg != nullptr && pg->sqlstate() == kUniqueViolation;
+    if (pg == nullptr || pg->sqlstate() != kUniqueViolation) {
+      return std::nullopt;
+    }
+    PGconn* conn = pg_conn(session);
+    const auto* last = conn != nullptr ? static_cast<std::string*>(PQinstanceData(conn, remember_constraint)) : nullptr;
+    return last != nullptr ? *last : std::string();
   }
   const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e);
-  // The primary result code: extended codes (SQLITE_CONSTRAINT_UNIQUE) are not switched on, and
-  // the message is what tells a unique constraint from a CHECK or a foreign key.
-  return lite != nullptr && (lite->result() & 0xFF) == SQLITE_CONSTRAINT &&
-         e.get_error_message().find("UNIQUE constraint failed") != std::string::npos;
+  if (lite == nullptr) {
+    return std::nullopt;
+  }
+  const int code = lite->result();
+  if (code != SQLITE_CONSTRAINT_UNIQUE && code != SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return std::nullopt;
+  }
+  return sqlite_constraint_name(e.get_error_message(), code == SQLITE_CONSTRAINT_PRIMARYKEY);
+}
+
+std::string sqlite_constraint_name(std::string_view message, bool primary_key) {
+  // The one place that reads an SQLite message: its API names no constraint (see the header).
+  // SQLite's messages are not translated; SOCI puts its own prefix before them.
+  constexpr std::string_view kFailed = "constraint failed: ";
+  constexpr std::string_view kIndex = "index '";
+  const auto at = message.find(kFailed);
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  std::string_view rest = message.substr(at + kFailed.size());
+  if (rest.starts_with(kIndex)) {
+    rest.remove_prefix(kIndex.size());
+    return std::string(rest.substr(0, rest.find('\'')));
+  }
+  // "table.column, table.column": the table once, then each column.
+  std::string table;
+  std::string columns;
+  while (!rest.empty()) {
+    const auto comma = rest.find(", ");
+    const std::string_view item = rest.substr(0, comma);
+    const auto dot = item.find('.');
+    if (dot == std::string_view::npos) {
+      return {};
+    }
+    table = std::string(item.substr(0, dot));
+    columns += '_';
+    columns += item.substr(dot + 1);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 2);
+  }
+  if (table.empty()) {
+    return {};
+  }
+  return primary_key ? table + "_pkey" : table + columns + "_key";
 }
 
 void execute_script(soci::session& session, Backend backend, const std::string& script) {

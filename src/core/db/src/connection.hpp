@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,9 +53,17 @@ struct Target {
 // busy SQLite file. Empty otherwise.
 [[nodiscard]] std::string_view retryable_reason(const soci::soci_error& e, Backend backend);
 
-// True when e is a unique constraint violation (PostgreSQL SQLSTATE 23505; SQLite's "UNIQUE
-// constraint failed"): two writers raced for one unique value, which callers answer with 409.
-[[nodiscard]] bool is_unique_violation(const soci::soci_error& e, Backend backend);
+// When e is a unique constraint violation (PostgreSQL SQLSTATE 23505; SQLite's extended result
+// codes SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY), the constraint's name (see
+// UniqueViolation); nullopt for anything else. session is the one e was raised on.
+[[nodiscard]] std::optional<std::string> unique_violation(const soci::soci_error& e, soci::session& session,
+                                                          Backend backend);
+
+// SQLite reports which unique constraint failed only in its message: "UNIQUE constraint failed:
+// products.slug" (columns) or "... failed: index 'name'" (an index on expressions). Turns that into
+// PostgreSQL's default name for the constraint (products_slug_key; table_pkey when primary_key).
+// Exposed for its test.
+[[nodiscard]] std::string sqlite_constraint_name(std::string_view message, bool primary_key);
 
 // Runs a script of one or more statements with the backend's own API (PQexec, sqlite3_exec), so
 // SOCI neither rewrites ":name" inside it nor (on SQLite) stops after the first statement. Throws

@@ -33,6 +33,11 @@ std::int64_t steady_now_ns() {
 
 }  // namespace
 
+UniqueViolation::UniqueViolation(std::string constraint)
+    : core::Error(core::ErrorCode::conflict,
+                  "The change conflicts with a concurrent one: a value that must be unique was taken meanwhile."),
+      constraint_(std::move(constraint)) {}
+
 void declare_config(config::Schema& schema) {
   schema.string("db.url", "sqlite:var/ecom.db",
                 "the primary database: sqlite:PATH (embedded, one file shared by the processes) or "
@@ -148,10 +153,9 @@ struct Database::Impl {
     }
     // Services check uniqueness before they insert; this is the writer that lost a race with
     // another between its check and its insert.
-    if (detail::is_unique_violation(e, primary_target.backend)) {
-      throw core::Error(core::ErrorCode::conflict,
-                        "The change conflicts with a concurrent one: a value that must be "
-                        "unique was taken meanwhile.");
+    if (auto constraint = detail::unique_violation(e, lease.session(), primary_target.backend)) {
+      log::info("database unique violation", {{"constraint", *constraint}, {"error", e.get_error_message()}});
+      throw UniqueViolation(std::move(*constraint));
     }
     throw;
   }

@@ -127,3 +127,14 @@ TEST_CASE("an unreachable PostgreSQL answers a generic 503; the address goes to 
     CHECK_THAT(text, !Catch::Contains("sekrit"));
   }
 }
+
+TEST_CASE("SQLite's unique-constraint message maps to PostgreSQL's constraint name", "[db][unique]") {
+  using ecom::db::detail::sqlite_constraint_name;
+  CHECK(sqlite_constraint_name("sqlite3_statement_backend::loadOne: UNIQUE constraint failed: products.slug", false) ==
+        "products_slug_key");
+  CHECK(sqlite_constraint_name("UNIQUE constraint failed: pairs.a, pairs.b", false) == "pairs_a_b_key");
+  CHECK(sqlite_constraint_name("UNIQUE constraint failed: links.a, links.b", true) == "links_pkey");
+  CHECK(sqlite_constraint_name("UNIQUE constraint failed: index 'tags_lower_name'", false) == "tags_lower_name");
+  CHECK(sqlite_constraint_name("CHECK constraint failed: available >= 0", false).empty());
+  CHECK(sqlite_constraint_name("something else", false).empty());
+}

@@ -58,6 +58,9 @@ TEST_CASE("repository suite on PostgreSQL", "[db][pg][repository]") {
   SECTION("an SQL error rolls back the transaction") {
     ecom::db::test::check_sql_error_rolls_back(db);
   }
+  SECTION("unique violations name their constraint") {
+    ecom::db::test::check_unique_violations(db);
+  }
   SECTION("conditional update") {
     ecom::db::test::check_conditional_update(db);
   }

@@ -139,6 +139,55 @@ void check_sql_error_rolls_back(Database& db) {
   CHECK(items.find("bob", 11)->name == "saucer");
 }
 
+void check_unique_violations(Database& db) {
+  db.transact("", [](soci::session& s) {
+    s << "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)";
+    s << "CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, UNIQUE (a, b))";
+    s << "CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b))";
+    s << "INSERT INTO tags (id, name) VALUES (1, 'red')";
+    s << "INSERT INTO pairs (a, b) VALUES (1, 2)";
+    s << "INSERT INTO links (a, b) VALUES (1, 2)";
+  });
+  // The constraint a refused write names, or "(none)" when the write went through or failed
+  // otherwise.
+  auto constraint_of = [&](const std::string& statement) -> std::string {
+    try {
+      db.transact("", [&](soci::session& s) { s << statement; });
+      return "(none)";
+    } catch (const UniqueViolation& e) {
+      CHECK(e.code() == ecom::core::ErrorCode::conflict);
+      return e.constraint();
+    } catch (const soci::soci_error&) {
+      return "(none)";
+    }
+  };
+  // One name on both backends: PostgreSQL's own, and SQLite's message mapped to it.
+  CHECK(constraint_of("INSERT INTO tags (id, name) VALUES (2, 'red')") == "tags_name_key");
+  CHECK(constraint_of("INSERT INTO tags (id, name) VALUES (1, 'blue')") == "tags_pkey");
+  CHECK(constraint_of("INSERT INTO pairs (a, b) VALUES (1, 2)") == "pairs_a_b_key");
+  CHECK(constraint_of("INSERT INTO links (a, b) VALUES (1, 2)") == "links_pkey");
+  CHECK(constraint_of("UPDATE tags SET name = 'red' WHERE id = 1") == "(none)");
+  // Other constraints are not unique violations: NOT NULL, CHECK.
+  CHECK(constraint_of("INSERT INTO tags (id, name) VALUES (3, NULL)") == "(none)");
+  CHECK_THROWS_AS(db.transact("", [](soci::session& s) { s << "INSERT INTO tags (id, name) VALUES (3, NULL)"; }),
+                  soci::soci_error);
+  // A read (Database::read) is translated the same way.
+  try {
+    db.read("", Consistency::strong, [](soci::session& s) { s << "INSERT INTO pairs (a, b) VALUES (1, 2)"; });
+    FAIL("a duplicate pair was accepted");
+  } catch (const UniqueViolation& e) {
+    CHECK(e.constraint() == "pairs_a_b_key");
+  }
+  // The connections stay usable after a violation.
+  CHECK(constraint_of("INSERT INTO tags (id, name) VALUES (4, 'green')") == "(none)");
+  const int count = db.read("", Consistency::strong, [](soci::session& s) {
+    int n = 0;
+    s << "SELECT COUNT(*) FROM tags", soci::into(n);
+    return n;
+  });
+  CHECK(count == 2);
+}
+
 void check_conditional_update(Database& db) {
   ItemRepository items(db);
   items.add("carol", 20, "spoon", 2);

@@ -15,6 +15,9 @@ void check_commit_and_rollback(Database& db);
 // A failing statement (CHECK constraint) propagates as soci::soci_error and undoes the
 // transaction's earlier statements.
 void check_sql_error_rolls_back(Database& db);
+// A duplicate UNIQUE or PRIMARY KEY value is a UniqueViolation (conflict) naming the constraint by
+// PostgreSQL's name on both backends; a NOT NULL failure stays a soci::soci_error.
+void check_unique_violations(Database& db);
 // Stock is taken with one conditional UPDATE; it never goes below zero, and the caller learns
 // whether the row changed.
 void check_conditional_update(Database& db);

@@ -1,8 +1,8 @@
 #include <ecom/messaging/event.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json/parse.hpp>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -30,10 +30,7 @@ bool valid_topic(std::string_view topic) {
 }  // namespace
 
 std::string now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", seconds, ms);
+  return ecom::time::iso8601(std::chrono::system_clock::now(), ecom::time::Fraction::milliseconds);
 }
 
 std::string new_message_id() {

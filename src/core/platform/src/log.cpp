@@ -1,4 +1,5 @@
 #include <ecom/platform/log.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <fmt/format.h>
 
@@ -163,14 +164,7 @@ std::string_view level_name(Level l) noexcept {
 }
 
 void append_time(std::string& out) {
-  using namespace std::chrono;
-  const auto now = floor<milliseconds>(system_clock::now());
-  const auto day = floor<days>(now);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{now - day};
-  out += fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
+  out += ecom::time::iso8601(std::chrono::system_clock::now(), ecom::time::Fraction::milliseconds);
 }
 
 void append_value(std::string& out, const Field& field) {

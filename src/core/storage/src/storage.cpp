@@ -29,7 +29,18 @@ void declare_config(config::Schema& schema) {
               "is /media")
       .integer("storage.max_image_bytes", 10LL * 1024 * 1024, 1024, 100LL * 1024 * 1024,
                "largest image upload accepted, in bytes")
-      .integer("storage.max_image_pixels", 8000, 16, 20000, "largest width and height of an uploaded image, in pixels");
+      .integer("storage.max_image_pixels", 8000, 16, 20000, "largest width and height of an uploaded image, in pixels")
+      .string("assets.base_url", "/media", "where product images are served: a path (/media) or an http(s) URL");
+}
+
+void check_asset_base_url(const std::string& url) {
+  const bool path = url.size() > 1 && url.starts_with('/');
+  const bool absolute = url.starts_with("http://") || url.starts_with("https://");
+  if (url.ends_with('/') || !(path || absolute)) {
+    throw config::ConfigError(
+        "assets.base_url: expected a path like \"/media\" or an http(s) URL without a trailing slash, got \"" + url +
+        "\"");
+  }
 }
 
 StorageOptions options_from(const config::Config& config) {
@@ -37,6 +48,8 @@ StorageOptions options_from(const config::Config& config) {
   options.root = config.string("storage.root");
   options.max_image_bytes = config.integer("storage.max_image_bytes");
   options.max_image_pixels = config.integer("storage.max_image_pixels");
+  options.asset_base_url = config.string("assets.base_url");
+  check_asset_base_url(options.asset_base_url);
   return options;
 }
 

@@ -1,5 +1,6 @@
 // LocalDiskStorage on a temporary folder: round trips, atomic replacement, key validation (no
 // traversal, no absolute paths, no hidden files) and removal.
+#include <ecom/platform/config.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/storage/storage.hpp>
 
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -115,5 +117,21 @@ TEST_CASE("LocalDiskStorage: a root that cannot be written is unavailable", "[st
     FAIL("writing below a regular file succeeded");
   } catch (const ecom::core::Error& e) {
     CHECK(e.code() == ecom::core::ErrorCode::unavailable);
+  }
+}
+
+TEST_CASE("assets.base_url is declared with storage.* and checked once", "[storage][config]") {
+  ecom::config::Schema schema;
+  declare_config(schema);
+  auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto parse = [&](const std::string& url) {
+    return ecom::config::Config::parse(schema, R"({"assets":{"base_url":")" + url + R"("}})", "test.json", env);
+  };
+  CHECK(options_from(ecom::config::Config::parse(schema, "{}", "test.json", env)).asset_base_url == "/media");
+  CHECK(options_from(parse("https://cdn.example/m")).asset_base_url == "https://cdn.example/m");
+  CHECK(options_from(parse("/images")).asset_base_url == "/images");
+  for (const char* bad : {"", "/", "/media/", "media", "ftp://cdn.example", "https://cdn.example/"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(options_from(parse(bad)), Catch::Contains("assets.base_url"));
   }
 }

@@ -1,5 +1,5 @@
 // The catalog module: products, variants, categories and attributes, read by the storefront and
-// written by the admin (and by tests until the admin exists).
+// written by the admin (CatalogAdmin, admin.hpp: the one write path; tests write through it too).
 //
 // Reads are cache-aside (cache::get_or_load): a product under the tag "product:<id>", the
 // category tree under "categories"; rendered product views are also kept near (in process memory,
@@ -166,17 +166,6 @@ class CatalogService {
   // True while an in-process search index is fresh and answers listings (never without one); for
   // tests and operators.
   [[nodiscard]] bool search_index_ready();
-
-  // Writes (admin, tests). unprocessable naming the field for a bad value or an unknown reference;
-  // a duplicate slug or SKU is conflict.
-  Category create_category(const NewCategory& category, std::string_view client = "");
-  std::int64_t create_product(const NewProduct& product, std::string_view client = "");
-  std::int64_t add_variant(std::int64_t product_id, const NewVariant& variant, std::string_view client = "");
-  // not_found when the variant does not exist.
-  void set_variant_price(std::int64_t variant_id, const Money& price, const std::optional<Money>& compare_at,
-                         std::string_view client = "");
-  // not_found when the product does not exist.
-  void set_product_status(std::int64_t product_id, ProductStatus status, std::string_view client = "");
 
  private:
   std::int64_t product_id(std::string_view slug, std::string_view client);

@@ -10,11 +10,13 @@
 //
 // Errors: a lost connection, a statement timeout, a busy SQLite file or an exhausted pool become
 // core::Error(unavailable), which callers may retry. A unique constraint violation (a writer that
-// lost a race for a unique value it had checked) becomes core::Error(conflict), a 409. Any other
-// SQL error propagates unchanged as soci::soci_error (other constraints are the caller's business).
+// lost a race for a unique value it had checked) becomes db::UniqueViolation, a core::Error(conflict)
+// (409) naming the constraint. Any other SQL error propagates unchanged as soci::soci_error (other
+// constraints are the caller's business).
 #pragma once
 
 #include <ecom/platform/config.hpp>
+#include <ecom/platform/error.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -51,6 +53,23 @@ struct DatabaseOptions {
   std::chrono::milliseconds read_your_writes_window{2000};
   std::chrono::milliseconds replica_retry_after{5000};  // how long a failed replica is skipped
   std::string migrations_dir = "migrations";
+};
+
+// A unique or primary-key constraint refused a write: the writer lost a race for a value it had
+// checked was free (or did not check). Thrown by Database::transact and Database::read, decided from
+// the database's error code (PostgreSQL SQLSTATE 23505; SQLite SQLITE_CONSTRAINT_UNIQUE or
+// SQLITE_CONSTRAINT_PRIMARYKEY), never from message text outside db. constraint() is the name
+// PostgreSQL gives the constraint, and on SQLite the same name by PostgreSQL's default rule
+// (<table>_<column>[_<column>...]_key for UNIQUE, <table>_pkey for a primary key; an explicitly named
+// unique index keeps its name): "products_slug_key" on both backends, so a caller maps it to the
+// field it names. The message is generic; callers that know the field say which.
+class UniqueViolation : public core::Error {
+ public:
+  explicit UniqueViolation(std::string constraint);
+  [[nodiscard]] const std::string& constraint() const noexcept { return constraint_; }
+
+ private:
+  std::string constraint_;
 };
 
 // Declares the db.* keys (db.password as a secret) and reads them back.

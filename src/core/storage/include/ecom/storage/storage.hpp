@@ -70,11 +70,18 @@ struct StorageOptions {
   std::string root = "var/media";                   // storage.root
   std::int64_t max_image_bytes = 10 * 1024 * 1024;  // storage.max_image_bytes
   std::int64_t max_image_pixels = 8000;             // storage.max_image_pixels: width and height each
+  // assets.base_url: where the stored files are served, "/media" (our own processes, kLocalMediaUrl)
+  // or the http(s) URL of a CDN fronting them; image URLs are <asset_base_url>/<key>.
+  std::string asset_base_url = "/media";
 };
 
-// Declares storage.root, storage.max_image_bytes and storage.max_image_pixels, and reads them back.
-// The asset base URL (assets.base_url) is the front end's key: the storefront declares it.
+// Declares storage.root, storage.max_image_bytes, storage.max_image_pixels and assets.base_url (the
+// one declaration every binary that shows or stores images uses), and reads them back. Throws
+// config::ConfigError naming assets.base_url unless it is a path starting with "/" or an http(s)
+// URL, without a trailing slash.
 void declare_config(config::Schema& schema);
 [[nodiscard]] StorageOptions options_from(const config::Config& config);
+// The check options_from makes of assets.base_url; exposed for its test.
+void check_asset_base_url(const std::string& url);
 
 }  // namespace ecom::storage

@@ -1,5 +1,6 @@
 // The Database on a real PostgreSQL primary: the repository suite, connection set-up, timeouts,
 // killed connections and unreachable servers. Each test has its own database.
+#include "eventually.hpp"
 #include "pg_support.hpp"
 #include "repository_suite.hpp"
 
@@ -22,6 +23,8 @@ using ecom::db::Consistency;
 using ecom::db::Database;
 using ecom::db::test::TempPgDatabase;
 
+using ecom::test::eventually;
+
 namespace {
 
 constexpr const char* kSelectOne = "SELECT 1";
@@ -32,17 +35,6 @@ int select_one(Database& db) {
     s << kSelectOne, soci::into(one);
     return one;
   });
-}
-
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
 }
 
 }  // namespace

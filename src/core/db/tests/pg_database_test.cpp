@@ -39,24 +39,16 @@ int select_one(Database& db) {
 
 }  // namespace
 
-TEST_CASE("repository suite on PostgreSQL", "[db][pg][repository]") {
-  TempPgDatabase temp;
-  Database db(temp.options());
-  CHECK(db.backend() == ecom::db::Backend::postgresql);
-  ecom::db::test::create_item_table(db);
-  SECTION("commit and rollback") {
-    ecom::db::test::check_commit_and_rollback(db);
-  }
-  SECTION("an SQL error rolls back the transaction") {
-    ecom::db::test::check_sql_error_rolls_back(db);
-  }
-  SECTION("conditional update") {
-    ecom::db::test::check_conditional_update(db);
-  }
-  SECTION("concurrent transactions") {
-    ecom::db::test::check_concurrent_transactions(db);
-  }
-}
+// The repository suite, as every backend runs it (repository_suite.cpp has the list).
+const bool kRepositorySuite = ecom::test::register_suite<Database>(
+    "postgresql", "[db][pg][repository]", ecom::db::test::repository_suite(),
+    [](const std::function<void(Database&)>& run) {
+      TempPgDatabase temp;
+      Database db(temp.options());
+      REQUIRE(db.backend() == ecom::db::Backend::postgresql);
+      run(db);
+    },
+    __FILE__, __LINE__);
 
 TEST_CASE("every PostgreSQL connection carries application_name and statement_timeout", "[db][pg]") {
   TempPgDatabase temp;

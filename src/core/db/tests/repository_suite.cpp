@@ -182,4 +182,29 @@ void check_concurrent_transactions(Database& db) {
   CHECK(plate->available == 0);
 }
 
+std::vector<ecom::test::SuiteCase<Database>> repository_suite() {
+  return {
+      {"repository: commit and rollback",
+       [](Database& db) {
+         create_item_table(db);
+         check_commit_and_rollback(db);
+       }},
+      {"repository: an SQL error rolls back the transaction",
+       [](Database& db) {
+         create_item_table(db);
+         check_sql_error_rolls_back(db);
+       }},
+      {"repository: conditional update",
+       [](Database& db) {
+         create_item_table(db);
+         check_conditional_update(db);
+       }},
+      {"repository: concurrent transactions",
+       [](Database& db) {
+         create_item_table(db);
+         check_concurrent_transactions(db);
+       }},
+  };
+}
+
 }  // namespace ecom::db::test

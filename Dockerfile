@@ -10,7 +10,8 @@
 # --- build ---------------------------------------------------------------------------------------
 FROM debian:12 AS build
 ENV DEBIAN_FRONTEND=noninteractive
-# scripts/deps holds the one list of build packages (it installs only what is missing).
+# scripts/deps holds the one list of build packages (it installs only what is missing), mold, the
+# linker cmake/EcomModule.cmake picks when present, among them.
 COPY scripts/deps /tmp/deps
 RUN /tmp/deps && rm -rf /var/lib/apt/lists/* /tmp/deps
 

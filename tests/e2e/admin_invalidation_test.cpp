@@ -14,8 +14,10 @@
 //    answered. The storefront's listings come from its search index once rebuilt, which must
 //    agree.
 #include "child_process.hpp"
+#include "eventually.hpp"
 #include "http_client.hpp"
 #include "pg_support.hpp"
+#include "temp_dir.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -29,7 +31,6 @@
 #include <signal.h>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -174,8 +175,7 @@ std::string random_suffix() {
 }  // namespace
 
 TEST_CASE("embedded: an admin price change shows on the storefront within the invalidation poll", "[e2e]") {
-  const auto dir = std::filesystem::temp_directory_path() / ("ecom-e2e-admin-" + random_suffix());
-  std::filesystem::create_directories(dir);
+  const ecom::test::TempDir dir("ecom-e2e-admin");
   const std::vector<std::string> env = {"ECOM_DB_URL=sqlite:" + (dir / "ecom.db").string(),
                                         "ECOM_CATALOG_CURSOR_SECRET=e2e-cursor-secret-of-at-least-32-bytes"};
   migrate(env);
@@ -191,19 +191,18 @@ TEST_CASE("embedded: an admin price change shows on the storefront within the in
 
     change_price(admin.port(), c, 1500);
     const auto start = std::chrono::steady_clock::now();
-    const auto limit = start + 2s;
-    std::int64_t seen = storefront_price(storefront.port(), "sqlite-hat");
-    while (seen != 1500 && std::chrono::steady_clock::now() < limit) {
-      std::this_thread::sleep_for(20ms);
-      seen = storefront_price(storefront.port(), "sqlite-hat");
-    }
+    std::int64_t seen = 0;
+    (void)ecom::test::eventually(
+        [&] {
+          seen = storefront_price(storefront.port(), "sqlite-hat");
+          return seen == 1500;
+        },
+        2s, 20ms);
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     std::cout << "embedded: the storefront showed the new price after " << waited.count() << " ms\n";
     CHECK(seen == 1500);
     CHECK(listing_price(storefront.port()) == 1500);
   }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 TEST_CASE("production: an admin price change shows on the very next storefront request (Redis)", "[e2e][integration]") {
@@ -230,16 +229,13 @@ TEST_CASE("production: an admin price change shows on the very next storefront r
   // Read until the storefront answers from its near cache: its subscriber starts with the first
   // read and subscribes asynchronously, and for a second after the product was written
   // (cache.invalidation_guard_ms) Redis refuses the product's view. Bounded by 10 s.
-  double near_hits = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (near_hits == 0 && std::chrono::steady_clock::now() < deadline) {
-    CHECK(storefront_price(storefront.port(), "redis-hat") == 1000);
-    near_hits = metric(fetch(storefront.ops_port(), "GET", "/metrics").body, "cache_near_hits_total");
-    if (near_hits == 0) {
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-  REQUIRE(near_hits > 0);
+  ecom::test::require_eventually(
+      "the storefront answers from its near cache",
+      [&] {
+        CHECK(storefront_price(storefront.port(), "redis-hat") == 1000);
+        return metric(fetch(storefront.ops_port(), "GET", "/metrics").body, "cache_near_hits_total") > 0;
+      },
+      10s, 20ms);
 
   // On PostgreSQL listings come from the storefront's search index once it has been built after
   // the last change (a listing that finds it stale starts a build; an attempt within the

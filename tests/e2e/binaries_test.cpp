@@ -2,6 +2,7 @@
 // health endpoints and a clean exit on SIGTERM.
 #include "child_process.hpp"
 #include "http_client.hpp"
+#include "temp_dir.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -44,19 +45,6 @@ class Child : public ecom::test::ChildProcess {
 // A fresh SQLite database, migrated with ecomctl, for the servers under test.
 class MigratedDatabase {
  public:
-  MigratedDatabase() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ecom-e2e-db-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::create_directories(dir_);
-    url_ = "ECOM_DB_URL=sqlite:" + (dir_ / "ecom.db").string();
-  }
-  ~MigratedDatabase() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  MigratedDatabase(const MigratedDatabase&) = delete;
-  MigratedDatabase& operator=(const MigratedDatabase&) = delete;
-
   void migrate() const {
     Child ctl({bin("ecomctl"), "migrate"}, {url_});
     REQUIRE(ctl.wait_exit(30s) == 0);
@@ -64,9 +52,8 @@ class MigratedDatabase {
   [[nodiscard]] const std::string& env() const { return url_; }
 
  private:
-  static inline int counter_ = 0;
-  std::filesystem::path dir_;
-  std::string url_;
+  ecom::test::TempDir dir_{"ecom-e2e-db"};
+  std::string url_ = "ECOM_DB_URL=sqlite:" + (dir_ / "ecom.db").string();
 };
 
 }  // namespace
@@ -87,8 +74,7 @@ TEST_CASE("every binary answers --version and --help", "[e2e]") {
 }
 
 TEST_CASE("a bad configuration stops start-up with a message naming the key", "[e2e]") {
-  auto dir = std::filesystem::temp_directory_path() / ("ecom-e2e-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  const ecom::test::TempDir dir("ecom-e2e");
   auto file = dir / "bad.json";
   { std::ofstream(file) << R"({"http": {"prot": 8080}})"; }
   Child typo({bin("ecom-storefront"), "--config", file.string()});
@@ -118,7 +104,6 @@ TEST_CASE("a bad configuration stops start-up with a message naming the key", "[
   Child unknown({bin("ecomctl"), "frobnicate"});
   CHECK(unknown.wait_exit(10s) == 2);
   CHECK(unknown.output().find("unknown command") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("servers refuse to start on a schema that is behind", "[e2e]") {

@@ -2,6 +2,7 @@
 // temporary migrations folder (and an unreachable PostgreSQL address), checking what it prints
 // and its exit code.
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <random>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -39,26 +39,17 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 }
 
 struct Workspace {
-  std::filesystem::path dir;
-  std::filesystem::path config;
+  ecom::test::TempDir scratch{"ecom-ctl"};
+  std::filesystem::path dir = scratch.path();
+  std::filesystem::path config = dir / "ctl.json";
 
   Workspace() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() / ("ecom-ctl-" + std::to_string(rd()) + std::to_string(rd()));
-    config = dir / "ctl.json";
     write_file(config, R"({"db": {"url": "sqlite:)" + (dir / "data" / "shop.db").string() +
                            R"(", "migrations_dir": ")" + (dir / "migrations").string() + R"("}})");
     write_file(dir / "migrations" / "sqlite" / "0001_products.sql",
                "CREATE TABLE products (id INTEGER PRIMARY KEY);\nCREATE TABLE prices (id INTEGER PRIMARY KEY);\n");
     write_file(dir / "migrations" / "sqlite" / "0002_carts.sql", "CREATE TABLE carts (id INTEGER PRIMARY KEY);\n");
   }
-  ~Workspace() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  Workspace(const Workspace&) = delete;
-  Workspace& operator=(const Workspace&) = delete;
-
   Run migrate(std::vector<std::string> extra = {}, const std::vector<std::string>& env = {}) const {
     std::vector<std::string> args{"migrate", "--config", config.string()};
     args.insert(args.end(), extra.begin(), extra.end());

@@ -1,13 +1,13 @@
 // ecomctl seed as scripts/run and an operator run it: the built binary against a temporary SQLite
 // file migrated with the real migrations, checking what it prints and its exit code.
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,25 +22,15 @@ struct Run {
 };
 
 struct Workspace {
-  std::filesystem::path dir;
-  std::filesystem::path config;
+  ecom::test::TempDir scratch{"ecom-seed"};
+  std::filesystem::path dir = scratch.path();
+  std::filesystem::path config = dir / "ctl.json";
 
   Workspace() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() / ("ecom-seed-" + std::to_string(rd()) + std::to_string(rd()));
-    config = dir / "ctl.json";
-    std::filesystem::create_directories(dir);
     std::ofstream(config, std::ios::binary | std::ios::trunc)
         << R"({"db": {"url": "sqlite:)" + (dir / "shop.db").string() + R"(", "migrations_dir": ")" +
                std::string(ECOM_SOURCE_DIR) + R"(/migrations"}})";
   }
-  ~Workspace() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  Workspace(const Workspace&) = delete;
-  Workspace& operator=(const Workspace&) = delete;
-
   // Runs ecomctl COMMAND --config ctl.json ARGS..., bounded by a deadline.
   [[nodiscard]] Run ecomctl(const std::string& command, const std::vector<std::string>& args = {}) const {
     std::vector<std::string> argv{std::string(ECOM_BIN_DIR) + "/ecomctl", command, "--config", config.string()};

@@ -75,14 +75,14 @@ TEST_CASE("crash: RabbitMQ restarted mid-stream, every event is handled exactly 
   BrokerCleanup cleanup{o, {"audit"}};
   Worker worker(t.db(), o, {{"audit", "orders.*", recording_handler("audit")}});
   worker.start();
-  REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+  REQUIRE(eventually([&] { return worker.healthy(); }, 20s));
   {
     Producer producer(t.db());
-    REQUIRE(wait_until([&] { return count_handled(t.db()) >= 100; }, 30s));
+    REQUIRE(eventually([&] { return count_handled(t.db()) >= 100; }, 30s));
     const std::string restart = "\"" + services + "\" restart rabbitmq >/dev/null 2>&1";
     REQUIRE(std::system(restart.c_str()) == 0);
   }
-  REQUIRE(wait_until([&] { return all_handled(t, o); }, 60s));
+  REQUIRE(eventually([&] { return all_handled(t, o); }, 60s));
   worker.stop();
   CHECK(worker.stats().reconnects > 0);
   CHECK(count_handled(t.db()) == kEvents);
@@ -115,7 +115,7 @@ TEST_CASE("crash: the worker killed with SIGKILL mid-batch and restarted handles
     REQUIRE(first.read_until(
         [](const std::string& out) { return out.find("consumers connected") != std::string::npos; }, 20s));
     Producer producer(t.db());
-    REQUIRE(wait_until([&] { return count_handled(t.db()) >= 100; }, 30s));
+    REQUIRE(eventually([&] { return count_handled(t.db()) >= 100; }, 30s));
     first.signal(SIGKILL);
     REQUIRE(first.wait_exit(10s) == 128 + SIGKILL);
     INFO("killed after " << count_handled(t.db()) << " handled, " << producer.written() << " written");
@@ -123,7 +123,7 @@ TEST_CASE("crash: the worker killed with SIGKILL mid-batch and restarted handles
   }
   Child second(argv, env);
   REQUIRE(second.read_until(ready, 20s));
-  REQUIRE(wait_until([&] { return all_handled(t, o); }, 60s));
+  REQUIRE(eventually([&] { return all_handled(t, o); }, 60s));
   second.signal(SIGTERM);
   CHECK(second.wait_exit(20s) == 0);
   CHECK(count_handled(t.db()) == kEvents);

@@ -107,8 +107,10 @@ bool NearCache::live() const {
 }
 
 bool NearCache::wait_live(bool live, std::chrono::milliseconds timeout) const {
+  // A deadline on the steady clock: wakeups, spurious or not, never stretch or shorten the bound.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mutex_);
-  return live_cv_.wait_for(lock, timeout, [&] { return live_ == live; });
+  return live_cv_.wait_until(lock, deadline, [&] { return live_ == live; });
 }
 
 NearCache::Stats NearCache::stats() const {

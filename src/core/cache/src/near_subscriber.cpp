@@ -111,8 +111,16 @@ void NearSubscriber::start() {
 }
 
 bool NearSubscriber::pause(std::chrono::milliseconds delay) const {
+  // Until a steady deadline, rounded up: poll's whole milliseconds and an EINTR never cut it short.
+  using SteadyClock = std::chrono::steady_clock;
+  const SteadyClock::time_point deadline = SteadyClock::now() + delay;
   pollfd wake{wake_pipe_[0], POLLIN, 0};
-  (void)::poll(&wake, 1, static_cast<int>(delay.count()));
+  for (auto now = SteadyClock::now(); now < deadline && !stopping_.load(); now = SteadyClock::now()) {
+    const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+    if (::poll(&wake, 1, static_cast<int>(remaining.count())) > 0) {
+      break;  // woken by stop()
+    }
+  }
   return !stopping_.load();
 }
 

@@ -429,17 +429,18 @@ struct RedisCache::Impl {
     if (expected <= 0) {
       return Result::ok;
     }
-    const auto deadline = std::chrono::steady_clock::now() + options.near_ack_timeout;
+    // One steady clock for the deadline and every check against it. The remaining time is rounded
+    // up, never down: a wait cut to whole milliseconds would otherwise stop up to 1 ms short of
+    // the bound (and BLPOP 0 would block forever). Redis times its own BLPOP, so a reply of
+    // "nothing yet" before our deadline only sends us round again.
+    using SteadyClock = std::chrono::steady_clock;
+    const SteadyClock::time_point deadline = SteadyClock::now() + options.near_ack_timeout;
     // Each BLPOP stays well within the connection's read timeout.
     const auto longest = std::max(options.command_timeout / 2, std::chrono::milliseconds(1));
     long long received = 0;
     // Bounded by expected acknowledgements and by the deadline.
-    while (received < expected) {
-      const auto remaining =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (remaining.count() <= 0) {
-        break;
-      }
+    for (auto now = SteadyClock::now(); received < expected && now < deadline; now = SteadyClock::now()) {
+      const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
       const auto wait = std::min(remaining, longest);
       Reply r = command(c, {"BLPOP", list, std::to_string(static_cast<double>(wait.count()) / 1000.0)});
       if (Result result = classify(r); result != Result::ok) {

@@ -2,6 +2,7 @@
 // one key prefix stand for two processes: each has its own pool, subscriber connection and near
 // copy, and they share nothing but Redis. No test sleeps to let an invalidation arrive: when
 // invalidate_tag returns, the other near copy must already be gone.
+#include "eventually.hpp"
 #include "redis_support.hpp"
 
 #include <ecom/cache/redis_cache.hpp>
@@ -120,11 +121,8 @@ TEST_CASE_METHOD(Fixture, "a near copy never outlives its Redis entry", "[cache]
   REQUIRE(cache.peek("short") == "v");
   // Bounded wait for Redis to expire it; then the copy must be gone too.
   const RedisKeys keys{prefix};
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (raw.exists(keys.value("short")) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
-  REQUIRE_FALSE(raw.exists(keys.value("short")));
+  ecom::test::require_eventually(
+      "Redis expired the entry", [&] { return !raw.exists(keys.value("short")); }, 5s, 20ms);
   CHECK_FALSE(cache.peek("short"));
 }
 
@@ -144,11 +142,8 @@ TEST_CASE_METHOD(Fixture, "a subscriber that lost its connection bypasses the ne
 
   // Invalidations could be missed from now on: the copy must go, and reads go to Redis.
   raw.command({"CLIENT", "KILL", "ID", std::to_string(id)});
-  const auto deadline = std::chrono::steady_clock::now() + kReady;
-  while (cache.near_stats().live && cache.stats().near_subscribes == subscribes &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
+  (void)ecom::test::eventually([&] { return !cache.near_stats().live || cache.stats().near_subscribes != subscribes; },
+                               kReady);
   // Either still down, or already back with a fresh (empty) copy: never the old one.
   CHECK_FALSE(cache.peek("k"));
   raw.command({"SET", RedisKeys{prefix}.value("k"), "v2", "PX", "60000"});

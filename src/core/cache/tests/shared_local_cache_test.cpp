@@ -1,6 +1,8 @@
 // Invalidation across processes sharing one SQLite file. Each SharedLocalCache below has its own
 // Database, pools and listener thread, as a separate process would; one test runs a real second
 // process.
+#include "child_process.hpp"
+#include "eventually.hpp"
 #include "sqlite_fixture.hpp"
 
 #include <ecom/cache/shared_local_cache.hpp>
@@ -9,8 +11,6 @@
 #include <catch2/catch.hpp>
 #include <soci/soci.h>
 
-#include <array>
-#include <cstdio>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -27,10 +27,7 @@ constexpr auto kVisibleWithin = 1000ms;  // ARCHITECTURE.md: an admin change sho
 // How long until cache stops returning key; fails the test past the deadline.
 std::chrono::milliseconds time_until_gone(SharedLocalCache& cache, std::string_view key) {
   const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + 5s;
-  while (cache.get(key) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(5ms);
-  }
+  (void)ecom::test::eventually([&] { return !cache.get(key); }, 5s);
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   REQUIRE_FALSE(cache.get(key));
   return elapsed;
@@ -169,25 +166,21 @@ TEST_CASE("an invalidation reaches a real second process within a second", "[cac
   auto db = file.open();
   SharedLocalCache admin(*db, LocalCacheOptions{}, ListenerOptions{});
 
-  const std::string command = "'" ECOM_PEER_BINARY "' '" + file.url() + "' product:9";
-  FILE* peer = popen(command.c_str(), "r");
-  REQUIRE(peer != nullptr);
-  std::array<char, 128> line{};
-  const bool ready = fgets(line.data(), line.size(), peer) != nullptr && std::string(line.data()) == "ready\n";
-  auto elapsed = 0ms;
-  if (ready) {
-    const auto start = std::chrono::steady_clock::now();
-    admin.invalidate("product:9");
-    // The peer answers as soon as its cache lost the key (it gives up after five seconds).
-    if (fgets(line.data(), line.size(), peer) == nullptr) {
-      line[0] = '\0';
-    }
-    elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  ecom::test::ChildProcess peer({ECOM_PEER_BINARY, file.url(), "product:9"});
+  const auto said = [&peer](std::string_view line) { return peer.output().find(line) != std::string::npos; };
+  const bool ready = peer.read_until([&](const std::string&) { return said("ready\n"); }, 10s);
+  if (!ready) {
+    FAIL("the peer never said ready: " << peer.output());
   }
-  const int status = pclose(peer);
-  REQUIRE(ready);
-  INFO("peer said: " << line.data());
-  REQUIRE(status == 0);
-  CHECK(std::string(line.data()) == "invalidated\n");
+  const auto start = std::chrono::steady_clock::now();
+  admin.invalidate("product:9");
+  // The peer answers as soon as its cache lost the key (it gives up after five seconds).
+  const bool answered =
+      peer.read_until([&](const std::string&) { return said("invalidated\n") || said("timeout\n"); }, 10s);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  INFO("peer said: " << peer.output());
+  REQUIRE(answered);
+  CHECK(peer.wait_exit(10s) == 0);
+  CHECK(said("invalidated\n"));
   CHECK(elapsed < kVisibleWithin);
 }

@@ -1,3 +1,5 @@
+#include "eventually.hpp"
+#include "gate.hpp"
 #include "test_support.hpp"
 
 #include <ecom/db/health_probe.hpp>
@@ -6,26 +8,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 
 using namespace std::chrono_literals;
 using ecom::db::HealthProbe;
 
-namespace {
-
-// Polls pred until it holds or the limit passes.
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred();
-}
-
-}  // namespace
+using ecom::test::eventually;
 
 TEST_CASE("the probe follows the ping in the background", "[db][health]") {
   std::atomic<bool> up{true};
@@ -46,25 +33,23 @@ TEST_CASE("the probe follows the ping in the background", "[db][health]") {
 }
 
 TEST_CASE("the readiness check never waits for a slow ping", "[db][health]") {
-  std::atomic<bool> release{false};
+  ecom::test::Gate slow;  // holds every ping but the first until released (bounded: 10 s)
+  std::atomic<int> calls{0};
   HealthProbe probe(
       [&] {
         // The first call (in the constructor) answers at once; later ones hang until released.
-        static std::atomic<int> calls{0};
         if (calls.fetch_add(1) == 0) {
           return true;
         }
-        for (int i = 0; i < 400 && !release.load(); ++i) {
-          std::this_thread::sleep_for(5ms);
-        }
+        slow.wait();
         return false;
       },
       1ms);
-  std::this_thread::sleep_for(20ms);  // the probe thread is now inside a slow ping
+  REQUIRE(slow.wait_entered(1));  // the probe thread is now inside a slow ping
   const auto start = std::chrono::steady_clock::now();
   CHECK(probe.readiness_check()());
   CHECK(std::chrono::steady_clock::now() - start < 5ms);
-  release = true;
+  slow.release();
   probe.stop();
 }
 

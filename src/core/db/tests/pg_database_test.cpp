@@ -1,5 +1,6 @@
 // The Database on a real PostgreSQL primary: the repository suite, connection set-up, timeouts,
 // killed connections and unreachable servers. Each test has its own database.
+#include "eventually.hpp"
 #include "pg_support.hpp"
 #include "repository_suite.hpp"
 
@@ -22,6 +23,8 @@ using ecom::db::Consistency;
 using ecom::db::Database;
 using ecom::db::test::TempPgDatabase;
 
+using ecom::test::eventually;
+
 namespace {
 
 constexpr const char* kSelectOne = "SELECT 1";
@@ -34,40 +37,18 @@ int select_one(Database& db) {
   });
 }
 
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
-
 }  // namespace
 
-TEST_CASE("repository suite on PostgreSQL", "[db][pg][repository]") {
-  TempPgDatabase temp;
-  Database db(temp.options());
-  CHECK(db.backend() == ecom::db::Backend::postgresql);
-  ecom::db::test::create_item_table(db);
-  SECTION("commit and rollback") {
-    ecom::db::test::check_commit_and_rollback(db);
-  }
-  SECTION("an SQL error rolls back the transaction") {
-    ecom::db::test::check_sql_error_rolls_back(db);
-  }
-  SECTION("unique violations name their constraint") {
-    ecom::db::test::check_unique_violations(db);
-  }
-  SECTION("conditional update") {
-    ecom::db::test::check_conditional_update(db);
-  }
-  SECTION("concurrent transactions") {
-    ecom::db::test::check_concurrent_transactions(db);
-  }
-}
+// The repository suite, as every backend runs it (repository_suite.cpp has the list).
+const bool kRepositorySuite = ecom::test::register_suite<Database>(
+    "postgresql", "[db][pg][repository]", ecom::db::test::repository_suite(),
+    [](const std::function<void(Database&)>& run) {
+      TempPgDatabase temp;
+      Database db(temp.options());
+      REQUIRE(db.backend() == ecom::db::Backend::postgresql);
+      run(db);
+    },
+    __FILE__, __LINE__);
 
 TEST_CASE("every PostgreSQL connection carries application_name and statement_timeout", "[db][pg]") {
   TempPgDatabase temp;

@@ -1,5 +1,6 @@
 // Tests that restart or stop the shared PostgreSQL servers: their own executable, run alone
 // (RUN_SERIAL), so no other test sees the servers go away.
+#include "eventually.hpp"
 #include "pg_support.hpp"
 
 #include <ecom/db/database.hpp>
@@ -22,6 +23,8 @@ using ecom::core::ErrorCode;
 using ecom::db::Consistency;
 using ecom::db::Database;
 using ecom::db::test::TempPgDatabase;
+
+using ecom::test::eventually;
 
 namespace {
 
@@ -76,17 +79,6 @@ int select_one(Database& db) {
     s << "SELECT 1", soci::into(one);
     return one;
   });
-}
-
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
 }
 
 }  // namespace

@@ -231,4 +231,21 @@ void check_concurrent_transactions(Database& db) {
   CHECK(plate->available == 0);
 }
 
+std::vector<ecom::test::SuiteCase<Database>> repository_suite() {
+  // Every case starts from a fresh database holding the empty items table.
+  const auto on_items = [](void (*check)(Database&)) {
+    return [check](Database& db) {
+      create_item_table(db);
+      check(db);
+    };
+  };
+  return {
+      {"repository: commit and rollback", on_items(check_commit_and_rollback)},
+      {"repository: an SQL error rolls back the transaction", on_items(check_sql_error_rolls_back)},
+      {"repository: unique violations name their constraint", on_items(check_unique_violations)},
+      {"repository: conditional update", on_items(check_conditional_update)},
+      {"repository: concurrent transactions", on_items(check_concurrent_transactions)},
+  };
+}
+
 }  // namespace ecom::db::test

@@ -3,9 +3,17 @@
 // constants and bound parameters, the way the domain modules will write theirs.
 #pragma once
 
+#include "backend_suite.hpp"
+
 #include <ecom/db/database.hpp>
 
+#include <vector>
+
 namespace ecom::db::test {
+
+// Every case below, each on a fresh database with the items table: the one list that the SQLite
+// and the PostgreSQL tests both register (tests/support/backend_suite.hpp).
+[[nodiscard]] std::vector<ecom::test::SuiteCase<Database>> repository_suite();
 
 // Creates the test table (items) on db; call once per database.
 void create_item_table(Database& db);

@@ -106,26 +106,15 @@ TEST_CASE("an SQLite database gets its folder, WAL, foreign keys and the busy ti
   }
 }
 
-TEST_CASE("repository suite on SQLite", "[db][sqlite][repository]") {
-  TempDir dir;
-  Database db(sqlite_options(dir.path() / "shop.db"));
-  ecom::db::test::create_item_table(db);
-  SECTION("commit and rollback") {
-    ecom::db::test::check_commit_and_rollback(db);
-  }
-  SECTION("an SQL error rolls back the transaction") {
-    ecom::db::test::check_sql_error_rolls_back(db);
-  }
-  SECTION("unique violations name their constraint") {
-    ecom::db::test::check_unique_violations(db);
-  }
-  SECTION("conditional update") {
-    ecom::db::test::check_conditional_update(db);
-  }
-  SECTION("concurrent transactions") {
-    ecom::db::test::check_concurrent_transactions(db);
-  }
-}
+// The repository suite, as every backend runs it (repository_suite.cpp has the list).
+const bool kRepositorySuite = ecom::test::register_suite<Database>(
+    "sqlite", "[db][sqlite][repository]", ecom::db::test::repository_suite(),
+    [](const std::function<void(Database&)>& run) {
+      TempDir dir;
+      Database db(sqlite_options(dir.path() / "shop.db"));
+      run(db);
+    },
+    __FILE__, __LINE__);
 
 TEST_CASE("two processes' pools on one SQLite file serialise their transactions", "[db][sqlite]") {
   TempDir dir;

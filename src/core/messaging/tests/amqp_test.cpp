@@ -43,11 +43,11 @@ TEST_CASE("rabbitmq: every event in the outbox is handled exactly once", "[messa
   BrokerCleanup cleanup{o, {"audit"}};
   Worker worker(t.db(), o, {{"audit", "orders.*", recording_handler("audit")}});
   worker.start();
-  REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+  REQUIRE(eventually([&] { return worker.healthy(); }, 20s));
   add_events(t.db(), "orders.order_placed", 500);
   add_events(t.db(), "catalog.product_changed", 3);  // nobody is subscribed: unroutable, still sent
 
-  REQUIRE(wait_until([&] { return count_handled(t.db()) >= 500 && outbox_status(t.db(), o).pending == 0; }, 60s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) >= 500 && outbox_status(t.db(), o).pending == 0; }, 60s));
   worker.stop();
   CHECK(count_handled(t.db()) == 500);
   CHECK(count_distinct_handled(t.db()) == 500);
@@ -83,10 +83,10 @@ TEST_CASE("rabbitmq: a handler that always throws ends in the dead-letter queue 
   };
   Worker worker(t.db(), o, {{"mailer", "orders.#", flaky}});
   worker.start();
-  REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+  REQUIRE(eventually([&] { return worker.healthy(); }, 20s));
   add_events(t.db(), "orders.order_placed", 1);
 
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).dead_letters == 1; }, 30s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).dead_letters == 1; }, 30s));
   CHECK(calls == 4);
   {
     std::lock_guard lock(seen_mutex);
@@ -96,12 +96,12 @@ TEST_CASE("rabbitmq: a handler that always throws ends in the dead-letter queue 
   CHECK(worker.stats().retried == 3);
   // The broker shows the dead letter as soon as it is published; the worker counts it a moment
   // later, once its publish returns.
-  CHECK(wait_until([&] { return worker.stats().dead_lettered == 1; }, 5s));
+  CHECK(eventually([&] { return worker.stats().dead_lettered == 1; }, 5s));
 
   // Fixed: ecomctl outbox retry-dead sends it back to the mailer's queue.
   failing = false;
   CHECK(retry_dead_letters(t.db(), o) == 1);
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 1; }, 20s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 1; }, 20s));
   worker.stop();
   CHECK(outbox_status(t.db(), o).dead_letters == 0);
   CHECK(calls == 5);
@@ -114,9 +114,9 @@ TEST_CASE("rabbitmq: a redelivered message has no second effect", "[messaging][i
   BrokerCleanup cleanup{o, {"audit"}};
   Worker worker(t.db(), o, {{"audit", "#", recording_handler("audit")}});
   worker.start();
-  REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+  REQUIRE(eventually([&] { return worker.healthy(); }, 20s));
   auto ids = add_events(t.db(), "orders.order_placed", 5);
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 5; }, 20s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 5; }, 20s));
 
   // The relay publishes them all again, as after a crash between the confirm and the commit...
   t.db().transact("test", [](soci::session& s) { s << "UPDATE outbox SET sent_at = NULL"; });
@@ -133,7 +133,7 @@ TEST_CASE("rabbitmq: a redelivered message has no second effect", "[messaging][i
     c.publish(m, true);
     c.wait_for_confirms(5000ms);
   }
-  REQUIRE(wait_until([&] { return worker.stats().duplicates == 6; }, 20s));
+  REQUIRE(eventually([&] { return worker.stats().duplicates == 6; }, 20s));
   worker.stop();
   CHECK(count_handled(t.db()) == 5);
   CHECK(count_distinct_handled(t.db()) == 5);
@@ -158,7 +158,7 @@ TEST_CASE("rabbitmq: two relays on PostgreSQL never publish a row twice", "[mess
   second.start();
   // Written while both relays poll, so that both find work at the same moments.
   add_events(t.db(), "orders.order_placed", 1000, 20);
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).pending == 0; }, 60s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).pending == 0; }, 60s));
   first.stop();
   second.stop();
   CHECK(first.stats().published > 0);
@@ -197,16 +197,16 @@ TEST_CASE("rabbitmq: stop() finishes the message in flight and the rest is redel
   {
     Worker worker(t.db(), o, {{"slow", "#", slow}});
     worker.start();
-    REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+    REQUIRE(eventually([&] { return worker.healthy(); }, 20s));
     add_events(t.db(), "orders.order_placed", 40);
-    REQUIRE(wait_until([&] { return count_handled(t.db()) >= 5; }, 20s));
+    REQUIRE(eventually([&] { return count_handled(t.db()) >= 5; }, 20s));
     worker.stop();
   }
   auto after_stop = count_handled(t.db());
   CHECK(after_stop < 40);
   Worker again(t.db(), o, {{"slow", "#", slow}});
   again.start();
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 40; }, 30s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 40; }, 30s));
   again.stop();
   CHECK(count_distinct_handled(t.db()) == 40);
   // The message in flight at stop() was finished and acked: nothing came back a second time.
@@ -224,13 +224,13 @@ TEST_CASE("rabbitmq: events relayed before any consumer ran wait in its queue", 
     Worker relay_only(t.db(), o, subscriptions, nullptr, WorkerRoles{.relay = true, .consume = false});
     relay_only.start();
     add_events(t.db(), "orders.order_placed", 50);
-    REQUIRE(wait_until([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
+    REQUIRE(eventually([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
     relay_only.stop();
   }
   CHECK(count_sql(t.db(), "SELECT COUNT(*) FROM outbox WHERE last_error IS NOT NULL") == 0);  // none unroutable
   Worker consumer(t.db(), o, subscriptions, nullptr, WorkerRoles{.relay = false, .consume = true});
   consumer.start();
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 50; }, 20s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 50; }, 20s));
   consumer.stop();
   CHECK(count_distinct_handled(t.db()) == 50);
 }
@@ -242,9 +242,9 @@ TEST_CASE("rabbitmq: the relay works on SQLite too", "[messaging][integration]")
   BrokerCleanup cleanup{o, {"audit"}};
   Worker worker(t.db(), o, {{"audit", "orders.*", recording_handler("audit")}});
   worker.start();
-  REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+  REQUIRE(eventually([&] { return worker.healthy(); }, 20s));
   add_events(t.db(), "orders.order_placed", 100);
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 100 && outbox_status(t.db(), o).pending == 0; }, 30s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 100 && outbox_status(t.db(), o).pending == 0; }, 30s));
   worker.stop();
   CHECK(count_distinct_handled(t.db()) == 100);
 }
@@ -279,10 +279,10 @@ TEST_CASE("rabbitmq: idle connections keep their heartbeats and stay up", "[mess
   };
   Worker worker(t.db(), o, {{"mailer", "#", fails_once}});
   worker.start();
-  REQUIRE(wait_until([&] { return worker.healthy(); }, 20s));
+  REQUIRE(eventually([&] { return worker.healthy(); }, 20s));
   std::this_thread::sleep_for(4s);  // idle: relay, consumer and the retry publisher
   add_events(t.db(), "orders.order_placed", 1);
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 1; }, 20s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 1; }, 20s));
   worker.stop();
   CHECK(worker.stats().retried == 1);
   CHECK(worker.stats().reconnects == 0);

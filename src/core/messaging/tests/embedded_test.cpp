@@ -47,7 +47,7 @@ TEST_CASE("embedded: events commit with their change and are handled exactly onc
   auto o = embedded_options();
   Worker worker(t.db(), o, {{"audit", "orders.*", recording_handler("audit")}});
   worker.start();
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).pending == 0; }, 30s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).pending == 0; }, 30s));
   worker.stop();
 
   CHECK(count_handled(t.db()) == 200);
@@ -75,7 +75,7 @@ TEST_CASE("embedded: a handler that always throws is dead-lettered after max_att
   auto o = embedded_options();
   Worker worker(t.db(), o, {{"mailer", "orders.#", flaky}});
   worker.start();
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).dead_letters == 1; }, 20s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).dead_letters == 1; }, 20s));
   CHECK(calls == o.max_attempts);
   CHECK(count_handled(t.db()) == 0);
   CHECK(outbox_status(t.db(), o).pending == 0);
@@ -86,7 +86,7 @@ TEST_CASE("embedded: a handler that always throws is dead-lettered after max_att
   // The fault is fixed: retry-dead sends it back.
   failing = false;
   CHECK(retry_dead_letters(t.db(), o) == 1);
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 1; }, 20s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 1; }, 20s));
   worker.stop();
   auto status = outbox_status(t.db(), o);
   CHECK(status.dead_letters == 0);
@@ -101,11 +101,11 @@ TEST_CASE("embedded: a message dispatched again has no second effect", "[messagi
   auto o = embedded_options();
   Worker worker(t.db(), o, {{"audit", "#", recording_handler("audit")}});
   worker.start();
-  REQUIRE(wait_until([&] { return count_handled(t.db()) == 3; }, 20s));
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
+  REQUIRE(eventually([&] { return count_handled(t.db()) == 3; }, 20s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
   // As if the worker had crashed after the handlers committed but before the rows were marked.
   t.db().transact("test", [](soci::session& s) { s << "UPDATE outbox SET sent_at = NULL"; });
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
   worker.stop();
   CHECK(count_handled(t.db()) == 3);
   CHECK(worker.stats().duplicates == 3);
@@ -127,7 +127,7 @@ TEST_CASE("embedded: a retry for one consumer does not repeat another's effect",
   o.max_attempts = 5;
   Worker worker(t.db(), o, {{"audit", "orders.*", recording_handler("audit")}, {"mailer", "orders.*", mailer}});
   worker.start();
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).pending == 0; }, 20s));
   worker.stop();
   CHECK(mailer_calls == 3);
   CHECK(count_sql(t.db(), "SELECT COUNT(*) FROM handled WHERE consumer = 'audit'") == 1);
@@ -147,7 +147,7 @@ TEST_CASE("embedded: two workers on one SQLite file apply each event once", "[me
   Worker second(*other, o, {{"audit", "orders.*", recording_handler("audit")}});
   first.start();
   second.start();
-  REQUIRE(wait_until([&] { return outbox_status(t.db(), o).pending == 0; }, 60s));
+  REQUIRE(eventually([&] { return outbox_status(t.db(), o).pending == 0; }, 60s));
   first.stop();
   second.stop();
   CHECK(count_handled(t.db()) == 300);

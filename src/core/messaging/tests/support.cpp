@@ -10,7 +10,6 @@
 
 #include <cstdlib>
 #include <random>
-#include <thread>
 
 namespace ecom::messaging::test {
 namespace {
@@ -47,9 +46,8 @@ std::string random_suffix() {
 
 TestDatabase TestDatabase::sqlite() {
   TestDatabase t;
-  t.dir_ = std::filesystem::temp_directory_path() / ("ecom-msg-" + random_suffix());
-  std::filesystem::create_directories(t.dir_);
-  t.url_ = "sqlite:" + (t.dir_ / "ecom.db").string();
+  t.dir_.emplace("ecom-msg");
+  t.url_ = "sqlite:" + (*t.dir_ / "ecom.db").string();
   t.db_ = std::make_unique<db::Database>(options_for(t.url_));
   db::Migrator(*t.db_).apply();
   return t;
@@ -88,10 +86,6 @@ TestDatabase::~TestDatabase() {
     } catch (const std::exception& e) {
       WARN("could not drop test database " << name_ << ": " << e.what());
     }
-  }
-  if (!dir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 }
 
@@ -142,17 +136,6 @@ std::vector<std::string> add_events(db::Database& db, const std::string& topic, 
     done += chunk;
   }
   return ids;
-}
-
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
 }
 
 MessagingOptions broker_options() {

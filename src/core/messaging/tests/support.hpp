@@ -3,15 +3,18 @@
 // write to, and bounded waiting.
 #pragma once
 
+#include "eventually.hpp"
+#include "temp_dir.hpp"
+
 #include <ecom/db/database.hpp>
 #include <ecom/messaging/event.hpp>
 #include <ecom/messaging/options.hpp>
 #include <ecom/messaging/subscription.hpp>
 
 #include <chrono>
-#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ecom::messaging::test {
@@ -43,7 +46,7 @@ class TestDatabase {
   std::string url_;
   std::string admin_url_;  // PostgreSQL: the server's maintenance database, for DROP
   std::string name_;
-  std::filesystem::path dir_;
+  std::optional<ecom::test::TempDir> dir_;  // SQLite: the file's folder
   std::unique_ptr<db::Database> db_;
 };
 
@@ -59,8 +62,8 @@ long long count_sql(db::Database& db, const char* sql);
 // Inserts n events with topic in transactions of `per_transaction`; returns their ids.
 std::vector<std::string> add_events(db::Database& db, const std::string& topic, int n, int per_transaction = 50);
 
-// Polls pred every 20 ms until it holds or limit passes; returns pred().
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds limit);
+// Polls pred until it holds or limit passes (tests/support/eventually.hpp); returns pred().
+using ecom::test::eventually;
 
 // Messaging options for one test against the real broker: its own exchange and queue prefix.
 MessagingOptions broker_options();

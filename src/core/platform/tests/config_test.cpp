@@ -1,3 +1,5 @@
+#include "temp_dir.hpp"
+
 #include <ecom/platform/config.hpp>
 
 #include <catch2/catch.hpp>
@@ -55,24 +57,15 @@ std::string parse_error(std::string_view json, const Environment& env = kNoEnv) 
   return error_of([&] { (void)Config::parse(test_schema(), json, "config/storefront.json", env); });
 }
 
-// A temporary file removed at the end of the test.
+// A config file in a scratch folder, both removed at the end of the test.
 class TempFile {
  public:
-  explicit TempFile(std::string_view contents) {
-    auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path() / ("ecom_config_test_" + std::to_string(stamp) + ".json");
-    std::ofstream(path_) << contents;
-  }
-  ~TempFile() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
+  explicit TempFile(std::string_view contents) { std::ofstream(path_) << contents; }
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
  private:
-  std::filesystem::path path_;
+  ecom::test::TempDir dir_{"ecom-config-test"};
+  std::filesystem::path path_ = dir_ / "config.json";
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // A route's fast path (FastHandler): answered on the I/O thread before the blocking handler, with
 // the same headers, metrics and error mapping; a declined fast path leaves the handler to answer.
+#include "eventually.hpp"
 #include "gate.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
@@ -95,14 +96,9 @@ TEST_CASE("a fast path answers on the I/O thread while every pool thread is busy
   CHECK(held.read_response().body == "from the pool");
   // The pool thread counts itself free just after its answer is handed over, so the answer can
   // arrive first: wait (bounded) until it is free, or the next request may find the pool full.
-  bool idle = false;
-  for (int i = 0; i < 400 && !idle; ++i) {
-    idle = fetch(s.port(), "GET", "/metrics").body.find("http_pool_busy_threads 0\n") != std::string::npos;
-    if (!idle) {
-      std::this_thread::sleep_for(5ms);
-    }
-  }
-  REQUIRE(idle);
+  test::require_eventually("the pool thread is free", [&] {
+    return fetch(s.port(), "GET", "/metrics").body.find("http_pool_busy_threads 0\n") != std::string::npos;
+  });
   auto after = fetch(s.port(), "GET", "/p/cold");
   CHECK(after.status == 200);
   CHECK(after.body == "from the pool");

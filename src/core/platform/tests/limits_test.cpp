@@ -1,4 +1,5 @@
 // The limits an edge proxy would otherwise enforce, and the execution model under saturation.
+#include "eventually.hpp"
 #include "gate.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
@@ -14,6 +15,8 @@ using namespace std::chrono_literals;
 using test::Connection;
 using test::fetch;
 
+using ecom::test::eventually;
+
 namespace {
 
 http::Router echo_router() {
@@ -21,18 +24,6 @@ http::Router echo_router() {
   r.post("/echo", [](http::Request& req) { return http::Response::text(200, std::to_string(req.body.size())); });
   r.get("/hello", [](http::Request&) { return http::Response::text(200, "hello"); });
   return r;
-}
-
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
 }
 
 }  // namespace

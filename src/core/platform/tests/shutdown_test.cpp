@@ -1,4 +1,6 @@
 // Graceful shutdown: stop accepting, /readyz 503, in-flight requests finish within the bound.
+#include "eventually.hpp"
+#include "gate.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
 
@@ -6,21 +8,17 @@
 
 #include <atomic>
 #include <future>
-#include <thread>
+#include <memory>
 
 using namespace ecom;
 using namespace std::chrono_literals;
 using test::Connection;
 
 TEST_CASE("graceful shutdown lets an in-flight request finish and refuses new work", "[shutdown]") {
-  std::atomic<bool> entered{false};
-  std::atomic<bool> release{false};
+  test::Gate slow;  // holds /slow until released (bounded: 10 s)
   http::Router r;
   r.get("/slow", [&](http::Request&) {
-    entered = true;
-    for (int i = 0; i < 500 && !release; ++i) {  // bounded: at most 5 s
-      std::this_thread::sleep_for(10ms);
-    }
+    slow.wait();
     return http::Response::text(200, "finished");
   });
   r.get("/hello", [](http::Request&) { return http::Response::text(200, "hello"); });
@@ -42,16 +40,10 @@ TEST_CASE("graceful shutdown lets an in-flight request finish and refuses new wo
   late.send(test::build_request("GET", "/hello"));
   REQUIRE(late.read_response().status == 200);
   late.send("GET /readyz HTTP/1.1\r\nHost: t\r\n");  // header not finished yet
-  for (int i = 0; i < 500 && !entered; ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
-  REQUIRE(entered);
+  REQUIRE(slow.wait_entered(1));
 
   auto stopping = std::async(std::launch::async, [&] { s.server().stop(); });
-  for (int i = 0; i < 500 && !s.server().draining(); ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
-  REQUIRE(s.server().draining());
+  test::require_eventually("the server is draining", [&] { return s.server().draining(); });
 
   // The idle keep-alive connection is closed; new connections are no longer accepted.
   CHECK(idle.closed_by_peer(2s));
@@ -72,7 +64,7 @@ TEST_CASE("graceful shutdown lets an in-flight request finish and refuses new wo
   CHECK(readyz.header("Connection") == "close");
 
   CHECK(stopping.wait_for(100ms) == std::future_status::timeout);  // still waiting for /slow
-  release = true;
+  slow.release();
   auto res = in_flight.read_response();
   CHECK(res.status == 200);
   CHECK(res.body == "finished");
@@ -81,12 +73,18 @@ TEST_CASE("graceful shutdown lets an in-flight request finish and refuses new wo
 }
 
 TEST_CASE("shutdown is bounded when a handler never finishes", "[shutdown]") {
-  std::atomic<bool> release{false};
+  // Shared with the handler, whose pool thread the bounded stop leaves behind: it outlives the test
+  // body if it must, and says when the handler has let go of it.
+  struct Stuck {
+    test::Gate gate;  // bounded: 10 s
+    std::atomic<bool> left{false};
+  };
+  auto stuck = std::make_shared<Stuck>();
   http::Router r;
-  r.get("/stuck", [&](http::Request&) {
-    for (int i = 0; i < 1000 && !release; ++i) {  // bounded: at most 10 s
-      std::this_thread::sleep_for(10ms);
-    }
+  r.get("/stuck", [stuck](http::Request&) {
+    const auto keep = stuck;  // alive even if the router goes first
+    keep->gate.wait();
+    keep->left = true;
     return http::Response::text(200, "late");
   });
   auto options = test::test_options();
@@ -94,11 +92,12 @@ TEST_CASE("shutdown is bounded when a handler never finishes", "[shutdown]") {
   test::TestServer s(std::move(r), options);
   Connection c(s.port());
   c.send(test::build_request("GET", "/stuck"));
-  std::this_thread::sleep_for(100ms);
+  REQUIRE(stuck->gate.wait_entered(1));
   auto start = std::chrono::steady_clock::now();
   s.server().stop();
   auto took = std::chrono::steady_clock::now() - start;
   CHECK(took < 2s);
-  release = true;
-  std::this_thread::sleep_for(50ms);  // let the detached pool thread leave the handler before `release` dies
+  stuck->gate.release();
+  // The detached pool thread leaves the handler before the server it runs in goes away.
+  test::require_eventually("the stuck handler returned", [&] { return stuck->left.load(); });
 }

@@ -1,3 +1,5 @@
+#include "temp_dir.hpp"
+
 #include <ecom/platform/http/static_files.hpp>
 #include <ecom/platform/log.hpp>
 
@@ -56,8 +58,6 @@ void write_file(const fs::path& path, std::string_view contents) {
 class AssetTree {
  public:
   AssetTree() {
-    auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    base_ = fs::temp_directory_path() / ("ecom_static_test_" + std::to_string(stamp));
     write_file(base_ / "secret.txt", kOutsideSecret);
     write_file(root() / "css" / "app.css", css_body());
     write_file(root() / "img" / "logo.png", random_bytes(4096));
@@ -66,20 +66,13 @@ class AssetTree {
     write_file(root() / ".git" / "config", kOutsideSecret);
     write_file(root() / "big.txt", std::string(64 * 1024, 'x'));
     write_file(root() / "templates" / "page.mustache", "<h1>{{secret_internal}}</h1>");
-    fs::create_symlink(base_ / "secret.txt", root() / "link-out.txt");
+    fs::create_symlink(base_.path() / "secret.txt", root() / "link-out.txt");
     fs::create_symlink(root() / "js" / "app.js", root() / "link-in.js");
   }
-  ~AssetTree() {
-    std::error_code ec;
-    fs::remove_all(base_, ec);
-  }
-  AssetTree(const AssetTree&) = delete;
-  AssetTree& operator=(const AssetTree&) = delete;
-
   [[nodiscard]] fs::path root() const { return base_ / "web"; }
 
  private:
-  fs::path base_;
+  ecom::test::TempDir base_{"ecom-static-test"};
 };
 
 Request request(Method method, const std::vector<std::pair<std::string, std::string>>& headers = {}) {

@@ -1,5 +1,6 @@
 // Static files over real HTTP: validators, compression, and traversal attempts as raw targets.
 #include "http_client.hpp"
+#include "temp_dir.hpp"
 #include "test_server.hpp"
 
 #include <ecom/platform/http/static_files.hpp>
@@ -9,7 +10,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 using namespace ecom;
 using test::fetch;
@@ -19,20 +19,16 @@ namespace {
 
 struct Tree {
   Tree() {
-    base = fs::temp_directory_path() / ("ecom-static-http-" + std::to_string(std::random_device{}()));
     fs::create_directories(base / "web" / "css");
     write(base / "web" / "css" / "app.css", std::string(2000, 'a') + "body{}");
     write(base / "secret.txt", "TOP-SECRET");
-  }
-  ~Tree() {
-    std::error_code ec;
-    fs::remove_all(base, ec);
   }
   static void write(const fs::path& p, const std::string& text) {
     std::ofstream out(p, std::ios::binary);
     out << text;
   }
-  fs::path base;
+  test::TempDir dir{"ecom-static-http"};
+  fs::path base = dir.path();
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 // LocalDiskStorage on a temporary folder: round trips, atomic replacement, key validation (no
 // traversal, no absolute paths, no hidden files) and removal.
+#include "temp_dir.hpp"
+
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/storage/storage.hpp>
@@ -10,25 +12,16 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
-#include <random>
 #include <string>
 
 using namespace ecom::storage;
 
 namespace {
 
+// A storage root that does not exist yet, in a scratch folder removed at the end.
 struct TempRoot {
-  TempRoot() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("ecom-storage-" + std::to_string(rd()) + std::to_string(rd()));
-  }
-  ~TempRoot() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempRoot(const TempRoot&) = delete;
-  TempRoot& operator=(const TempRoot&) = delete;
-  std::filesystem::path path;
+  ecom::test::TempDir dir{"ecom-storage"};
+  std::filesystem::path path = dir / "root";
 };
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include "temp_dir.hpp"
+
 #include <ecom/web/templates.hpp>
 
 #include <boost/json.hpp>
@@ -5,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 using ecom::web::TemplateError;
@@ -35,7 +36,8 @@ TEST_CASE("a model value is never taken for a partial", "[web]") {
 TEST_CASE("a broken template fails loading with its file name", "[web]") {
   CHECK_THROWS_WITH(Templates::from_sources({{"good", "{{x}}"}, {"broken", "{{#open}}never closed"}}),
                     Catch::Contains("broken.mustache"));
-  auto dir = std::filesystem::temp_directory_path() / ("ecom-web-templates-" + std::to_string(std::random_device{}()));
+  ecom::test::TempDir scratch("ecom-web-templates");
+  const auto dir = scratch / "templates";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "bad.mustache") << "{{/stray}}";
   CHECK_THROWS_WITH(Templates::load(dir), Catch::Contains("bad.mustache"));

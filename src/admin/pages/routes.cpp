@@ -261,6 +261,54 @@ std::optional<ecom::catalog::Money> optional_money(const std::string& text, cons
   return ecom::catalog::Money{money::parse_amount(text, currency, field), currency};
 }
 
+// POST /products: a new draft product, or the list again with the refusal and what was typed.
+http::Response create_product(const Context& c, http::Request& request, const Form& form) {
+  NewProductDraft draft{form.value("title"), form.value("slug")};
+  ecom::catalog::NewProduct product;
+  product.title = trim(draft.title);
+  product.slug = trim(draft.slug);
+  try {
+    const auto created = c.catalog.create_product(product, request.client_ip);
+    return see_other(product_url(created.id) + "?done=created");
+  } catch (const Error& e) {
+    if (!refusal(e.code())) {
+      throw;
+    }
+    ecom::catalog::AdminListQuery query;
+    query.limit = kPageSize;
+    return products_page(c, request, query, draft, notice_of(e), core::http_status(e.code()));
+  }
+}
+
+// POST /products/{id}: the editor's product fields.
+http::Response save_product(const Context& c, http::Request& request, const Form& form) {
+  const auto id = path_id(request, "id", "product");
+  const auto version = form_version(form);
+  const ProductDraft draft{.title = form.value("title"),
+                           .slug = form.value("slug"),
+                           .description = form.value("description"),
+                           .seo_title = form.value("seo_title"),
+                           .seo_description = form.value("seo_description"),
+                           .categories = form.all("category"),
+                           .attributes = form.value("attributes"),
+                           .version = version};
+  return change_product(c, request, id, version, product_url(id) + "?done=saved", draft, {}, [&] {
+    ecom::catalog::ProductChanges changes;
+    changes.title = trim(draft.title);
+    changes.slug = trim(draft.slug);
+    changes.description = draft.description;
+    changes.seo_title = trim(draft.seo_title);
+    changes.seo_description = trim(draft.seo_description);
+    changes.category_slugs = draft.categories;
+    std::vector<ecom::catalog::Attribute> attributes;
+    for (auto& [name, value] : parse_pairs(draft.attributes, "attributes")) {
+      attributes.push_back(ecom::catalog::Attribute{std::move(name), std::move(value)});
+    }
+    changes.attributes = std::move(attributes);
+    c.catalog.update_product(id, changes, version, request.client_ip);
+  });
+}
+
 void add_product_routes(http::Router& router, const ContextPtr& ctx) {
   const http::RouteOptions read{.execution = http::Execution::blocking, .permission = std::string(kRead)};
   const http::RouteOptions write{.execution = http::Execution::blocking, .permission = std::string(kWrite)};
@@ -272,26 +320,7 @@ void add_product_routes(http::Router& router, const ContextPtr& ctx) {
                   }),
              read);
 
-  router.post("/products",
-              form_post(ctx,
-                        [](const Context& c, http::Request& request, const Form& form) {
-                          NewProductDraft draft{form.value("title"), form.value("slug")};
-                          ecom::catalog::NewProduct product;
-                          product.title = trim(draft.title);
-                          product.slug = trim(draft.slug);
-                          try {
-                            const auto created = c.catalog.create_product(product, request.client_ip);
-                            return see_other(product_url(created.id) + "?done=created");
-                          } catch (const Error& e) {
-                            if (!refusal(e.code())) {
-                              throw;
-                            }
-                            ecom::catalog::AdminListQuery query;
-                            query.limit = kPageSize;
-                            return products_page(c, request, query, draft, notice_of(e), core::http_status(e.code()));
-                          }
-                        }),
-              write);
+  router.post("/products", form_post(ctx, create_product), write);
 
   router.get(
       "/products/{id}",
@@ -302,37 +331,7 @@ void add_product_routes(http::Router& router, const ContextPtr& ctx) {
            }),
       read);
 
-  router.post("/products/{id}",
-              form_post(ctx,
-                        [](const Context& c, http::Request& request, const Form& form) {
-                          const auto id = path_id(request, "id", "product");
-                          const auto version = form_version(form);
-                          const ProductDraft draft{.title = form.value("title"),
-                                                   .slug = form.value("slug"),
-                                                   .description = form.value("description"),
-                                                   .seo_title = form.value("seo_title"),
-                                                   .seo_description = form.value("seo_description"),
-                                                   .categories = form.all("category"),
-                                                   .attributes = form.value("attributes"),
-                                                   .version = version};
-                          return change_product(
-                              c, request, id, version, product_url(id) + "?done=saved", draft, {}, [&] {
-                                ecom::catalog::ProductChanges changes;
-                                changes.title = trim(draft.title);
-                                changes.slug = trim(draft.slug);
-                                changes.description = draft.description;
-                                changes.seo_title = trim(draft.seo_title);
-                                changes.seo_description = trim(draft.seo_description);
-                                changes.category_slugs = draft.categories;
-                                std::vector<ecom::catalog::Attribute> attributes;
-                                for (auto& [name, value] : parse_pairs(draft.attributes, "attributes")) {
-                                  attributes.push_back(ecom::catalog::Attribute{std::move(name), std::move(value)});
-                                }
-                                changes.attributes = std::move(attributes);
-                                c.catalog.update_product(id, changes, version, request.client_ip);
-                              });
-                        }),
-              write);
+  router.post("/products/{id}", form_post(ctx, save_product), write);
 
   router.post("/products/{id}/status",
               form_post(ctx,

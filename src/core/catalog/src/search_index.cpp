@@ -244,31 +244,49 @@ struct SearchIndex::Counts {
   std::vector<std::int64_t> values;                   // per ordinal, under every filter
   std::vector<std::vector<std::int64_t>> own_values;  // per filter, per ordinal, without that filter
   std::vector<std::int64_t> children;                 // per facet child category
+  // Per category: the index in children of the facet child it sits under (-1: none).
+  std::vector<std::int32_t> facet_child;
+  // Per facet child: the last document counted, so a product in two of its sub-categories counts once.
+  std::vector<std::uint32_t> child_seen;
 };
 
 std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
   auto index = std::make_shared<SearchIndex>();
-  SearchIndex& x = *index;
+  const auto category_by_id = index->load_category_tree(sql);
+  index->load_products(sql);
+  // doc_of works from here on.
+  const auto categories = index->load_product_categories(sql, category_by_id);
+  const auto attributes = index->load_attribute_values(sql);
+  index->load_first_images(sql);
+  index->text_.shrink_to_fit();
+  index->pack_lists(categories, attributes);
+  return index;
+}
 
-  // The category tree, flattened: children in tree order.
+std::unordered_map<std::int64_t, std::uint32_t> SearchIndex::load_category_tree(soci::session& sql) {
+  // Flattened: children in tree order.
   const auto tree = load_tree(sql);
   std::unordered_map<std::int64_t, std::uint32_t> category_by_id;
   const auto flatten = [&](const auto& self, const std::vector<Category>& nodes,
                            std::optional<std::uint32_t> parent) -> void {
     for (const auto& node : nodes) {
-      const auto at = static_cast<std::uint32_t>(x.categories_.size());
-      x.categories_.push_back(CategoryNode{node.id, node.slug, node.name, {}});
+      const auto at = static_cast<std::uint32_t>(categories_.size());
+      categories_.push_back(CategoryNode{node.id, node.slug, node.name, {}});
       category_by_id.emplace(node.id, at);
       if (parent) {
-        x.categories_[*parent].children.push_back(at);
+        categories_[*parent].children.push_back(at);
       } else {
-        x.roots_.push_back(at);
+        roots_.push_back(at);
       }
       self(self, node.children, at);
     }
   };
   flatten(flatten, tree, std::nullopt);
 
+  return category_by_id;
+}
+
+void SearchIndex::load_products(soci::session& sql) {
   std::unordered_map<std::string, Term> terms;
   std::vector<std::string> currency_of_doc;
   {
@@ -288,23 +306,23 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
                           soci::into(in_stock), soci::into(search, search_ind));
     st.execute();
     while (st.fetch()) {
-      const auto doc = static_cast<std::uint32_t>(x.ids_.size());
+      const auto doc = static_cast<std::uint32_t>(ids_.size());
       const bool priced = price_ind == soci::i_ok;
-      x.ids_.push_back(id);
-      x.created_.push_back(created_at);
+      ids_.push_back(id);
+      created_.push_back(created_at);
       Hot hot;
       hot.price = price_ind == soci::i_ok ? price : 0;
       hot.flags = static_cast<std::uint8_t>((in_stock != 0 ? kInStock : 0) | (priced ? kPriced : 0));
-      x.hot_.push_back(hot);
+      hot_.push_back(hot);
       currency_of_doc.push_back(currency_ind == soci::i_ok ? currency : std::string());
       Card card;
-      card.slug = static_cast<std::uint32_t>(x.text_.size());
-      x.text_ += slug;
-      card.title = static_cast<std::uint32_t>(x.text_.size());
-      x.text_ += title;
-      card.title_end = card.path = card.alt = card.end = static_cast<std::uint32_t>(x.text_.size());
-      x.cards_.push_back(card);
-      x.by_id_.emplace_back(id, doc);
+      card.slug = static_cast<std::uint32_t>(text_.size());
+      text_ += slug;
+      card.title = static_cast<std::uint32_t>(text_.size());
+      text_ += title;
+      card.title_end = card.path = card.alt = card.end = static_cast<std::uint32_t>(text_.size());
+      cards_.push_back(card);
+      by_id_.emplace_back(id, doc);
       if (search_ind == soci::i_ok) {
         parse_tsvector(search, [&](const std::string& lexeme, const std::vector<std::uint16_t>& positions) {
           auto& term = terms[lexeme];
@@ -316,114 +334,117 @@ std::shared_ptr<const SearchIndex> SearchIndex::load(soci::session& sql) {
       }
     }
   }
-  std::sort(x.by_id_.begin(), x.by_id_.end());
+  std::sort(by_id_.begin(), by_id_.end());
   // Currencies as small numbers in byte order ("" first: none), so MIN(currency) is a minimum.
-  x.currency_codes_ = currency_of_doc;
-  std::sort(x.currency_codes_.begin(), x.currency_codes_.end());
-  x.currency_codes_.erase(std::unique(x.currency_codes_.begin(), x.currency_codes_.end()), x.currency_codes_.end());
-  if (x.currency_codes_.empty() || !x.currency_codes_.front().empty()) {
-    x.currency_codes_.insert(x.currency_codes_.begin(), std::string());
+  currency_codes_ = currency_of_doc;
+  std::sort(currency_codes_.begin(), currency_codes_.end());
+  currency_codes_.erase(std::unique(currency_codes_.begin(), currency_codes_.end()), currency_codes_.end());
+  if (currency_codes_.empty() || !currency_codes_.front().empty()) {
+    currency_codes_.insert(currency_codes_.begin(), std::string());
   }
   for (std::size_t d = 0; d < currency_of_doc.size(); ++d) {
-    const auto at = std::lower_bound(x.currency_codes_.begin(), x.currency_codes_.end(), currency_of_doc[d]);
-    x.hot_[d].currency = static_cast<std::uint16_t>(at - x.currency_codes_.begin());
+    const auto at = std::lower_bound(currency_codes_.begin(), currency_codes_.end(), currency_of_doc[d]);
+    hot_[d].currency = static_cast<std::uint16_t>(at - currency_codes_.begin());
   }
 
-  std::vector<std::uint32_t> category_offsets;
-  std::vector<std::uint32_t> category_list;
-  std::vector<std::uint32_t> attribute_offsets;
-  std::vector<std::uint32_t> attribute_list;
-  x.terms_.reserve(terms.size());
+  terms_.reserve(terms.size());
   for (auto& [lexeme, term] : terms) {
     term.lexeme = lexeme;
     term.docs.shrink_to_fit();
     term.scores.shrink_to_fit();
     term.position_begin.shrink_to_fit();
     term.positions.shrink_to_fit();
-    x.terms_.push_back(std::move(term));
+    terms_.push_back(std::move(term));
   }
   terms.clear();
-  std::sort(x.terms_.begin(), x.terms_.end(), [](const Term& a, const Term& b) { return a.lexeme < b.lexeme; });
+  std::sort(terms_.begin(), terms_.end(), [](const Term& a, const Term& b) { return a.lexeme < b.lexeme; });
+}
 
-  {
-    long long product_id = 0;
-    long long category_id = 0;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-    soci::statement st = (sql.prepare << kLoadCategories, soci::into(product_id), soci::into(category_id));
-    st.execute();
-    while (st.fetch()) {
-      const auto doc = x.doc_of(product_id);
-      const auto category = category_by_id.find(category_id);
-      if (doc && category != category_by_id.end()) {
-        pairs.emplace_back(*doc, category->second);
-      }
-    }
-    to_offsets(pairs, x.ids_.size(), category_offsets, category_list);
-  }
-  {
-    long long product_id = 0;
-    std::string name;
-    std::string value;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
-    soci::statement st = (sql.prepare << kLoadAttributes, soci::into(product_id), soci::into(name), soci::into(value));
-    st.execute();
-    while (st.fetch()) {
-      if (x.values_.empty() || x.values_.back().name != name || x.values_.back().value != value) {
-        x.values_.push_back(AttributeValue{name, value});
-      }
-      if (const auto doc = x.doc_of(product_id)) {
-        pairs.emplace_back(*doc, static_cast<std::uint32_t>(x.values_.size() - 1));
-      }
-    }
-    to_offsets(pairs, x.ids_.size(), attribute_offsets, attribute_list);
-  }
-  {
-    // The cards' images go after every title in text_: each card's path, alt and end are moved
-    // to the image's text.
-    long long product_id = 0;
-    long long image_id = 0;
-    std::string path;
-    std::string alt;
-    long long width = 0;
-    long long height = 0;
-    long long position = 0;
-    soci::statement st =
-        (sql.prepare << kLoadFirstImages, soci::into(product_id), soci::into(image_id), soci::into(path),
-         soci::into(alt), soci::into(width), soci::into(height), soci::into(position));
-    st.execute();
-    while (st.fetch()) {
-      if (const auto doc = x.doc_of(product_id)) {
-        Card& card = x.cards_[*doc];
-        card.path = static_cast<std::uint32_t>(x.text_.size());
-        x.text_ += path;
-        card.alt = static_cast<std::uint32_t>(x.text_.size());
-        x.text_ += alt;
-        card.end = static_cast<std::uint32_t>(x.text_.size());
-        card.image_id = image_id;
-        card.width = static_cast<std::int32_t>(width);
-        card.height = static_cast<std::int32_t>(height);
-        card.position = static_cast<std::int32_t>(position);
-      }
+SearchIndex::DocLists SearchIndex::load_product_categories(
+    soci::session& sql, const std::unordered_map<std::int64_t, std::uint32_t>& category_by_id) const {
+  DocLists categories;
+  long long product_id = 0;
+  long long category_id = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  soci::statement st = (sql.prepare << kLoadCategories, soci::into(product_id), soci::into(category_id));
+  st.execute();
+  while (st.fetch()) {
+    const auto doc = doc_of(product_id);
+    const auto category = category_by_id.find(category_id);
+    if (doc && category != category_by_id.end()) {
+      pairs.emplace_back(*doc, category->second);
     }
   }
-  x.text_.shrink_to_fit();
-  x.lists_.reserve(category_list.size() + attribute_list.size());
-  for (std::size_t d = 0; d < x.ids_.size(); ++d) {
-    Hot& hot = x.hot_[d];
-    if (category_offsets[d + 1] - category_offsets[d] > std::numeric_limits<std::uint16_t>::max() ||
-        attribute_offsets[d + 1] - attribute_offsets[d] > std::numeric_limits<std::uint16_t>::max()) {
+  to_offsets(pairs, ids_.size(), categories.offsets, categories.list);
+  return categories;
+}
+
+SearchIndex::DocLists SearchIndex::load_attribute_values(soci::session& sql) {
+  DocLists attributes;
+  long long product_id = 0;
+  std::string name;
+  std::string value;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  soci::statement st = (sql.prepare << kLoadAttributes, soci::into(product_id), soci::into(name), soci::into(value));
+  st.execute();
+  while (st.fetch()) {
+    if (values_.empty() || values_.back().name != name || values_.back().value != value) {
+      values_.push_back(AttributeValue{name, value});
+    }
+    if (const auto doc = doc_of(product_id)) {
+      pairs.emplace_back(*doc, static_cast<std::uint32_t>(values_.size() - 1));
+    }
+  }
+  to_offsets(pairs, ids_.size(), attributes.offsets, attributes.list);
+  return attributes;
+}
+
+void SearchIndex::load_first_images(soci::session& sql) {
+  // The cards' images go after every title in text_: each card's path, alt and end are moved
+  // to the image's text.
+  long long product_id = 0;
+  long long image_id = 0;
+  std::string path;
+  std::string alt;
+  long long width = 0;
+  long long height = 0;
+  long long position = 0;
+  soci::statement st = (sql.prepare << kLoadFirstImages, soci::into(product_id), soci::into(image_id), soci::into(path),
+                        soci::into(alt), soci::into(width), soci::into(height), soci::into(position));
+  st.execute();
+  while (st.fetch()) {
+    if (const auto doc = doc_of(product_id)) {
+      Card& card = cards_[*doc];
+      card.path = static_cast<std::uint32_t>(text_.size());
+      text_ += path;
+      card.alt = static_cast<std::uint32_t>(text_.size());
+      text_ += alt;
+      card.end = static_cast<std::uint32_t>(text_.size());
+      card.image_id = image_id;
+      card.width = static_cast<std::int32_t>(width);
+      card.height = static_cast<std::int32_t>(height);
+      card.position = static_cast<std::int32_t>(position);
+    }
+  }
+}
+
+void SearchIndex::pack_lists(const DocLists& categories, const DocLists& attributes) {
+  lists_.reserve(categories.list.size() + attributes.list.size());
+  for (std::size_t d = 0; d < ids_.size(); ++d) {
+    Hot& hot = hot_[d];
+    if (categories.offsets[d + 1] - categories.offsets[d] > std::numeric_limits<std::uint16_t>::max() ||
+        attributes.offsets[d + 1] - attributes.offsets[d] > std::numeric_limits<std::uint16_t>::max()) {
       // Not a catalog this index is laid out for: listings stay on SQL (the build fails, logged).
       throw std::runtime_error("a product has more than 65535 categories or attribute values");
     }
-    hot.list = static_cast<std::uint32_t>(x.lists_.size());
-    hot.categories = static_cast<std::uint16_t>(category_offsets[d + 1] - category_offsets[d]);
-    hot.attributes = static_cast<std::uint16_t>(attribute_offsets[d + 1] - attribute_offsets[d]);
-    x.lists_.insert(x.lists_.end(), category_list.begin() + category_offsets[d],
-                    category_list.begin() + category_offsets[d] + hot.categories);
-    x.lists_.insert(x.lists_.end(), attribute_list.begin() + attribute_offsets[d],
-                    attribute_list.begin() + attribute_offsets[d] + hot.attributes);
+    hot.list = static_cast<std::uint32_t>(lists_.size());
+    hot.categories = static_cast<std::uint16_t>(categories.offsets[d + 1] - categories.offsets[d]);
+    hot.attributes = static_cast<std::uint16_t>(attributes.offsets[d + 1] - attributes.offsets[d]);
+    lists_.insert(lists_.end(), categories.list.begin() + categories.offsets[d],
+                  categories.list.begin() + categories.offsets[d] + hot.categories);
+    lists_.insert(lists_.end(), attributes.list.begin() + attributes.offsets[d],
+                  attributes.list.begin() + attributes.offsets[d] + hot.attributes);
   }
-  return index;
 }
 
 std::optional<std::uint32_t> SearchIndex::doc_of(std::int64_t id) const {
@@ -686,6 +707,134 @@ Facets SearchIndex::facets_of(const Counts& counts, const std::vector<std::uint3
   return facets;
 }
 
+std::vector<SearchIndex::Filter> SearchIndex::filters_of(const ListQuery& query) const {
+  std::vector<Filter> filters;
+  filters.reserve(query.attributes.size());
+  for (const auto& [name, values] : query.attributes) {
+    Filter f{name, std::vector<char>(values_.size(), 0), std::vector<char>(values_.size(), 0), {}};
+    for (std::size_t v = 0; v < values_.size(); ++v) {
+      if (values_[v].name == name) {
+        f.named[v] = 1;
+        f.own.push_back(static_cast<std::uint32_t>(v));
+        if (std::find(values.begin(), values.end(), values_[v].value) != values.end()) {
+          f.chosen[v] = 1;
+        }
+      }
+    }
+    filters.push_back(std::move(f));
+  }
+  return filters;
+}
+
+SearchIndex::Counts SearchIndex::empty_counts(const std::vector<std::uint32_t>& facet_children,
+                                              std::size_t filters) const {
+  Counts counts;
+  counts.values.assign(values_.size(), 0);
+  counts.own_values.assign(filters, std::vector<std::int64_t>(values_.size(), 0));
+  counts.children.assign(facet_children.size(), 0);
+  counts.facet_child.assign(categories_.size(), -1);
+  for (std::size_t i = 0; i < facet_children.size(); ++i) {
+    mark_subtree(categories_, facet_children[i], counts.facet_child, static_cast<std::int32_t>(i));
+  }
+  counts.child_seen.assign(facet_children.size(), std::numeric_limits<std::uint32_t>::max());
+  return counts;
+}
+
+// Once per match, in query's inner loop: small, and in this file so that it inlines.
+void SearchIndex::count_match(std::uint32_t d, Counts& counts) const {
+  const Hot& hot = hot_[d];
+  const std::uint32_t* const categories = lists_.data() + hot.list;
+  const std::uint32_t* const attributes = categories + hot.categories;
+  counts.in_stock += hot.flags & kInStock;
+  if ((hot.flags & kPriced) != 0) {
+    counts.min_price = counts.any_price ? std::min(counts.min_price, hot.price) : hot.price;
+    counts.max_price = counts.any_price ? std::max(counts.max_price, hot.price) : hot.price;
+    counts.any_price = true;
+  }
+  if (hot.currency != 0 && (counts.currency == 0 || hot.currency < counts.currency)) {
+    counts.currency = hot.currency;
+  }
+  for (std::uint16_t i = 0; i < hot.attributes; ++i) {
+    ++counts.values[attributes[i]];
+  }
+  for (std::uint16_t i = 0; i < hot.categories; ++i) {
+    const auto child = counts.facet_child[categories[i]];
+    if (child >= 0 && counts.child_seen[static_cast<std::size_t>(child)] != d) {
+      counts.child_seen[static_cast<std::size_t>(child)] = d;
+      ++counts.children[static_cast<std::size_t>(child)];
+    }
+  }
+}
+
+void SearchIndex::rank_by_proximity(const std::vector<SearchItem>& items,
+                                    const std::vector<std::pair<std::size_t, std::size_t>>& ranges) const {
+  // ts_rank of an AND of several lexemes weighs how close they stand (calc_rank_and), walking
+  // the items in lexeme order; only the matches need it.
+  std::vector<std::size_t> order(ranges.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    order[k] = k;
+  }
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return items[a].lexeme < items[b].lexeme; });
+  std::vector<std::pair<std::size_t, std::size_t>> by_lexeme;
+  by_lexeme.reserve(order.size());
+  for (const auto k : order) {
+    by_lexeme.push_back(ranges[k]);
+  }
+  Scratch& s = scratch();
+  for (const auto d : s.matched) {
+    s.slots[d].score = rank_and(d, by_lexeme);
+  }
+}
+
+bool SearchIndex::in_stock_and_price(std::uint32_t d, const ListQuery& query) const {
+  const Hot& hot = hot_[d];
+  if (query.in_stock && ((hot.flags & kInStock) != 0) != *query.in_stock) {
+    return false;
+  }
+  if (!query.min_price && !query.max_price) {
+    return true;
+  }
+  return (hot.flags & kPriced) != 0 && (!query.min_price || hot.price >= *query.min_price) &&
+         (!query.max_price || hot.price <= *query.max_price);
+}
+
+std::pair<std::size_t, std::size_t> SearchIndex::failed_filters(std::uint32_t d,
+                                                                const std::vector<Filter>& filters) const {
+  const Hot& hot = hot_[d];
+  const std::uint32_t* const attributes = lists_.data() + hot.list + hot.categories;
+  std::size_t failed = 0;
+  std::size_t failed_at = 0;
+  for (std::size_t f = 0; f < filters.size(); ++f) {
+    bool has = false;
+    for (std::uint16_t i = 0; i < hot.attributes && !has; ++i) {
+      has = filters[f].chosen[attributes[i]] != 0;
+    }
+    if (!has) {
+      ++failed;
+      failed_at = f;
+    }
+  }
+  return {failed, failed_at};
+}
+
+void SearchIndex::count_own_values(std::uint32_t d, const std::vector<Filter>& filters, std::optional<std::size_t> only,
+                                   Counts& counts) const {
+  // A filtered attribute counts its values over the products every other filter lets through.
+  const Hot& hot = hot_[d];
+  const std::uint32_t* const attributes = lists_.data() + hot.list + hot.categories;
+  for (std::size_t f = 0; f < filters.size(); ++f) {
+    if (only && *only != f) {
+      continue;
+    }
+    for (std::uint16_t i = 0; i < hot.attributes; ++i) {
+      if (filters[f].named[attributes[i]] != 0) {
+        ++counts.own_values[f][attributes[i]];
+      }
+    }
+  }
+}
+
 std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort sort,
                                               const std::vector<SearchItem>* items,
                                               const std::optional<CursorPosition>& after) const {
@@ -708,21 +857,7 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
       return std::nullopt;  // no longer active: SQL reads its title back
     }
   }
-  std::vector<Filter> filters;
-  filters.reserve(query.attributes.size());
-  for (const auto& [name, values] : query.attributes) {
-    Filter f{name, std::vector<char>(values_.size(), 0), std::vector<char>(values_.size(), 0), {}};
-    for (std::size_t v = 0; v < values_.size(); ++v) {
-      if (values_[v].name == name) {
-        f.named[v] = 1;
-        f.own.push_back(static_cast<std::uint32_t>(v));
-        if (std::find(values.begin(), values.end(), values_[v].value) != values.end()) {
-          f.chosen[v] = 1;
-        }
-      }
-    }
-    filters.push_back(std::move(f));
-  }
+  const std::vector<Filter> filters = filters_of(query);
 
   Scratch& s = scratch();
   s.candidates.clear();
@@ -734,33 +869,14 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
 
   // The category facet: each category below the scope maps to the scope's child it sits under.
   const auto& facet_children = category ? categories_[*category].children : roots_;
-  Counts counts;
-  std::vector<std::int32_t> facet_child;
-  std::vector<std::uint32_t> child_seen;
-  if (query.facets) {
-    counts.values.assign(values_.size(), 0);
-    counts.own_values.assign(filters.size(), std::vector<std::int64_t>(values_.size(), 0));
-    counts.children.assign(facet_children.size(), 0);
-    facet_child.assign(categories_.size(), -1);
-    for (std::size_t i = 0; i < facet_children.size(); ++i) {
-      mark_subtree(categories_, facet_children[i], facet_child, static_cast<std::int32_t>(i));
-    }
-    child_seen.assign(facet_children.size(), std::numeric_limits<std::uint32_t>::max());
-  }
+  Counts counts = query.facets ? empty_counts(facet_children, filters.size()) : Counts{};
 
-  const std::uint8_t wanted_stock = query.in_stock ? (*query.in_stock ? kInStock : 0) : 0;
   const auto visit = [&](std::uint32_t d) {
+    if (!in_stock_and_price(d, query)) {
+      return;
+    }
     const Hot& hot = hot_[d];
-    if (query.in_stock && (hot.flags & kInStock) != wanted_stock) {
-      return;
-    }
-    if ((query.min_price || query.max_price) &&
-        ((hot.flags & kPriced) == 0 || (query.min_price && hot.price < *query.min_price) ||
-         (query.max_price && hot.price > *query.max_price))) {
-      return;
-    }
     const std::uint32_t* const categories = lists_.data() + hot.list;
-    const std::uint32_t* const attributes = categories + hot.categories;
     if (category) {
       bool inside = false;
       for (std::uint16_t i = 0; i < hot.categories && !inside; ++i) {
@@ -770,55 +886,16 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
         return;
       }
     }
-    std::size_t failed = 0;
-    std::size_t failed_at = 0;
-    for (std::size_t f = 0; f < filters.size(); ++f) {
-      bool has = false;
-      for (std::uint16_t i = 0; i < hot.attributes && !has; ++i) {
-        has = filters[f].chosen[attributes[i]] != 0;
-      }
-      if (!has) {
-        ++failed;
-        failed_at = f;
-      }
-    }
+    const auto [failed, failed_at] = failed_filters(d, filters);
     if (query.facets && failed <= 1) {
-      // A filtered attribute counts its values over the products every other filter lets through.
-      for (std::size_t f = 0; f < filters.size(); ++f) {
-        if (failed == 0 || failed_at == f) {
-          for (std::uint16_t i = 0; i < hot.attributes; ++i) {
-            if (filters[f].named[attributes[i]] != 0) {
-              ++counts.own_values[f][attributes[i]];
-            }
-          }
-        }
-      }
+      count_own_values(d, filters, failed == 0 ? std::nullopt : std::optional<std::size_t>(failed_at), counts);
     }
     if (failed > 0) {
       return;
     }
     s.matched.push_back(d);
-    if (!query.facets) {
-      return;
-    }
-    counts.in_stock += hot.flags & kInStock;
-    if ((hot.flags & kPriced) != 0) {
-      counts.min_price = counts.any_price ? std::min(counts.min_price, hot.price) : hot.price;
-      counts.max_price = counts.any_price ? std::max(counts.max_price, hot.price) : hot.price;
-      counts.any_price = true;
-    }
-    if (hot.currency != 0 && (counts.currency == 0 || hot.currency < counts.currency)) {
-      counts.currency = hot.currency;
-    }
-    for (std::uint16_t i = 0; i < hot.attributes; ++i) {
-      ++counts.values[attributes[i]];
-    }
-    for (std::uint16_t i = 0; i < hot.categories; ++i) {
-      const auto child = facet_child[categories[i]];
-      if (child >= 0 && child_seen[static_cast<std::size_t>(child)] != d) {
-        child_seen[static_cast<std::size_t>(child)] = d;
-        ++counts.children[static_cast<std::size_t>(child)];
-      }
+    if (query.facets) {
+      count_match(d, counts);
     }
   };
   if (items != nullptr) {
@@ -836,22 +913,7 @@ std::optional<ProductPage> SearchIndex::query(const ListQuery& query, ListSort s
   const std::size_t total = s.matched.size();
 
   if (sort == ListSort::relevance && ranges.size() >= 2) {
-    // ts_rank of an AND of several lexemes weighs how close they stand (calc_rank_and), walking
-    // the items in lexeme order; only the matches need it.
-    std::vector<std::size_t> order(ranges.size());
-    for (std::size_t k = 0; k < order.size(); ++k) {
-      order[k] = k;
-    }
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return (*items)[a].lexeme < (*items)[b].lexeme; });
-    std::vector<std::pair<std::size_t, std::size_t>> by_lexeme;
-    by_lexeme.reserve(order.size());
-    for (const auto k : order) {
-      by_lexeme.push_back(ranges[k]);
-    }
-    for (const auto d : s.matched) {
-      s.slots[d].score = rank_and(d, by_lexeme);
-    }
+    rank_by_proximity(*items, ranges);
   }
 
   ProductPage page;

@@ -115,6 +115,41 @@ class SearchIndex {
   static constexpr std::uint8_t kInStock = 1;
   static constexpr std::uint8_t kPriced = 2;  // price_min is not null
 
+  // Per document, a list of values (category or attribute-value ordinals):
+  // list[offsets[d], offsets[d + 1]) are document d's.
+  struct DocLists {
+    std::vector<std::uint32_t> offsets;
+    std::vector<std::uint32_t> list;
+  };
+
+  // load's steps, in this order: the tree (categories_, roots_), then the products (ids_, cards,
+  // hot_, terms_; doc_of works after it), their categories and attribute values (values_), the
+  // first images, and last the lists packed into lists_.
+  std::unordered_map<std::int64_t, std::uint32_t> load_category_tree(soci::session& sql);
+  void load_products(soci::session& sql);
+  [[nodiscard]] DocLists load_product_categories(
+      soci::session& sql, const std::unordered_map<std::int64_t, std::uint32_t>& category_by_id) const;
+  DocLists load_attribute_values(soci::session& sql);
+  void load_first_images(soci::session& sql);
+  void pack_lists(const DocLists& categories, const DocLists& attributes);
+
+  // query's steps: the attribute filters as ordinals; the facet counts, zero, for a scope whose
+  // facet children are given; one match's share of them; the AND search's ranks by proximity
+  // (into the thread's scratch scores of its matches).
+  [[nodiscard]] std::vector<Filter> filters_of(const ListQuery& query) const;
+  [[nodiscard]] Counts empty_counts(const std::vector<std::uint32_t>& facet_children, std::size_t filters) const;
+  void count_match(std::uint32_t d, Counts& counts) const;
+  // Whether document d passes the query's in_stock and price filters.
+  [[nodiscard]] bool in_stock_and_price(std::uint32_t d, const ListQuery& query) const;
+  // How many attribute filters document d fails, and the last one it fails.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> failed_filters(std::uint32_t d,
+                                                                   const std::vector<Filter>& filters) const;
+  // d's share of each filter's own counts (only: the one filter d fails, whose counts still see it).
+  void count_own_values(std::uint32_t d, const std::vector<Filter>& filters, std::optional<std::size_t> only,
+                        Counts& counts) const;
+  void rank_by_proximity(const std::vector<SearchItem>& items,
+                         const std::vector<std::pair<std::size_t, std::size_t>>& ranges) const;
+
   [[nodiscard]] std::optional<std::uint32_t> category_index(std::string_view slug) const;
   [[nodiscard]] std::optional<std::uint32_t> doc_of(std::int64_t id) const;
   // ts_rank of a document for a search of two or more lexemes (calc_rank_and); items by lexeme.

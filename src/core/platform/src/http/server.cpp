@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <thread>
@@ -34,7 +35,7 @@ namespace ecom::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
+using Tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 void declare_server_config(config::Schema& schema, std::string_view default_address, std::int64_t default_port,
@@ -178,10 +179,28 @@ bool is_disconnect(const boost::system::error_code& ec) {
          ec == asio::error::bad_descriptor || ec == asio::error::not_connected;
 }
 
+// What the client is told about a request that could not be read; nothing when there is nobody to
+// tell (the peer went away, or closed an idle connection).
+std::optional<core::Error> read_failure(const boost::system::error_code& ec, bool got_some) {
+  if (ec == bhttp::error::header_limit) {
+    return core::Error(core::ErrorCode::header_too_large, "The request header is too large.");
+  }
+  if (ec == bhttp::error::body_limit) {
+    return core::Error(core::ErrorCode::payload_too_large, "The request body is too large.");
+  }
+  if (ec == bhttp::error::bad_transfer_encoding) {
+    return core::Error(core::ErrorCode::bad_request, "The only Transfer-Encoding accepted is chunked.");
+  }
+  if (got_some && !is_disconnect(ec) && ec != bhttp::error::partial_message) {
+    return core::Error(core::ErrorCode::bad_request, "The request is not valid HTTP.");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct Connection {
-  Connection(tcp::socket socket, std::uint64_t conn_id, const Dispatcher& d)
+  Connection(Tcp::socket socket, std::uint64_t conn_id, const Dispatcher& d)
       : stream(std::move(socket)), id(conn_id), dispatcher(&d) {}
   beast::tcp_stream stream;
   std::uint64_t id;
@@ -242,9 +261,12 @@ struct Server::Impl {
   void add_probe_routes(Router& router, bool name_dependencies);
   void add_metrics_route(Router& router);
   [[nodiscard]] Response readiness(bool name_dependencies);
-  asio::awaitable<void> accept_loop(tcp::acceptor& from, const Dispatcher& to);
-  asio::awaitable<void> refuse(tcp::socket socket);
+  asio::awaitable<void> accept_loop(Tcp::acceptor& from, const Dispatcher& to);
+  asio::awaitable<void> refuse(Tcp::socket socket);
   asio::awaitable<void> session(std::shared_ptr<Connection> conn);
+  [[nodiscard]] std::optional<core::Error> accept_request(bhttp::request<bhttp::string_body>& msg,
+                                                          const Connection& conn, Request& req) const;
+  asio::awaitable<Response> respond(Request& req, const Dispatcher& pipeline);
   asio::awaitable<boost::system::error_code> read_request(Connection& conn, beast::flat_buffer& buffer,
                                                           bhttp::request_parser<bhttp::string_body>& parser,
                                                           bool first);
@@ -261,8 +283,8 @@ struct Server::Impl {
   std::optional<Dispatcher> ops_dispatcher;
   std::size_t io_thread_count;
   asio::io_context ioc;
-  tcp::acceptor acceptor;
-  tcp::acceptor ops_acceptor;
+  Tcp::acceptor acceptor;
+  Tcp::acceptor ops_acceptor;
   std::shared_ptr<BlockingPool> pool_owner;
   BlockingPool& pool;
   std::vector<std::thread> threads;
@@ -330,7 +352,7 @@ void Server::Impl::add_metrics_route(Router& router) {
       inline_route);
 }
 
-asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, const Dispatcher& to) {
+asio::awaitable<void> Server::Impl::accept_loop(Tcp::acceptor& from, const Dispatcher& to) {
   for (;;) {
     auto [ec, socket] = co_await from.async_accept(asio::make_strand(ioc), kTuple);
     if (ec) {
@@ -347,7 +369,7 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, const Dispa
       co_return;
     }
     boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
+    socket.set_option(Tcp::no_delay(true), ignored);
     std::shared_ptr<Connection> conn;
     {
       std::lock_guard lock(registry->mutex);
@@ -386,7 +408,7 @@ asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, const Dispa
   }
 }
 
-asio::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
+asio::awaitable<void> Server::Impl::refuse(Tcp::socket socket) {
   static constexpr std::string_view kBody =
       R"({"type":"/problems/unavailable","title":"Service Unavailable","status":503,"detail":"Too many connections."})";
   static const std::string kBusy = fmt::format(
@@ -397,7 +419,7 @@ asio::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
   stream.expires_after(std::chrono::seconds(1));
   co_await asio::async_write(stream, asio::buffer(kBusy), kTuple);
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream.socket().shutdown(Tcp::socket::shutdown_both, ignored);
   stream.socket().close(ignored);
 }
 
@@ -471,7 +493,7 @@ asio::awaitable<void> Server::Impl::write_and_close(std::shared_ptr<Connection> 
   // Lingering close: stop sending, then read and discard what the client still sends for a short
   // while, so that our error answer is not lost to a reset caused by unread data.
   boost::system::error_code ignored;
-  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  conn->stream.socket().shutdown(Tcp::socket::shutdown_send, ignored);
   conn->stream.expires_after(std::chrono::milliseconds(500));
   std::array<char, 4096> sink{};
   for (int i = 0; i < 64; ++i) {
@@ -587,98 +609,27 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
     Request req;
     req.received_at = std::chrono::steady_clock::now();
     req.client_ip = conn->peer;
-    auto fail = [&](core::ErrorCode code, std::string message) -> asio::awaitable<void> {
+    auto fail = [&](core::Error error) -> asio::awaitable<void> {
       req.request_id = generate_request_id();
       req.method_text = "-";
-      co_await write_and_close(conn, req, error_response(core::Error(code, std::move(message)), req), 11);
+      co_await write_and_close(conn, req, error_response(error, req), 11);
     };
     if (ec) {
-      if (ec == bhttp::error::header_limit) {
-        co_await fail(core::ErrorCode::header_too_large, "The request header is too large.");
-      } else if (ec == bhttp::error::body_limit) {
-        co_await fail(core::ErrorCode::payload_too_large, "The request body is too large.");
-      } else if (ec == bhttp::error::bad_transfer_encoding) {
-        co_await fail(core::ErrorCode::bad_request, "The only Transfer-Encoding accepted is chunked.");
-      } else if (parser.got_some() && !is_disconnect(ec) && ec != bhttp::error::partial_message) {
-        co_await fail(core::ErrorCode::bad_request, "The request is not valid HTTP.");
+      if (auto error = read_failure(ec, parser.got_some())) {
+        co_await fail(std::move(*error));
       }
       break;
     }
 
     auto msg = parser.release();
-    unsigned version = msg.version();
+    const unsigned version = msg.version();
     bool keep_alive = msg.keep_alive();
-    req.method_text = std::string(msg.method_string());
-    req.method = method_from_string(req.method_text);
-    req.target = std::string(msg.target());
-    std::string_view target = req.target;
-    std::optional<std::string_view> authority;
-    if (auto host_fields = msg.count(bhttp::field::host); host_fields == 1) {
-      authority = msg[bhttp::field::host];
-    } else if (host_fields > 1) {
-      co_await fail(core::ErrorCode::bad_request, "The request has more than one Host header.");
+    if (auto error = accept_request(msg, *conn, req)) {
+      co_await fail(std::move(*error));
       break;
     }
-    // Absolute-form (a client talking to us as a proxy would): keep only the path and query. Its
-    // authority, not the Host header, names the site (RFC 9112 3.2.2).
-    if (target.starts_with("http://") || target.starts_with("https://")) {
-      auto start = target.find("//") + 2;
-      auto slash = target.find('/', start);
-      authority = target.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-      target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-    }
-    auto qmark = target.find('?');
-    auto decoded = percent_decode(target.substr(0, qmark));
-    if (!target.starts_with('/') || !decoded || decoded->find('\0') != std::string::npos) {
-      co_await fail(core::ErrorCode::bad_request, "The request target is not a valid path.");
-      break;
-    }
-    req.path = std::move(*decoded);
-    // Before routing: a name we do not serve is a rebinding page or a misdirected client.
-    // Probes call /healthz and /readyz by address, and these two reveal nothing.
-    // The operations listener is not checked: it is loopback or private by configuration, serves
-    // reads only, and Prometheus scrapes it by whatever address it was given.
-    const bool ops_listener = ops_dispatcher && conn->dispatcher == &*ops_dispatcher;
-    if (!ops_listener && req.path != "/healthz" && req.path != "/readyz" && !hosts.allows(authority, version)) {
-      co_await fail(core::ErrorCode::bad_request, "The Host header names a site this server does not serve.");
-      break;
-    }
-    if (qmark != std::string_view::npos) {
-      req.query = std::string(target.substr(qmark + 1));
-    }
-    for (const auto& f : msg) {
-      req.headers.add(std::string(f.name_string()), std::string(f.value()));
-    }
-    req.body = std::move(msg.body());
-    req.client_ip = proxies.client_ip(conn->peer, req.headers);
-
     const Dispatcher& pipeline = *conn->dispatcher;
-    auto plan = pipeline.route(req);
-    Response res;
-    // A route's fast path answers from memory here on the I/O thread; when it declines, the
-    // handler runs as if there were none.
-    std::optional<Response> fast;
-    if (!plan.immediate) {
-      fast = pipeline.invoke_fast(*plan.route, req);
-    }
-    if (plan.immediate) {
-      res = std::move(*plan.immediate);
-    } else if (fast) {
-      res = std::move(*fast);
-    } else if (plan.route->options.execution == Execution::inline_io) {
-      res = pipeline.invoke(*plan.route, req);
-    } else {
-      const Route* route = plan.route;
-      auto [accepted, result] = co_await run_blocking(
-          pool, [&pipeline, route, &req]() { return pipeline.invoke(*route, req); }, asio::use_awaitable);
-      if (accepted) {
-        res = std::move(result);
-      } else {
-        metrics->increment("http_rejected_total{reason=\"pool_full\"}");
-        res = error_response(core::Error(core::ErrorCode::unavailable, "The server is busy; retry shortly."), req);
-        res.headers.add("Retry-After", "1");
-      }
-    }
+    Response res = co_await respond(req, pipeline);
     keep_alive = keep_alive && !draining.load();
     pipeline.finish(req, res);
     bool ok = co_await write(*conn, req, res, version, keep_alive);
@@ -688,8 +639,78 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
     }
   }
   boost::system::error_code ignored;
-  conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  conn->stream.socket().shutdown(Tcp::socket::shutdown_both, ignored);
   conn->stream.socket().close(ignored);
+}
+
+std::optional<core::Error> Server::Impl::accept_request(bhttp::request<bhttp::string_body>& msg, const Connection& conn,
+                                                        Request& req) const {
+  req.method_text = std::string(msg.method_string());
+  req.method = method_from_string(req.method_text);
+  req.target = std::string(msg.target());
+  std::string_view target = req.target;
+  std::optional<std::string_view> authority;
+  if (auto host_fields = msg.count(bhttp::field::host); host_fields == 1) {
+    authority = msg[bhttp::field::host];
+  } else if (host_fields > 1) {
+    return core::Error(core::ErrorCode::bad_request, "The request has more than one Host header.");
+  }
+  // Absolute-form (a client talking to us as a proxy would): keep only the path and query. Its
+  // authority, not the Host header, names the site (RFC 9112 3.2.2).
+  if (target.starts_with("http://") || target.starts_with("https://")) {
+    auto start = target.find("//") + 2;
+    auto slash = target.find('/', start);
+    authority = target.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  auto qmark = target.find('?');
+  auto decoded = percent_decode(target.substr(0, qmark));
+  if (!target.starts_with('/') || !decoded || decoded->find('\0') != std::string::npos) {
+    return core::Error(core::ErrorCode::bad_request, "The request target is not a valid path.");
+  }
+  req.path = std::move(*decoded);
+  // Before routing: a name we do not serve is a rebinding page or a misdirected client.
+  // Probes call /healthz and /readyz by address, and these two reveal nothing.
+  // The operations listener is not checked: it is loopback or private by configuration, serves
+  // reads only, and Prometheus scrapes it by whatever address it was given.
+  const bool ops_listener = ops_dispatcher && conn.dispatcher == &*ops_dispatcher;
+  if (!ops_listener && req.path != "/healthz" && req.path != "/readyz" && !hosts.allows(authority, msg.version())) {
+    return core::Error(core::ErrorCode::bad_request, "The Host header names a site this server does not serve.");
+  }
+  if (qmark != std::string_view::npos) {
+    req.query = std::string(target.substr(qmark + 1));
+  }
+  for (const auto& f : msg) {
+    req.headers.add(std::string(f.name_string()), std::string(f.value()));
+  }
+  req.body = std::move(msg.body());
+  req.client_ip = proxies.client_ip(conn.peer, req.headers);
+  return std::nullopt;
+}
+
+asio::awaitable<Response> Server::Impl::respond(Request& req, const Dispatcher& pipeline) {
+  auto plan = pipeline.route(req);
+  if (plan.immediate) {
+    co_return std::move(*plan.immediate);
+  }
+  // A route's fast path answers from memory here on the I/O thread; when it declines, the
+  // handler runs as if there were none.
+  if (auto fast = pipeline.invoke_fast(*plan.route, req)) {
+    co_return std::move(*fast);
+  }
+  if (plan.route->options.execution == Execution::inline_io) {
+    co_return pipeline.invoke(*plan.route, req);
+  }
+  const Route* route = plan.route;
+  auto [accepted, result] = co_await run_blocking(
+      pool, [&pipeline, route, &req]() { return pipeline.invoke(*route, req); }, asio::use_awaitable);
+  if (accepted) {
+    co_return std::move(result);
+  }
+  metrics->increment("http_rejected_total{reason=\"pool_full\"}");
+  Response busy = error_response(core::Error(core::ErrorCode::unavailable, "The server is busy; retry shortly."), req);
+  busy.headers.add("Retry-After", "1");
+  co_return busy;
 }
 
 void Server::Impl::close_idle_connections() {
@@ -721,7 +742,15 @@ Server::Server(ServerOptions options, Router router, std::shared_ptr<metrics::Re
     : impl_(std::make_unique<Impl>(std::move(options), std::move(router), std::move(metrics))) {}
 
 Server::~Server() {
-  stop();
+  // A destructor must not throw (it may run while another exception unwinds): a failure while
+  // stopping is written to stderr, which cannot throw, and the process goes on ending.
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ecom: stopping the HTTP server failed: %s\n", e.what());
+  } catch (...) {
+    std::fputs("ecom: stopping the HTTP server failed with a non-standard exception\n", stderr);
+  }
 }
 
 void Server::add_readiness_check(std::string name, std::function<bool()> check, Dependency dependency) {
@@ -731,8 +760,8 @@ void Server::add_readiness_check(std::string name, std::function<bool()> check, 
 
 std::uint16_t Server::start() {
   auto& i = *impl_;
-  auto listen = [](tcp::acceptor& acceptor, const std::string& address, std::uint16_t port) {
-    tcp::endpoint endpoint(asio::ip::make_address(address), port);
+  auto listen = [](Tcp::acceptor& acceptor, const std::string& address, std::uint16_t port) {
+    Tcp::endpoint endpoint(asio::ip::make_address(address), port);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);

@@ -5,6 +5,7 @@
 #include "internal.hpp"
 
 #include <ecom/catalog/admin.hpp>
+#include <ecom/money/money.hpp>
 #include <ecom/platform/error.hpp>
 
 #include <soci/soci.h>
@@ -410,8 +411,8 @@ std::optional<ImportVariant> read_variant(const RowCells& r, std::map<std::strin
   std::string currency = r.has(col_currency) ? r.cell(col_currency) : "";
   if (currency.empty()) {
     problems.add(r.row, "currency", "required for a variant");
-  } else if (!detail::valid_currency(currency)) {
-    problems.add(r.row, "currency", "must be an ISO 4217 code of three capital letters");
+  } else if (!money::is_currency(currency)) {
+    problems.add(r.row, "currency", std::string(detail::kCurrencyReason));
   } else if (money_ok && price) {
     v.variant.price = Money{*price, currency};
     if (compare_at) {
@@ -431,8 +432,8 @@ std::optional<ImportVariant> read_variant(const RowCells& r, std::map<std::strin
   // The rules staff's single edits obey too (lengths, options), named by field and put in the
   // field's column; a price the cells above already refused is not judged again.
   NewVariant judged = v.variant;
-  if (!money_ok || !price || !detail::valid_currency(currency)) {
-    judged.price = Money{0, "XXX"};
+  if (!money_ok || !price || !money::is_currency(currency)) {
+    judged.price = Money{0, "EUR"};
     judged.compare_at.reset();
   }
   try {

@@ -2,6 +2,7 @@
 
 #include "codec.hpp"
 
+#include <ecom/money/money.hpp>
 #include <ecom/platform/error.hpp>
 
 #include <algorithm>
@@ -222,10 +223,6 @@ bool valid_slug(std::string_view slug) {
   return true;
 }
 
-bool valid_currency(std::string_view code) {
-  return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
 core::Error invalid(std::string field, std::string reason) {
   auto message = "invalid " + field + ": " + reason;
   return Error(ErrorCode::unprocessable, std::move(message), {core::FieldError{std::move(field), std::move(reason)}});
@@ -235,8 +232,8 @@ void check_money(const Money& money, const std::string& field) {
   if (money.amount < 0) {
     throw invalid(field, "must not be negative");
   }
-  if (!valid_currency(money.currency)) {
-    throw invalid(field + ".currency", "must be an ISO 4217 code of three capital letters");
+  if (!money::is_currency(money.currency)) {
+    throw invalid(field + ".currency", std::string(kCurrencyReason));
   }
 }
 

@@ -36,13 +36,13 @@ inline constexpr const char* kListingsTag = "listings";
 
 // Slugs appear in URLs and cache keys: lower-case letters, digits and single dashes, at most 120.
 [[nodiscard]] bool valid_slug(std::string_view slug);
-// Three capital letters (ISO 4217's shape; the code list itself is not checked).
-[[nodiscard]] bool valid_currency(std::string_view code);
+// Why a price's currency was refused: the code is not in money's ISO 4217 table.
+inline constexpr std::string_view kCurrencyReason = "must be an active ISO 4217 currency code, such as EUR";
 
 // unprocessable naming the field.
 [[nodiscard]] core::Error invalid(std::string field, std::string reason);
 // unprocessable naming "price" / "compare_at_price" for a negative amount or a compare-at price in
-// another currency, and "price.currency" / "compare_at_price.currency" for a malformed currency.
+// another currency, and "price.currency" / "compare_at_price.currency" for a currency not in the ISO 4217 table.
 void check_money(const Money& money, const std::string& field);
 void check_prices(const Money& price, const std::optional<Money>& compare_at);
 

@@ -539,6 +539,13 @@ void check_write_rules(db::Database& db) {
   NewVariant lower = variant("LAMP-4", 100);
   lower.price.currency = "eur";
   CHECK(code_of([&] { f.shop.add_variant(id, lower); }) == ErrorCode::unprocessable);
+  // Three capital letters are not enough: the code must be in money's ISO 4217 table.
+  NewVariant made_up = variant("LAMP-6", 100);
+  made_up.price.currency = "ABC";
+  CHECK(code_of([&] { f.shop.add_variant(id, made_up); }) == ErrorCode::unprocessable);
+  NewVariant yen = variant("LAMP-7", 100);
+  yen.price.currency = "JPY";
+  CHECK_NOTHROW(f.shop.add_variant(id, yen));
   CHECK(code_of([&] { f.shop.add_variant(987654, variant("LAMP-5", 1)); }) == ErrorCode::not_found);
   // A failed write left nothing behind: the orphan's row was rolled back.
   CHECK(code_of([&] { (void)f.service.get_product("orphan"); }) == ErrorCode::not_found);

@@ -1,11 +1,10 @@
 #include "catalog/image_routes.hpp"
 
 #include <ecom/platform/error.hpp>
+#include <ecom/storage/image.hpp>
 
 #include <boost/json.hpp>
 
-#include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <memory>
@@ -23,7 +22,6 @@ using ecom::catalog::ImageUpdate;
 
 constexpr std::string_view kImages = "/api/v1/admin/products/{id}/images";
 constexpr std::string_view kImage = "/api/v1/admin/products/{id}/images/{image_id}";
-constexpr std::array<std::string_view, 4> kImageTypes{"image/png", "image/jpeg", "image/gif", "image/webp"};
 
 // A path id that is not a positive integer names nothing: 404, like an unknown id.
 std::int64_t path_id(const http::Request& request, std::string_view name) {
@@ -107,7 +105,7 @@ void add_image_routes(http::Router& router, ImageService& service, std::string a
         const auto product_id = path_id(request, "id");
         // Refused before the body is looked at: the declared type must be one we take at all.
         const auto type = request.media_type();
-        if (std::find(kImageTypes.begin(), kImageTypes.end(), type) == kImageTypes.end()) {
+        if (!storage::image_type_of_mime(type)) {
           throw unsupported_type("send image/png, image/jpeg, image/gif or image/webp");
         }
         const auto alt = request.query_param("alt").value_or("");

@@ -246,4 +246,30 @@ ImageInfo inspect_image(std::string_view bytes, const ImageLimits& limits) {
   return info;
 }
 
+std::optional<ImageType> image_type_of_mime(std::string_view media_type) noexcept {
+  for (const auto type : kImageTypes) {
+    if (media_type == mime_type(type)) {
+      return type;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ImageType> image_type_of_key(std::string_view key) noexcept {
+  const auto dot = key.rfind('.');
+  if (dot == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto ext = key.substr(dot + 1);
+  if (ext == "jpeg") {
+    return ImageType::jpeg;
+  }
+  for (const auto type : kImageTypes) {
+    if (ext == extension(type)) {
+      return type;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace ecom::storage

@@ -1,11 +1,11 @@
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/etag.hpp>
+#include <ecom/storage/image.hpp>
 #include <ecom/storage/media_route.hpp>
 #include <ecom/storage/sizes.hpp>
 #include <ecom/storage/storage.hpp>
 
 #include <algorithm>
-#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,23 +18,6 @@ constexpr std::size_t kHashDigits = 32;  // ImageService's keys: products/<id>/<
 constexpr const char* kImmutable = "public, max-age=31536000, immutable";
 // Placeholders and other names without a hash may change under the same name.
 constexpr const char* kRevalidate = "public, max-age=3600";
-
-constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kTypes{{
-    {".png", "image/png"},
-    {".jpg", "image/jpeg"},
-    {".jpeg", "image/jpeg"},
-    {".gif", "image/gif"},
-    {".webp", "image/webp"},
-}};
-
-std::optional<std::string_view> image_type(std::string_view key) {
-  for (const auto& [ext, type] : kTypes) {
-    if (key.ends_with(ext)) {
-      return type;
-    }
-  }
-  return std::nullopt;
-}
 
 // "products/12/<32 hex digits>.png" (or a smaller copy of it, "...-400w.png"): the name changes
 // whenever the bytes do.
@@ -58,7 +41,7 @@ void mount_media(http::Router& router, const std::filesystem::path& root, const 
       url_prefix + "/{path...}",
       [store](http::Request& request) {
         const auto key = request.param("path");
-        const auto type = image_type(key);
+        const auto type = image_type_of_key(key);
         // Unsafe keys, non-image names and missing files all look the same to the client.
         if (!valid_key(key) || !type) {
           throw core::Error(core::ErrorCode::not_found, "No such file.");
@@ -76,7 +59,7 @@ void mount_media(http::Router& router, const std::filesystem::path& root, const 
         }
         http::Response response;
         response.status = 200;
-        response.headers.set("Content-Type", std::string(*type));
+        response.headers.set("Content-Type", std::string(mime_type(*type)));
         response.headers.set("Cache-Control", content_addressed(key) && !stand_in ? kImmutable : kRevalidate);
         response.headers.set("X-Content-Type-Options", "nosniff");
         response.body = std::move(*bytes);

@@ -61,6 +61,23 @@ TEST_CASE("inspect_image: each format is recognised by its signature and measure
   CHECK(extension(ImageType::webp) == "webp");
 }
 
+TEST_CASE("image types by media type and by stored key", "[storage][image]") {
+  for (const auto type : kImageTypes) {
+    CHECK(image_type_of_mime(mime_type(type)) == type);
+    CHECK(image_type_of_key("products/1/abc." + std::string(extension(type))) == type);
+  }
+  CHECK(image_type_of_key("seed/boot.jpeg") == ImageType::jpeg);
+  CHECK(image_type_of_key("products/1/abc-400w.webp") == ImageType::webp);
+  // Only the four: no SVG (it can carry script), no name without an extension, no folder's dot.
+  CHECK_FALSE(image_type_of_key("x.svg"));
+  CHECK_FALSE(image_type_of_key("x.PNG"));
+  CHECK_FALSE(image_type_of_key("products.png/readme"));
+  CHECK_FALSE(image_type_of_key("png"));
+  CHECK_FALSE(image_type_of_mime("image/svg+xml"));
+  CHECK_FALSE(image_type_of_mime("image/jpg"));
+  CHECK_FALSE(image_type_of_mime(""));
+}
+
 TEST_CASE("inspect_image: a file that only claims to be an image is unsupported media", "[storage][image]") {
   CHECK(refusal("<html><script>alert(1)</script></html>") == ErrorCode::unsupported_media);
   CHECK(refusal("GIF88a not really") == ErrorCode::unsupported_media);

@@ -3,12 +3,15 @@
 // is bounded by the buffer: a truncated or corrupt file is refused, never read past its end.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace ecom::storage {
 
 enum class ImageType { png, jpeg, gif, webp };
+inline constexpr std::array<ImageType, 4> kImageTypes{ImageType::png, ImageType::jpeg, ImageType::gif, ImageType::webp};
 
 struct ImageInfo {
   ImageType type = ImageType::png;
@@ -25,6 +28,11 @@ struct ImageLimits {
 [[nodiscard]] std::string_view mime_type(ImageType type) noexcept;
 // "png", "jpg", "gif", "webp": the extension of stored keys.
 [[nodiscard]] std::string_view extension(ImageType type) noexcept;
+// The type whose mime_type is media_type ("image/png" -> png); nullopt for any other.
+[[nodiscard]] std::optional<ImageType> image_type_of_mime(std::string_view media_type) noexcept;
+// The type a stored key's extension names: ".png", ".jpg" (or ".jpeg"), ".gif", ".webp"; nullopt for
+// any other name, so that nothing but these four is ever served from the media folder.
+[[nodiscard]] std::optional<ImageType> image_type_of_key(std::string_view key) noexcept;
 
 // Checks and measures an uploaded image. Throws core::Error naming "image": payload_too_large (413)
 // over limits.max_bytes; unsupported_media (415) when the bytes are none of the four formats;

@@ -10,15 +10,25 @@
 #include <fmt/format.h>
 #include <soci/soci.h>
 
+#include <string>
+#include <utility>
+
 namespace ecom::messaging {
 namespace {
+
+// ecomctl prints an error's log text: the broker's own words go there. The message stays what any
+// client would be told.
+core::Error broker_unavailable(std::string cause) {
+  return core::Error(core::ErrorCode::unavailable, "The message broker is unavailable.")
+      .with_log_text(std::move(cause));
+}
 
 std::unique_ptr<detail::AmqpConnection> connect_admin(const MessagingOptions& options) {
   try {
     auto target = detail::parse_amqp_url(options.amqp_url, options.amqp_password);
     return std::make_unique<detail::AmqpConnection>(target, std::chrono::seconds(0), detail::Relay::kConfirmTimeout);
   } catch (const detail::AmqpError& e) {
-    throw core::Error(core::ErrorCode::unavailable, e.what());
+    throw broker_unavailable(e.what());
   }
 }
 
@@ -45,7 +55,7 @@ OutboxStatus outbox_status(db::Database& db, const MessagingOptions& options) {
       // Declaring is idempotent and creates the queue on a broker that never saw a worker.
       status.dead_letters = connection->declare_queue(detail::dead_letter_queue(options));
     } catch (const detail::AmqpError& e) {
-      throw core::Error(core::ErrorCode::unavailable, e.what());
+      throw broker_unavailable(e.what());
     }
   }
   return status;
@@ -98,15 +108,14 @@ std::int64_t retry_dead_letters(db::Database& db, const MessagingOptions& option
       auto outcome = connection->wait_for_confirms(detail::Relay::kConfirmTimeout);
       if (!outcome.nacked.empty() || !outcome.returned_message_ids.empty()) {
         connection->reject(letter->delivery_tag, /*requeue=*/true);
-        throw core::Error(core::ErrorCode::unavailable,
-                          fmt::format("the broker did not take message {} back to {}", m.message_id, m.routing_key));
+        throw broker_unavailable(
+            fmt::format("the broker did not take message {} back to {}", m.message_id, m.routing_key));
       }
       connection->ack(letter->delivery_tag);
       ++moved;
     }
   } catch (const detail::AmqpError& e) {
-    throw core::Error(core::ErrorCode::unavailable,
-                      fmt::format("{} (moved {} dead letters before the failure)", e.what(), moved));
+    throw broker_unavailable(fmt::format("{} (moved {} dead letters before the failure)", e.what(), moved));
   }
   return moved;
 }
@@ -121,7 +130,7 @@ void remove_broker_objects(const MessagingOptions& options, const std::vector<st
     connection->delete_queue(detail::dead_letter_queue(options));
     connection->delete_exchange(options.exchange);
   } catch (const detail::AmqpError& e) {
-    throw core::Error(core::ErrorCode::unavailable, e.what());
+    throw broker_unavailable(e.what());
   }
 }
 

@@ -49,15 +49,7 @@ std::string bin(const std::string& name) {
 class Child : public ecom::test::ChildProcess {
  public:
   explicit Child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {})
-      : ChildProcess(argv, with_test_env(extra_env), ECOM_SOURCE_DIR) {}
-
- private:
-  // test::build_request sends "Host: test"; tests run side by side, each on free ports.
-  static std::vector<std::string> with_test_env(std::vector<std::string> env) {
-    env.emplace_back("ECOM_HTTP_ALLOWED_HOSTS=test");
-    env.emplace_back("ECOM_HTTP_OPS_PORT=0");
-    return env;
-  }
+      : ChildProcess(argv, ecom::test::with_server_test_env(extra_env), ECOM_SOURCE_DIR) {}
 };
 
 // A server binary on an ephemeral loopback port; SIGTERM and a clean exit at the end.

@@ -17,6 +17,12 @@ extern char** environ;
 
 namespace ecom::test {
 
+std::vector<std::string> with_server_test_env(std::vector<std::string> extra_env) {
+  extra_env.emplace_back("ECOM_HTTP_ALLOWED_HOSTS=test");
+  extra_env.emplace_back("ECOM_HTTP_OPS_PORT=0");
+  return extra_env;
+}
+
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
                            const std::filesystem::path& cwd) {
   int fds[2];

@@ -38,6 +38,10 @@ class ChildProcess {
   std::string output_;
 };
 
+// extra_env plus what a server binary under test needs: the Host that test::build_request sends
+// ("test") allowed, and its operations listener on a free port, since tests run side by side.
+[[nodiscard]] std::vector<std::string> with_server_test_env(std::vector<std::string> extra_env);
+
 // The port of a server's "listening" log line in output (JSON lines), once it has been written;
 // field "ops_port" for the operations listener's.
 [[nodiscard]] std::optional<std::uint16_t> listening_port(const std::string& output, std::string_view field = "port");

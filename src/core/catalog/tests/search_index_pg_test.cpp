@@ -2,6 +2,7 @@
 // skip, without it): the listing suite again with every listing answered by the index, the index
 // against SQL on a seeded catalog (the same pages, cursors and facets for every sort, filter and
 // search), and the freshness rule (a catalog write stops the index being used at once).
+#include "eventually.hpp"
 #include "pg_support.hpp"
 #include "service_suite.hpp"
 #include "test_support.hpp"
@@ -25,7 +26,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 using namespace ecom::catalog;
@@ -282,10 +282,7 @@ TEST_CASE("postgresql index: a catalog write stops the index being used until it
   SECTION("background: SQL answers until the new index is ready") {
     CatalogService service(*c.db, cache, with_index(SearchIndexMode::background));
     const auto wait_ready = [&] {
-      for (int i = 0; i < 1000 && !service.search_index_ready(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      return service.search_index_ready();
+      return ecom::test::eventually([&] { return service.search_index_ready(); }, std::chrono::seconds(10));
     };
     // The service starts building at once; SQL answers until the index is ready.
     CHECK(title_in(service.list_products(query)) == "Canvas shoe");

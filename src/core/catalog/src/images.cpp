@@ -5,6 +5,8 @@
 #include <ecom/catalog/images.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/log.hpp>
+#include <ecom/storage/resize.hpp>
+#include <ecom/storage/sizes.hpp>
 
 #include <soci/soci.h>
 
@@ -95,6 +97,13 @@ void remove_quietly(storage::Storage& store, const std::string& key) {
   }
 }
 
+// The file and its smaller copies (sizes.hpp), whether or not they were ever written.
+void remove_with_copies(storage::Storage& store, const std::string& key, std::int64_t width) {
+  for (const auto& candidate : storage::size_candidates(key, width)) {
+    remove_quietly(store, candidate.key);
+  }
+}
+
 Error no_such_image() {
   return Error(ErrorCode::not_found, "No such image.");
 }
@@ -121,6 +130,8 @@ Image ImageService::add_image(std::int64_t product_id, std::string_view bytes, c
   image.alt = alt;
   image.width = info.width;
   image.height = info.height;
+  // Decoding and scaling cost tens of milliseconds: done before the product is locked.
+  const auto copies = storage::sized_copies(image.path, bytes, info);
 
   const long long pid = product_id;
   db_.transact(client, [&](soci::session& sql) {
@@ -143,10 +154,13 @@ Image ImageService::add_image(std::int64_t product_id, std::string_view bytes, c
     // there has no row (checked above): left over from a crash, with these very bytes (the key is
     // their hash), so it is reused.
     const bool existed = storage_.exists(image.path);
-    if (!existed) {
-      storage_.put(image.path, bytes);
-    }
     try {
+      if (!existed) {
+        storage_.put(image.path, bytes);
+      }
+      for (const auto& copy : copies) {
+        storage_.put(copy.key, copy.bytes);
+      }
       const long long position = std::min<long long>(last_position + 1, kMaxImagePosition);
       const long long width = image.width;
       const long long height = image.height;
@@ -159,7 +173,7 @@ Image ImageService::add_image(std::int64_t product_id, std::string_view bytes, c
       image.position = position;
     } catch (...) {
       if (!existed) {
-        remove_quietly(storage_, image.path);
+        remove_with_copies(storage_, image.path, image.width);
       }
       throw;
     }
@@ -233,20 +247,19 @@ Image ImageService::update_image(std::int64_t product_id, std::int64_t image_id,
 void ImageService::delete_image(std::int64_t product_id, std::int64_t image_id, std::string_view client) {
   const long long pid = product_id;
   const long long iid = image_id;
-  const std::string path = db_.transact(client, [&](soci::session& sql) {
-    std::string key;
+  std::string path;
+  long long width = 0;
+  db_.transact(client, [&](soci::session& sql) {
     std::string alt;
-    long long width = 0;
     long long height = 0;
     long long position = 0;
-    sql << kSelectImage, soci::use(iid, "id"), soci::use(pid, "product_id"), soci::into(key), soci::into(alt),
+    sql << kSelectImage, soci::use(iid, "id"), soci::use(pid, "product_id"), soci::into(path), soci::into(alt),
         soci::into(width), soci::into(height), soci::into(position);
     if (!sql.got_data()) {
       throw no_such_image();
     }
     bump_product(sql, pid);
     sql << kDeleteImage, soci::use(iid, "id");
-    return key;
   });
   invalidate(product_id);
   // Keys under "products/<id>/" belong to that product alone; seeded rows share the placeholder
@@ -262,7 +275,7 @@ void ImageService::delete_image(std::int64_t product_id, std::int64_t image_id, 
       long long users = 0;
       sql << kCountByPath, soci::use(pid, "product_id"), soci::use(path, "path"), soci::into(users);
       if (users == 0) {
-        remove_quietly(storage_, path);
+        remove_with_copies(storage_, path, width);
       }
     });
   } catch (const std::exception& e) {

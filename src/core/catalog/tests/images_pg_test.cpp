@@ -41,3 +41,9 @@ TEST_CASE("postgresql images: a product holds at most the image limit", "[catalo
   PgDb p;
   check_image_limit(*p.db);
 }
+
+TEST_CASE("postgresql images: a wide upload is stored with its srcset copies, removed with it",
+          "[catalog][images][integration]") {
+  PgDb p;
+  check_sized_copies(*p.db);
+}

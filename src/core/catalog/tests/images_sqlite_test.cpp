@@ -44,6 +44,11 @@ TEST_CASE("sqlite images: a product holds at most the image limit", "[catalog][i
   check_image_limit(*s.db);
 }
 
+TEST_CASE("sqlite images: a wide upload is stored with its srcset copies, removed with it", "[catalog][images]") {
+  SqliteDb s;
+  check_sized_copies(*s.db);
+}
+
 TEST_CASE("images: the cache codec round-trips them and the API JSON adds URLs on request", "[catalog][images]") {
   Product p;
   p.id = 5;

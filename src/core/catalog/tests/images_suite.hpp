@@ -10,6 +10,7 @@
 #include <ecom/catalog/catalog.hpp>
 #include <ecom/catalog/images.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/storage/image.hpp>
 #include <ecom/storage/placeholder.hpp>
 #include <ecom/storage/storage.hpp>
 
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace ecom::catalog::test {
 
@@ -232,6 +234,36 @@ inline void check_image_limit(db::Database& db) {
   CHECK(error_code_of([&] { f.images.add_image(f.product_id, tiny_png(200, 2, 2), ""); }) ==
         core::ErrorCode::unprocessable);
   CHECK(files_below(f.dir.path() / "media") == static_cast<std::size_t>(kMaxImagesPerProduct));
+}
+
+// An upload wider than the srcset widths is stored with its smaller copies, which the refused
+// upload and the delete take away with it.
+inline void check_sized_copies(db::Database& db) {
+  ImageFixture f(db);
+  const auto media = f.dir.path() / "media";
+  const auto wide = tiny_png(90, 1000, 600);
+  const auto added = f.images.add_image(f.product_id, wide, "Wide");
+  const auto stem = added.path.substr(0, added.path.size() - 4);  // without ".png"
+  for (const auto& [width, height] : {std::pair{400, 240}, std::pair{800, 480}}) {
+    const auto copy = f.disk.get(stem + "-" + std::to_string(width) + "w.png");
+    REQUIRE(copy);
+    const auto info = storage::inspect_image(*copy);
+    CHECK(info.width == width);
+    CHECK(info.height == height);
+  }
+  CHECK(files_below(media) == 3);
+  // Too many images: refused, and neither the file nor its copies stay behind.
+  for (std::int64_t i = 1; i < kMaxImagesPerProduct; ++i) {
+    (void)f.images.add_image(f.product_id, tiny_png(static_cast<std::uint8_t>(i), 2, 2), "");
+  }
+  CHECK(error_code_of([&] { f.images.add_image(f.product_id, tiny_png(91, 1000, 600), ""); }) ==
+        core::ErrorCode::unprocessable);
+  CHECK(files_below(media) == static_cast<std::size_t>(kMaxImagesPerProduct) + 2);
+  f.images.delete_image(f.product_id, added.id);
+  CHECK_FALSE(f.disk.exists(added.path));
+  CHECK_FALSE(f.disk.exists(stem + "-400w.png"));
+  CHECK_FALSE(f.disk.exists(stem + "-800w.png"));
+  CHECK(files_below(media) == static_cast<std::size_t>(kMaxImagesPerProduct) - 1);
 }
 
 }  // namespace ecom::catalog::test

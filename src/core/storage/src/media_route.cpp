@@ -47,8 +47,9 @@ void mount_media(http::Router& router, const std::filesystem::path& root, const 
           throw core::Error(core::ErrorCode::not_found, "No such file.");
         }
         auto bytes = store->get(key);
-        // A smaller copy that was never made (an upload: the tree cannot resize it) is answered
-        // with the original, so a page's srcset always loads; it revalidates, as the copy may come.
+        // A smaller copy that was never made (a GIF, a huge upload, a file from before uploads were
+        // resized) is answered with the original, so a page's srcset always loads; it
+        // revalidates, as the copy may come.
         bool stand_in = false;
         if (const auto sized = bytes ? std::nullopt : parse_sized_key(key)) {
           bytes = store->get(sized->original);

@@ -3,8 +3,9 @@
 // copies at the widths of kImageWidths, each under sized_key(key, width):
 //   placeholders/seed-01.png (800 x 800) and placeholders/seed-01-400w.png (400 x 400).
 // Pages list them all in srcset; the media route answers a copy that was never written with the
-// original, so a srcset is never broken (the tree has no image decoder yet: uploads keep their one
-// size, placeholders are generated at every size). docs/images.md has the whole picture.
+// original, so a srcset is never broken (uploads get their copies from resize.hpp, except GIFs and
+// images over kMaxResizePixels; placeholders are generated at every size). docs/images.md has the
+// whole picture.
 #pragma once
 
 #include <ecom/storage/placeholder.hpp>

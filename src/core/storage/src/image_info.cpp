@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace ecom::storage {
 namespace {
@@ -103,6 +105,45 @@ ImageInfo inspect_png(const Reader& r) {
   }
 }
 
+// The EXIF orientation (1 to 8) in a JPEG APP1 segment's first IFD; 1 when there is none or it
+// cannot be read. A malformed EXIF block is common in the wild and harmless, so it never refuses
+// the file. Every read is bounded by the segment: an entry count past its end stops the loop.
+int exif_orientation(const Reader& segment) {
+  constexpr std::size_t kTiff = 6;  // after "Exif\0\0"
+  constexpr std::size_t kEntryBytes = 12;
+  constexpr std::uint32_t kOrientationTag = 0x0112;
+  constexpr std::uint32_t kShort = 3;
+  if (segment.slice(0, kTiff) != std::string_view("Exif\0\0", kTiff)) {
+    return 1;
+  }
+  const auto order = segment.slice(kTiff, 2);
+  const bool little = order == "II";
+  if (!little && order != "MM") {
+    return 1;
+  }
+  const auto read = [&](std::size_t offset, std::size_t count) {
+    return little ? segment.le(offset, count) : segment.be(offset, count);
+  };
+  const auto first_ifd = read(kTiff + 4, 4);
+  if (read(kTiff + 2, 2) != 42U || !first_ifd) {
+    return 1;
+  }
+  const std::size_t start = kTiff + *first_ifd;
+  const auto entries = read(start, 2);
+  for (std::uint32_t i = 0; entries && i < *entries; ++i) {
+    const std::size_t entry = start + 2 + std::size_t{i} * kEntryBytes;
+    const auto tag = read(entry, 2);
+    if (!tag) {
+      return 1;
+    }
+    if (*tag == kOrientationTag) {
+      const auto value = read(entry + 8, 2);
+      return read(entry + 2, 2) == kShort && value && *value >= 1 && *value <= 8 ? static_cast<int>(*value) : 1;
+    }
+  }
+  return 1;
+}
+
 // Start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but are
 // not frames.
 bool is_sof(std::uint8_t marker) {
@@ -112,6 +153,7 @@ bool is_sof(std::uint8_t marker) {
 ImageInfo inspect_jpeg(const Reader& r) {
   std::size_t pos = 2;  // after SOI
   std::optional<ImageInfo> info;
+  int orientation = 1;
   while (true) {
     if (r.u8(pos) != 0xFF) {
       throw corrupt("JPEG");
@@ -139,10 +181,16 @@ ImageInfo inspect_jpeg(const Reader& r) {
         throw corrupt("JPEG");
       }
       info = ImageInfo{ImageType::jpeg, *r.be(pos + 5, 2), *r.be(pos + 3, 2)};
+    } else if (*marker == 0xE1 && orientation == 1) {  // APP1: EXIF (or XMP, which has none)
+      orientation = exif_orientation(Reader(r.slice(pos + 2, *length - 2)));
     } else if (*marker == 0xDA) {  // SOS: entropy-coded data follows up to EOI
       // A whole file ends with EOI; a cut-off upload does not.
       if (!info || r.size() < 2 || r.be(r.size() - 2, 2) != 0xFFD9U) {
         throw corrupt("JPEG");
+      }
+      info->orientation = orientation;
+      if (orientation >= 5) {
+        std::swap(info->width, info->height);
       }
       return *info;
     }

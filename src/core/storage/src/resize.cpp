@@ -80,6 +80,59 @@ std::string encode(gdImage* image, ImageType type) {
   return {static_cast<const char*>(out), static_cast<std::size_t>(size)};
 }
 
+// The image turned upright by its EXIF orientation (2 to 8): the stored pixel shown at (dx, dy)
+// for each of the eight cases of the EXIF specification. Run on the scaled copy, so it moves at
+// most 800 x N pixels. JPEG copies carry no EXIF, so what they store is what is shown.
+ImagePtr upright(gdImage* stored, int orientation) {
+  const int w = gdImageSX(stored);
+  const int h = gdImageSY(stored);
+  const bool turned = orientation >= 5;
+  ImagePtr out(gdImageCreateTrueColor(turned ? h : w, turned ? w : h));
+  if (!out) {
+    throw core::Error(core::ErrorCode::internal, "An image copy could not be made.")
+        .with_log_text("libgd could not allocate an image copy");
+  }
+  gdImageAlphaBlending(out.get(), 0);
+  for (int dy = 0; dy < gdImageSY(out.get()); ++dy) {
+    for (int dx = 0; dx < gdImageSX(out.get()); ++dx) {
+      int sx = dx;
+      int sy = dy;
+      switch (orientation) {
+        case 2:  // mirrored
+          sx = w - 1 - dx;
+          break;
+        case 3:  // upside down
+          sx = w - 1 - dx;
+          sy = h - 1 - dy;
+          break;
+        case 4:  // mirrored upside down
+          sy = h - 1 - dy;
+          break;
+        case 5:  // transposed
+          sx = dy;
+          sy = dx;
+          break;
+        case 6:  // shown turned a quarter clockwise
+          sx = dy;
+          sy = h - 1 - dx;
+          break;
+        case 7:  // transversed
+          sx = w - 1 - dy;
+          sy = h - 1 - dx;
+          break;
+        case 8:  // shown turned a quarter anticlockwise
+          sx = w - 1 - dy;
+          sy = dx;
+          break;
+        default:
+          break;
+      }
+      out->tpixels[dy][dx] = stored->tpixels[sy][sx];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<SizedCopy> sized_copies(std::string_view key, std::string_view bytes, const ImageInfo& info) {
@@ -93,8 +146,11 @@ std::vector<SizedCopy> sized_copies(std::string_view key, std::string_view bytes
   static std::once_flag quiet;
   std::call_once(quiet, [] { gdSetErrorMethod(ignore_gd_message); });
 
+  // info has the sizes as shown; the stored pixels are turned a quarter for orientations 5 to 8.
+  const bool turned = info.orientation >= 5;
   const ImagePtr source = decode(bytes, info.type);
-  if (!source || gdImageSX(source.get()) != info.width || gdImageSY(source.get()) != info.height) {
+  if (!source || gdImageSX(source.get()) != (turned ? info.height : info.width) ||
+      gdImageSY(source.get()) != (turned ? info.width : info.height)) {
     throw undecodable(extension(info.type));
   }
   if (!gdImageTrueColor(source.get()) && gdImagePaletteToTrueColor(source.get()) == 0) {
@@ -107,11 +163,15 @@ std::vector<SizedCopy> sized_copies(std::string_view key, std::string_view bytes
   for (auto& candidate : candidates) {
     const std::int64_t height =
         std::max<std::int64_t>(1, (info.height * candidate.width + info.width / 2) / info.width);
-    const ImagePtr scaled(
-        gdImageScale(source.get(), static_cast<unsigned>(candidate.width), static_cast<unsigned>(height)));
+    const auto w = static_cast<unsigned>(candidate.width);
+    const auto h = static_cast<unsigned>(height);
+    ImagePtr scaled(gdImageScale(source.get(), turned ? h : w, turned ? w : h));
     if (!scaled) {
       throw core::Error(core::ErrorCode::internal, "An image copy could not be made.")
           .with_log_text("libgd could not scale an image to " + std::to_string(candidate.width) + " pixels");
+    }
+    if (info.orientation > 1) {
+      scaled = upright(scaled.get(), info.orientation);
     }
     copies.push_back(SizedCopy{std::move(candidate.key), candidate.width, height, encode(scaled.get(), info.type)});
   }

@@ -61,6 +61,31 @@ TEST_CASE("inspect_image: each format is recognised by its signature and measure
   CHECK(extension(ImageType::webp) == "webp");
 }
 
+TEST_CASE("inspect_image: a JPEG's EXIF orientation, with the sizes as a browser shows them", "[storage][image]") {
+  for (const bool little : {false, true}) {
+    INFO((little ? "II" : "MM"));
+    const auto turned = inspect_image(with_exif_orientation(jpeg(17, 9), 6, little));
+    CHECK(turned.orientation == 6);
+    CHECK(turned.width == 9);
+    CHECK(turned.height == 17);
+    const auto flipped = inspect_image(with_exif_orientation(jpeg(17, 9), 3, little));
+    CHECK(flipped.orientation == 3);
+    CHECK(flipped.width == 17);
+    CHECK(flipped.height == 9);
+  }
+  CHECK(inspect_image(jpeg(17, 9)).orientation == 1);
+  // Out-of-range values and an entry count far past the segment: upright, never a refusal.
+  const auto odd = inspect_image(with_exif_orientation(jpeg(17, 9), 9, false));
+  CHECK(odd.orientation == 1);
+  CHECK(odd.width == 17);
+  const auto claimed = inspect_image(with_exif_orientation(jpeg(17, 9), 6, true, 60000, 0x0100));
+  CHECK(claimed.orientation == 1);
+  CHECK(claimed.width == 17);
+  auto lost = with_exif_orientation(jpeg(17, 9), 6, false);
+  lost[2 + 4 + 6 + 2] = '\x7F';  // the TIFF magic 42 broken: no EXIF to read
+  CHECK(inspect_image(lost).orientation == 1);
+}
+
 TEST_CASE("image types by media type and by stored key", "[storage][image]") {
   for (const auto type : kImageTypes) {
     CHECK(image_type_of_mime(mime_type(type)) == type);

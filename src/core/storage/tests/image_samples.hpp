@@ -55,6 +55,35 @@ inline std::string jpeg(std::uint32_t width, std::uint32_t height) {
   return out;
 }
 
+// A JPEG with an EXIF APP1 segment after its SOI whose first IFD holds one entry: Orientation
+// (0x0112, SHORT) = orientation, in big-endian ("MM") or little-endian ("II") TIFF order. entries
+// and tag override the IFD's entry count and the entry's tag (to claim entries past the segment).
+inline std::string with_exif_orientation(const std::string& jpeg_bytes, std::uint32_t orientation, bool little,
+                                         std::uint32_t entries = 1, std::uint32_t tag = 0x0112) {
+  std::string tiff = little ? std::string("II\x2A\0\x08\0\0\0", 8) : std::string("MM\0\x2A\0\0\0\x08", 8);
+  const auto put = [&](std::uint32_t v, int bytes) {
+    if (little) {
+      put_le(tiff, v, bytes);
+    } else {
+      for (int i = bytes - 1; i >= 0; --i) {
+        tiff += static_cast<char>((v >> (8 * i)) & 0xFFU);
+      }
+    }
+  };
+  put(entries, 2);
+  put(tag, 2);
+  put(3, 2);
+  put(1, 4);
+  put(orientation, 2);
+  put(0, 2);
+  put(0, 4);  // no next IFD
+  std::string segment("\xFF\xE1", 2);
+  put16(segment, static_cast<std::uint32_t>(2 + 6 + tiff.size()));
+  segment += std::string("Exif\0\0", 6);
+  segment += tiff;
+  return jpeg_bytes.substr(0, 2) + segment + jpeg_bytes.substr(2);
+}
+
 inline std::string gif_1x1() {
   return std::string(
       "GIF89a\x01\x00\x01\x00\x80\x00\x00\xFF\xFF\xFF\x00\x00\x00\x21\xF9\x04\x01\x00\x00\x00\x00\x2C\x00\x00\x00\x00"

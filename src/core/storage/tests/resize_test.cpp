@@ -1,6 +1,8 @@
 // The smaller copies of uploads (resize.hpp): real PNG, JPEG and WebP files, made here with libgd
 // from a picture whose left half is red and right half blue, scaled to each srcset width; each
 // copy is measured again by inspect_image and its pixels are looked at.
+#include "image_samples.hpp"
+
 #include <ecom/platform/error.hpp>
 #include <ecom/storage/image.hpp>
 #include <ecom/storage/placeholder.hpp>
@@ -105,6 +107,43 @@ TEST_CASE("sized_copies: a wide image gets a copy at each srcset width, in its o
       CHECK(right.b > 200);
       CHECK(right.r < 60);
     }
+  }
+}
+
+TEST_CASE("sized_copies: a JPEG's EXIF orientation is applied, so the copies show upright", "[storage][resize]") {
+  // Stored 1000 x 500, red left and blue right. Shown turned a quarter clockwise (6), the red half
+  // is on top; anticlockwise (8), at the bottom; upside down (3), on the right.
+  struct Case {
+    std::uint32_t orientation;
+    std::int64_t width;
+    std::int64_t height;
+    bool red_first;  // red at the top (turned) or on the left (not turned)
+  };
+  for (const auto& c : {Case{6, 500, 1000, true}, Case{8, 500, 1000, false}, Case{3, 1000, 500, false}}) {
+    INFO("orientation " << c.orientation);
+    const auto bytes =
+        ecom::storage::test::with_exif_orientation(two_halves(ImageType::jpeg, 1000, 500), c.orientation, false);
+    const auto info = inspect_image(bytes);
+    REQUIRE(info.orientation == static_cast<int>(c.orientation));
+    REQUIRE(info.width == c.width);
+    REQUIRE(info.height == c.height);
+    const auto copies = sized_copies("products/1/o.jpg", bytes, info);
+    REQUIRE(copies.size() == (c.width > 800 ? 2U : 1U));
+    const auto& copy = copies[0];
+    CHECK(copy.width == 400);
+    CHECK(copy.height == 400 * c.height / c.width);
+    const auto measured = inspect_image(copy.bytes);
+    CHECK(measured.orientation == 1);  // the copy stores its pixels upright
+    CHECK(measured.width == copy.width);
+    CHECK(measured.height == copy.height);
+    const bool turned = c.orientation >= 5;
+    const auto first = turned ? pixel_of(copy.bytes, ImageType::jpeg, 200, 10)
+                              : pixel_of(copy.bytes, ImageType::jpeg, 10, static_cast<int>(copy.height / 2));
+    const auto last = turned ? pixel_of(copy.bytes, ImageType::jpeg, 200, static_cast<int>(copy.height) - 10)
+                             : pixel_of(copy.bytes, ImageType::jpeg, 390, static_cast<int>(copy.height / 2));
+    CHECK((first.r > 200) == c.red_first);
+    CHECK((last.r > 200) == !c.red_first);
+    CHECK((first.b > 200) == !c.red_first);
   }
 }
 

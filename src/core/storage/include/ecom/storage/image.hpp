@@ -15,8 +15,13 @@ inline constexpr std::array<ImageType, 4> kImageTypes{ImageType::png, ImageType:
 
 struct ImageInfo {
   ImageType type = ImageType::png;
-  std::int64_t width = 0;  // pixels
+  // Pixels as a browser shows the image: a JPEG whose EXIF orientation turns it a quarter (5 to 8)
+  // has them swapped from the stored pixels' (browsers apply the tag, and srcset widths must match).
+  std::int64_t width = 0;
   std::int64_t height = 0;
+  // EXIF orientation of a JPEG, 1 to 8 (1: the stored pixels are upright); 1 for every other file
+  // and for a JPEG without a readable tag.
+  int orientation = 1;
 };
 
 struct ImageLimits {

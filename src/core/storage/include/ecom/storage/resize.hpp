@@ -1,7 +1,8 @@
 // The smaller copies of an uploaded image that its srcset lists (sizes.hpp), made with Debian's
 // libgd: decoded, scaled down with a Mitchell filter (which averages every source pixel a target
-// pixel covers, so a 4x reduction does not alias) and encoded again in the image's own format
-// (PNG keeps its alpha channel; JPEG and WebP at quality 85).
+// pixel covers, so a 4x reduction does not alias), turned upright by a JPEG's EXIF orientation (the
+// copies carry no EXIF, so they must store what the browser would show) and encoded again in the
+// image's own format (PNG keeps its alpha channel; JPEG and WebP at quality 85).
 #pragma once
 
 #include <ecom/storage/image.hpp>

@@ -90,6 +90,15 @@ Error& Error::with_member(std::string_view name, boost::json::value value) & {
   return *this;
 }
 
+Error& Error::with_retry_after(std::chrono::seconds after) & {
+  retry_after_ = std::max(after, std::chrono::seconds(1));
+  return *this;
+}
+
+Error&& Error::with_retry_after(std::chrono::seconds after) && {
+  return std::move(with_retry_after(after));
+}
+
 Error&& Error::with_member(std::string_view name, boost::json::value value) && {
   return std::move(with_member(name, std::move(value)));
 }

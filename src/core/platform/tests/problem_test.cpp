@@ -25,6 +25,26 @@ TEST_CASE("a domain error becomes RFC 9457 problem+json", "[problem]") {
   CHECK(errors[0].at("name").as_string() == "limit");
 }
 
+TEST_CASE("an error that says when to retry answers Retry-After, JSON and HTML alike", "[problem]") {
+  http::Request json_request;
+  json_request.path = "/api/v1/auth/login";
+  http::Request page_request;
+  page_request.path = "/account/sign-in";
+  page_request.headers.add("Accept", "text/html");
+  const auto limited =
+      core::Error(core::ErrorCode::too_many_requests, "Too many attempts.").with_retry_after(std::chrono::seconds(900));
+  for (const auto* request : {&json_request, &page_request}) {
+    const auto r = http::error_response(limited, *request);
+    CHECK(r.status == 429);
+    CHECK(r.headers.get("Retry-After") == "900");
+  }
+  // Never 0 (a client would retry at once), and none when the error does not say.
+  const auto soon = core::Error(core::ErrorCode::unavailable, "busy").with_retry_after(std::chrono::seconds(0));
+  CHECK(http::error_response(soon, json_request).headers.get("Retry-After") == "1");
+  CHECK_FALSE(
+      http::error_response(core::Error(core::ErrorCode::unavailable, "busy"), json_request).headers.get("Retry-After"));
+}
+
 TEST_CASE("every error code maps to its HTTP status", "[problem]") {
   using core::ErrorCode;
   CHECK(core::http_status(ErrorCode::not_found) == 404);

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <string>
+
 namespace ecom::http {
 namespace {
 
@@ -106,7 +108,11 @@ std::string client_detail(const core::Error& error, std::string_view request_id)
 }
 
 Response error_response(const core::Error& error, const Request& request) {
-  return request.wants_html() ? problem_html(error, request) : problem_json(error, request);
+  auto response = request.wants_html() ? problem_html(error, request) : problem_json(error, request);
+  if (const auto after = error.retry_after()) {
+    response.headers.set("Retry-After", std::to_string(after->count()));
+  }
+  return response;
 }
 
 Response internal_error_response(const Request& request) {

@@ -708,9 +708,9 @@ asio::awaitable<Response> Server::Impl::respond(Request& req, const Dispatcher& 
     co_return std::move(result);
   }
   metrics->increment("http_rejected_total{reason=\"pool_full\"}");
-  Response busy = error_response(core::Error(core::ErrorCode::unavailable, "The server is busy; retry shortly."), req);
-  busy.headers.add("Retry-After", "1");
-  co_return busy;
+  co_return error_response(core::Error(core::ErrorCode::unavailable, "The server is busy; retry shortly.")
+                               .with_retry_after(std::chrono::seconds(1)),
+                           req);
 }
 
 void Server::Impl::close_idle_connections() {

@@ -11,7 +11,9 @@
 
 #include <boost/json/fwd.hpp>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -70,6 +72,12 @@ class Error : public std::runtime_error {
   // nullptr when there are none.
   [[nodiscard]] const boost::json::object* members() const noexcept { return members_.get(); }
 
+  // When to try again (a 429 or 503): the answer carries it as Retry-After, in whole seconds, at
+  // least 1.
+  Error& with_retry_after(std::chrono::seconds after) &;
+  Error&& with_retry_after(std::chrono::seconds after) &&;
+  [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const noexcept { return retry_after_; }
+
   // Shorthand for the most common case: one bad parameter.
   static Error bad_parameter(std::string name, std::string reason) {
     auto msg = "invalid parameter '" + name + "': " + reason;
@@ -83,6 +91,7 @@ class Error : public std::runtime_error {
   std::vector<FieldError> details_;
   // Shared between copies of a thrown Error; with_member copies it before changing it.
   std::shared_ptr<const boost::json::object> members_;
+  std::optional<std::chrono::seconds> retry_after_;
 };
 
 // True for the caller's mistakes and refusals (4xx), false for the server's failures (5xx). Code

@@ -1,0 +1,98 @@
+// Customer accounts and sessions (docs/identity.md): registration that does not tell whether an
+// email is taken, sign-in that answers a wrong email and a wrong password alike, and opaque session
+// tokens stored only as hashes, with idle and absolute expiry. The HTTP routes and pages on top of
+// this service come next; the service itself decides every rule.
+#pragma once
+
+#include <ecom/db/database.hpp>
+#include <ecom/identity/passwords.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ecom::identity {
+
+struct Customer {
+  std::int64_t id = 0;
+  std::string email;  // lower case
+  std::string name;
+  bool email_verified = false;
+  std::int64_t created_at = 0;  // microseconds since the Unix epoch (UTC)
+};
+
+struct Registration {
+  std::string email;
+  std::string password;
+  std::string name;
+};
+
+struct SessionLimits {
+  std::chrono::seconds idle{std::chrono::hours(24 * 7)};       // unused this long: signed out
+  std::chrono::seconds absolute{std::chrono::hours(24 * 30)};  // signed in this long: signed out
+};
+
+struct CustomerOptions {
+  SessionLimits sessions;
+  // Microseconds since the Unix epoch; the system clock unless a test sets its own.
+  std::function<std::int64_t()> now_us;
+};
+
+struct SignIn {
+  std::string token;  // the session token: shown to the client once (a cookie, or a bearer token)
+  Customer customer;
+  std::int64_t expires_at = 0;  // the absolute end of the session, microseconds
+};
+
+class CustomerService {
+ public:
+  // db and hasher must outlive the service.
+  CustomerService(db::Database& db, PasswordHasher& hasher, CustomerOptions options = {});
+
+  // Creates the account, or nothing when the email is taken; the caller answers both alike (the
+  // owner of a taken email is told by email, once notifications exist). Returns whether an account
+  // was created, for that email only: never show it to the client. Both paths hash the password,
+  // so they take the same time. Throws core::Error unprocessable naming "email", "name" or
+  // "password" for invalid input, and unavailable when the hashing slots are full.
+  bool register_customer(const Registration& registration, std::string_view client);
+
+  // A new session for the right email and password (a new token every time: no fixation). Throws
+  // core::Error unauthorized with one message for an unknown email and a wrong password, after the
+  // same hashing work. A hash made at lower costs than today's is replaced.
+  [[nodiscard]] SignIn sign_in(std::string_view email, std::string_view password, std::string_view client);
+
+  // The customer a session token belongs to, while the session is within its limits; a session
+  // past them is deleted. Keeps the session alive (its last use is recorded at most once a minute).
+  [[nodiscard]] std::optional<Customer> authenticate(std::string_view token);
+
+  // Ends one session (sign out), or every session of a customer (sign out everywhere). Ending a
+  // session that does not exist is not an error.
+  void sign_out(std::string_view token);
+  void sign_out_everywhere(std::int64_t customer_id);
+
+  // not_found when there is no such customer.
+  [[nodiscard]] Customer customer(std::int64_t id);
+
+  // Checks current, applies the rules to next and stores it; every session of the customer ends and
+  // a new one is returned, for the client that made the change. Throws unauthorized when current is
+  // wrong, unprocessable naming "new_password" when next breaks a rule.
+  [[nodiscard]] SignIn change_password(std::int64_t customer_id, std::string_view current, std::string_view next,
+                                       std::string_view client);
+
+ private:
+  [[nodiscard]] std::int64_t now() const;
+
+  db::Database& db_;
+  PasswordHasher& hasher_;
+  CustomerOptions options_;
+};
+
+// The email as stored: trimmed and lower-cased. Throws core::Error unprocessable naming "email"
+// unless it has the shape local@domain.tld: 3 to 254 characters, at most 64 before the '@', no
+// blanks or control characters, a dot in the domain.
+[[nodiscard]] std::string normalize_email(std::string_view email);
+
+}  // namespace ecom::identity

@@ -1,0 +1,282 @@
+// Customer accounts and sessions: see customers.hpp. Every statement here names only the
+// identity module's own tables (migrations/*/0007_identity_customers.sql).
+#include <ecom/db/database.hpp>
+#include <ecom/identity/customers.hpp>
+#include <ecom/identity/tokens.hpp>
+#include <ecom/platform/error.hpp>
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+namespace ecom::identity {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+
+constexpr const char* kCustomerColumns = "id, email, name, email_verified_at, created_at";
+constexpr const char* kInsertCustomer =
+    "INSERT INTO customers (email, name, password_hash, created_at, updated_at) "
+    "VALUES (:email, :name, :hash, :now, :now2) RETURNING id";
+constexpr const char* kFindForSignIn =
+    "SELECT id, email, name, email_verified_at, created_at, password_hash FROM customers WHERE email = :email";
+constexpr const char* kUpdateHash = "UPDATE customers SET password_hash = :hash, updated_at = :now WHERE id = :id";
+constexpr const char* kInsertSession =
+    "INSERT INTO customer_sessions (token_hash, customer_id, created_at, last_seen_at, expires_at) "
+    "VALUES (:token_hash, :customer_id, :now, :now2, :expires_at)";
+constexpr const char* kFindSession =
+    "SELECT customer_id, last_seen_at, expires_at FROM customer_sessions WHERE token_hash = :token_hash";
+constexpr const char* kTouchSession = "UPDATE customer_sessions SET last_seen_at = :now WHERE token_hash = :token_hash";
+constexpr const char* kDeleteSession = "DELETE FROM customer_sessions WHERE token_hash = :token_hash";
+constexpr const char* kDeleteSessions = "DELETE FROM customer_sessions WHERE customer_id = :customer_id";
+constexpr const char* kSelectHash = "SELECT password_hash, email FROM customers WHERE id = :id";
+
+constexpr std::size_t kMaxEmailChars = 254;
+constexpr std::size_t kMaxLocalChars = 64;
+constexpr std::size_t kMaxNameChars = 200;
+constexpr std::int64_t kMicros = 1'000'000;
+// A session's last use is written at most this often: every request would otherwise be a write.
+constexpr std::int64_t kTouchEveryUs = 60 * kMicros;
+
+Error invalid(const std::string& field, const std::string& reason) {
+  return Error(ErrorCode::unprocessable, "invalid " + field + ": " + reason, {core::FieldError{field, reason}});
+}
+
+Error wrong_credentials() {
+  return Error(ErrorCode::unauthorized, "The email or password is wrong.");
+}
+
+std::string trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::string checked_name(std::string_view name) {
+  auto out = trimmed(name);
+  // UTF-8 characters: every byte but continuation bytes starts one.
+  const auto chars =
+      std::count_if(out.begin(), out.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; });
+  if (static_cast<std::size_t>(chars) > kMaxNameChars) {
+    throw invalid("name", "at most " + std::to_string(kMaxNameChars) + " characters");
+  }
+  if (std::any_of(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    throw invalid("name", "must not contain control characters");
+  }
+  return out;
+}
+
+struct CustomerRow {
+  long long id = 0;
+  std::string email;
+  std::string name;
+  long long verified_at = 0;
+  soci::indicator verified_ind = soci::i_null;
+  long long created_at = 0;
+
+  [[nodiscard]] Customer customer() const { return Customer{id, email, name, verified_ind == soci::i_ok, created_at}; }
+};
+
+std::optional<Customer> find_customer(soci::session& sql, long long id) {
+  CustomerRow row;
+  sql << "SELECT " << kCustomerColumns << " FROM customers WHERE id = :id", soci::use(id, "id"), soci::into(row.id),
+      soci::into(row.email), soci::into(row.name), soci::into(row.verified_at, row.verified_ind),
+      soci::into(row.created_at);
+  if (!sql.got_data()) {
+    return std::nullopt;
+  }
+  return row.customer();
+}
+
+SignIn open_session(soci::session& sql, const Customer& customer, std::int64_t now, const SessionLimits& limits) {
+  SignIn out;
+  out.token = new_token();
+  out.customer = customer;
+  out.expires_at = now + std::chrono::duration_cast<std::chrono::microseconds>(limits.absolute).count();
+  const auto hash = token_hash(out.token);
+  const long long at = now;
+  const long long expires = out.expires_at;
+  const long long customer_id = customer.id;
+  sql << kInsertSession, soci::use(hash, "token_hash"), soci::use(customer_id, "customer_id"), soci::use(at, "now"),
+      soci::use(at, "now2"), soci::use(expires, "expires_at");
+  return out;
+}
+
+}  // namespace
+
+std::string normalize_email(std::string_view email) {
+  auto out = trimmed(email);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  const auto at = out.find('@');
+  const bool shaped = out.size() >= 3 && out.size() <= kMaxEmailChars && at != std::string::npos && at > 0 &&
+                      at <= kMaxLocalChars && out.find('@', at + 1) == std::string::npos &&
+                      out.find('.', at + 2) != std::string::npos && out.back() != '.';
+  const bool clean = std::none_of(out.begin(), out.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == ',';
+  });
+  if (!shaped || !clean) {
+    throw invalid("email", "must be an email address such as ada@example.com");
+  }
+  return out;
+}
+
+CustomerService::CustomerService(db::Database& db, PasswordHasher& hasher, CustomerOptions options)
+    : db_(db), hasher_(hasher), options_(std::move(options)) {}
+
+std::int64_t CustomerService::now() const {
+  if (options_.now_us) {
+    return options_.now_us();
+  }
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool CustomerService::register_customer(const Registration& registration, std::string_view client) {
+  const auto email = normalize_email(registration.email);
+  const auto name = checked_name(registration.name);
+  check_new_password(registration.password, kCustomerPasswords, email);
+  // Hashed before the email is looked at: a taken email costs the same time as a free one.
+  const auto hash = hasher_.hash(registration.password);
+  const long long at = now();
+  try {
+    db_.transact(client, [&](soci::session& sql) {
+      long long id = 0;
+      sql << kInsertCustomer, soci::use(email, "email"), soci::use(name, "name"), soci::use(hash, "hash"),
+          soci::use(at, "now"), soci::use(at, "now2"), soci::into(id);
+    });
+  } catch (const db::UniqueViolation& e) {
+    if (e.constraint() != "customers_email_key") {
+      throw;
+    }
+    return false;
+  }
+  return true;
+}
+
+SignIn CustomerService::sign_in(std::string_view email, std::string_view password, std::string_view client) {
+  std::string normalized;
+  try {
+    normalized = normalize_email(email);
+  } catch (const Error&) {
+    // Not even an address: no account has it, and the answer must not say so sooner.
+    hasher_.verify_nobody(password);
+    throw wrong_credentials();
+  }
+  CustomerRow row;
+  std::string stored;
+  const bool found = db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
+    sql << kFindForSignIn, soci::use(normalized, "email"), soci::into(row.id), soci::into(row.email),
+        soci::into(row.name), soci::into(row.verified_at, row.verified_ind), soci::into(row.created_at),
+        soci::into(stored);
+    return sql.got_data();
+  });
+  if (!found) {
+    hasher_.verify_nobody(password);
+    throw wrong_credentials();
+  }
+  const auto verdict = hasher_.verify(password, stored);
+  if (!verdict.matches) {
+    throw wrong_credentials();
+  }
+  // Hashed outside the transaction: the database is not held for the hash's time.
+  const auto rehashed = verdict.needs_rehash ? std::optional<std::string>(hasher_.hash(password)) : std::nullopt;
+  const auto at = now();
+  return db_.transact(client, [&](soci::session& sql) {
+    if (rehashed) {
+      const long long when = at;
+      sql << kUpdateHash, soci::use(*rehashed, "hash"), soci::use(when, "now"), soci::use(row.id, "id");
+    }
+    return open_session(sql, row.customer(), at, options_.sessions);
+  });
+}
+
+std::optional<Customer> CustomerService::authenticate(std::string_view token) {
+  if (token.empty()) {
+    return std::nullopt;
+  }
+  const auto hash = token_hash(token);
+  const long long at = now();
+  const long long idle = std::chrono::duration_cast<std::chrono::microseconds>(options_.sessions.idle).count();
+  long long customer_id = 0;
+  long long last_seen = 0;
+  long long expires = 0;
+  // A read on the primary (a session just opened must be found); a write only when the session
+  // ends or its last use is a minute old.
+  const bool found = db_.read("", db::Consistency::strong, [&](soci::session& sql) {
+    sql << kFindSession, soci::use(hash, "token_hash"), soci::into(customer_id), soci::into(last_seen),
+        soci::into(expires);
+    return sql.got_data();
+  });
+  if (!found) {
+    return std::nullopt;
+  }
+  if (at >= expires || at - last_seen >= idle) {
+    db_.transact("", [&](soci::session& sql) { sql << kDeleteSession, soci::use(hash, "token_hash"); });
+    return std::nullopt;
+  }
+  if (at - last_seen >= kTouchEveryUs) {
+    db_.transact(
+        "", [&](soci::session& sql) { sql << kTouchSession, soci::use(at, "now"), soci::use(hash, "token_hash"); });
+  }
+  return db_.read("", db::Consistency::strong, [&](soci::session& sql) { return find_customer(sql, customer_id); });
+}
+
+void CustomerService::sign_out(std::string_view token) {
+  const auto hash = token_hash(token);
+  db_.transact("", [&](soci::session& sql) { sql << kDeleteSession, soci::use(hash, "token_hash"); });
+}
+
+void CustomerService::sign_out_everywhere(std::int64_t customer_id) {
+  const long long id = customer_id;
+  db_.transact("", [&](soci::session& sql) { sql << kDeleteSessions, soci::use(id, "customer_id"); });
+}
+
+Customer CustomerService::customer(std::int64_t id) {
+  const long long key = id;
+  auto found = db_.read("", db::Consistency::strong, [&](soci::session& sql) { return find_customer(sql, key); });
+  if (!found) {
+    throw Error(ErrorCode::not_found, "No such customer.");
+  }
+  return std::move(*found);
+}
+
+SignIn CustomerService::change_password(std::int64_t customer_id, std::string_view current, std::string_view next,
+                                        std::string_view client) {
+  const long long id = customer_id;
+  std::string stored;
+  std::string email;
+  const bool found = db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
+    sql << kSelectHash, soci::use(id, "id"), soci::into(stored), soci::into(email);
+    return sql.got_data();
+  });
+  if (!found) {
+    throw Error(ErrorCode::not_found, "No such customer.");
+  }
+  if (!hasher_.verify(current, stored).matches) {
+    throw Error(ErrorCode::unauthorized, "The current password is wrong.");
+  }
+  check_new_password(next, kCustomerPasswords, email, "new_password");
+  const auto hash = hasher_.hash(next);
+  const auto at = now();
+  return db_.transact(client, [&](soci::session& sql) {
+    const long long when = at;
+    sql << kUpdateHash, soci::use(hash, "hash"), soci::use(when, "now"), soci::use(id, "id");
+    // Every other browser and client is signed out: a password change is often the answer to a
+    // stolen session.
+    sql << kDeleteSessions, soci::use(id, "customer_id");
+    auto customer = find_customer(sql, id);
+    if (!customer) {
+      throw Error(ErrorCode::not_found, "No such customer.");
+    }
+    return open_session(sql, *customer, at, options_.sessions);
+  });
+}
+
+}  // namespace ecom::identity

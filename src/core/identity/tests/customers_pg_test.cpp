@@ -1,0 +1,22 @@
+// The customers suite on the real PostgreSQL (ECOM_TEST_PG_URL; the tests fail, never skip,
+// without it), each case in a database of its own.
+#include "customers_suite.hpp"
+#include "pg_support.hpp"
+
+#include <ecom/db/migrations.hpp>
+
+#include <functional>
+
+namespace {
+
+const bool kCustomersSuite = ecom::test::register_suite<ecom::db::Database>(
+    "postgresql customers", "[identity][integration]", ecom::identity::test::customers_suite(),
+    [](const std::function<void(ecom::db::Database&)>& run) {
+      ecom::db::test::TempPgDatabase pg;
+      ecom::db::Database db(pg.options());
+      ecom::db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply();
+      run(db);
+    },
+    __FILE__, __LINE__);
+
+}  // namespace

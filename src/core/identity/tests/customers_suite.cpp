@@ -1,0 +1,245 @@
+// The checks of the customers suite (customers_suite.hpp). Each gets a fresh, migrated database;
+// the clock is the test's own, so expiry is tested without waiting.
+#include "customers_suite.hpp"
+
+#include <ecom/identity/customers.hpp>
+#include <ecom/identity/tokens.hpp>
+#include <ecom/platform/error.hpp>
+
+#include <catch2/catch.hpp>
+#include <soci/soci.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <string>
+
+namespace ecom::identity::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::int64_t kMinute = 60'000'000;  // microseconds
+constexpr std::int64_t kStart = 1'800'000'000'000'000;
+
+struct Fixture {
+  explicit Fixture(db::Database& database, SessionLimits limits = {})
+      : db(database), service(db, hasher, CustomerOptions{limits, [this] { return clock.load(); }}) {}
+
+  [[nodiscard]] long long count(const std::string& sql) const {
+    return db.read("", db::Consistency::strong, [&](soci::session& s) {
+      long long n = 0;
+      s << sql, soci::into(n);
+      return n;
+    });
+  }
+  [[nodiscard]] std::string stored_hash(const std::string& email) const {
+    return db.read("", db::Consistency::strong, [&](soci::session& s) {
+      std::string hash;
+      s << "SELECT password_hash FROM customers WHERE email = :email", soci::use(email, "email"), soci::into(hash);
+      return hash;
+    });
+  }
+
+  db::Database& db;
+  PasswordHasher hasher;
+  std::atomic<std::int64_t> clock{kStart};
+  CustomerService service;
+};
+
+Registration ada(std::string email = "Ada@Example.com ", std::string password = "correct horse battery") {
+  return Registration{std::move(email), std::move(password), "  Ada Lovelace "};
+}
+
+// The error a call throws: its code, and the name of its first field error ("" when none).
+std::pair<core::ErrorCode, std::string> refusal(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const core::Error& e) {
+    return {e.code(), e.details().empty() ? "" : e.details()[0].name};
+  }
+  FAIL("no core::Error was thrown");
+  return {core::ErrorCode::internal, ""};
+}
+
+std::string message_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const core::Error& e) {
+    CHECK(e.code() == core::ErrorCode::unauthorized);
+    return e.message();
+  }
+  FAIL("no core::Error was thrown");
+  return "";
+}
+
+void check_register_and_sign_in(db::Database& db) {
+  Fixture f(db);
+  CHECK(f.service.register_customer(ada(), "127.0.0.1"));
+  // Stored normalised, hashed with Argon2id; the password itself is nowhere.
+  CHECK(f.stored_hash("ada@example.com").starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+  CHECK(f.count("SELECT COUNT(*) FROM customers WHERE password_hash LIKE '%correct horse%'") == 0);
+  const auto signed_in = f.service.sign_in("ADA@example.com", "correct horse battery", "127.0.0.1");
+  CHECK(signed_in.token.size() == 22);
+  CHECK(signed_in.customer.email == "ada@example.com");
+  CHECK(signed_in.customer.name == "Ada Lovelace");
+  CHECK_FALSE(signed_in.customer.email_verified);
+  CHECK(signed_in.expires_at == kStart + 30 * 24 * 60 * kMinute);
+  const auto who = f.service.authenticate(signed_in.token);
+  REQUIRE(who);
+  CHECK(who->id == signed_in.customer.id);
+  CHECK(f.service.customer(who->id).email == "ada@example.com");
+  CHECK_FALSE(f.service.authenticate(signed_in.token + "x"));
+  CHECK_FALSE(f.service.authenticate(""));
+  CHECK(refusal([&] { (void)f.service.customer(987654); }).first == core::ErrorCode::not_found);
+}
+
+void check_taken_email(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  // The same address in another case: nothing is created and nothing changes, and the caller
+  // learns it only from the return value (which it never shows).
+  CHECK_FALSE(f.service.register_customer(ada("ADA@EXAMPLE.COM", "another good passphrase"), ""));
+  CHECK(f.count("SELECT COUNT(*) FROM customers") == 1);
+  CHECK_NOTHROW((void)f.service.sign_in("ada@example.com", "correct horse battery", ""));
+  CHECK(refusal([&] { (void)f.service.sign_in("ada@example.com", "another good passphrase", ""); }).first ==
+        core::ErrorCode::unauthorized);
+}
+
+void check_invalid_registrations(db::Database& db) {
+  Fixture f(db);
+  using core::ErrorCode;
+  for (const auto* email : {"", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@@example.com",
+                            "ada@example.com.", "<ada@example.com>"}) {
+    INFO(email);
+    CHECK(refusal([&] { (void)f.service.register_customer(ada(email), ""); }) ==
+          std::pair{ErrorCode::unprocessable, std::string("email")});
+  }
+  CHECK(refusal([&] { (void)f.service.register_customer(ada("ada@example.com", "password1"), ""); }) ==
+        std::pair{ErrorCode::unprocessable, std::string("password")});
+  CHECK(refusal([&] { (void)f.service.register_customer(ada("ada@example.com", "short"), ""); }) ==
+        std::pair{ErrorCode::unprocessable, std::string("password")});
+  CHECK(refusal([&] { (void)f.service.register_customer(ada("ada@example.com", "ada@example.com"), ""); }) ==
+        std::pair{ErrorCode::unprocessable, std::string("password")});
+  Registration long_name = ada();
+  long_name.name = std::string(201, 'n');
+  CHECK(refusal([&] { (void)f.service.register_customer(long_name, ""); }) ==
+        std::pair{ErrorCode::unprocessable, std::string("name")});
+  CHECK(f.count("SELECT COUNT(*) FROM customers") == 0);
+}
+
+void check_wrong_credentials_look_alike(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  const auto wrong_password =
+      message_of([&] { (void)f.service.sign_in("ada@example.com", "wrong horse battery", ""); });
+  const auto unknown_email =
+      message_of([&] { (void)f.service.sign_in("bob@example.com", "correct horse battery", ""); });
+  const auto not_an_email = message_of([&] { (void)f.service.sign_in("bob", "correct horse battery", ""); });
+  CHECK(wrong_password == unknown_email);
+  CHECK(wrong_password == not_an_email);
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions") == 0);
+}
+
+void check_sessions(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  const auto first = f.service.sign_in("ada@example.com", "correct horse battery", "");
+  const auto second = f.service.sign_in("ada@example.com", "correct horse battery", "");
+  // A new token at every sign-in (no fixation), each stored only as its hash.
+  CHECK(first.token != second.token);
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions") == 2);
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions WHERE token_hash = '" + token_hash(first.token) + "'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions WHERE token_hash = '" + first.token + "'") == 0);
+  f.service.sign_out(first.token);
+  CHECK_FALSE(f.service.authenticate(first.token));
+  CHECK(f.service.authenticate(second.token));
+  f.service.sign_out(first.token);  // again: not an error
+  const auto third = f.service.sign_in("ada@example.com", "correct horse battery", "");
+  f.service.sign_out_everywhere(third.customer.id);
+  CHECK_FALSE(f.service.authenticate(second.token));
+  CHECK_FALSE(f.service.authenticate(third.token));
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions") == 0);
+}
+
+void check_idle_and_absolute_expiry(db::Database& db) {
+  Fixture f(db, SessionLimits{30min, 2h});
+  REQUIRE(f.service.register_customer(ada(), ""));
+  const auto session = f.service.sign_in("ada@example.com", "correct horse battery", "");
+  // Used every 29 minutes: the idle limit never strikes...
+  for (int i = 0; i < 4; ++i) {
+    f.clock += 29 * kMinute;
+    INFO("after " << (i + 1) * 29 << " minutes");
+    REQUIRE(f.service.authenticate(session.token));
+  }
+  // ...but the absolute one does, at two hours however busy the session is.
+  f.clock += 5 * kMinute;  // 121 minutes
+  CHECK_FALSE(f.service.authenticate(session.token));
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions") == 0);
+
+  const auto idle = f.service.sign_in("ada@example.com", "correct horse battery", "");
+  f.clock += 30 * kMinute;
+  CHECK_FALSE(f.service.authenticate(idle.token));
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions") == 0);
+}
+
+void check_change_password(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  const auto elsewhere = f.service.sign_in("ada@example.com", "correct horse battery", "");
+  const auto id = elsewhere.customer.id;
+  CHECK(refusal([&] {
+          (void)f.service.change_password(id, "wrong horse battery", "a new long passphrase", "");
+        }).first == core::ErrorCode::unauthorized);
+  CHECK(refusal([&] { (void)f.service.change_password(id, "correct horse battery", "qwertyuiop", ""); }) ==
+        std::pair{core::ErrorCode::unprocessable, std::string("new_password")});
+  CHECK(f.service.authenticate(elsewhere.token));  // the refusals changed nothing
+  const auto here = f.service.change_password(id, "correct horse battery", "a new long passphrase", "");
+  CHECK_FALSE(f.service.authenticate(elsewhere.token));
+  CHECK(f.service.authenticate(here.token));
+  CHECK(refusal([&] { (void)f.service.sign_in("ada@example.com", "correct horse battery", ""); }).first ==
+        core::ErrorCode::unauthorized);
+  CHECK_NOTHROW((void)f.service.sign_in("ada@example.com", "a new long passphrase", ""));
+}
+
+void check_rehash_on_sign_in(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  HashingOptions stronger;
+  stronger.passes = 3;
+  PasswordHasher today(stronger);
+  CustomerService service(db, today);
+  CHECK(f.stored_hash("ada@example.com").find(",t=2,") != std::string::npos);
+  (void)service.sign_in("ada@example.com", "correct horse battery", "");
+  CHECK(f.stored_hash("ada@example.com").find(",t=3,") != std::string::npos);
+  CHECK_NOTHROW((void)service.sign_in("ada@example.com", "correct horse battery", ""));
+}
+
+void check_racing_registrations(db::Database& db) {
+  Fixture f(db);
+  // Two sign-ups of one address at once: the unique constraint decides, and exactly one wins.
+  auto a = std::async(std::launch::async, [&] { return f.service.register_customer(ada(), "a"); });
+  auto b = std::async(std::launch::async, [&] { return f.service.register_customer(ada(), "b"); });
+  const int created = static_cast<int>(a.get()) + static_cast<int>(b.get());
+  CHECK(created == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM customers") == 1);
+}
+
+}  // namespace
+
+std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
+  return {
+      {"register, sign in, the session names the customer", check_register_and_sign_in},
+      {"a taken email creates nothing and changes nothing", check_taken_email},
+      {"invalid registrations name their field and store nothing", check_invalid_registrations},
+      {"a wrong password and an unknown email are answered alike", check_wrong_credentials_look_alike},
+      {"sessions: a new token per sign-in, stored hashed, ended by sign-out", check_sessions},
+      {"sessions end when idle too long and at their absolute limit", check_idle_and_absolute_expiry},
+      {"a password change checks the old one and ends the other sessions", check_change_password},
+      {"a hash made at lower costs is replaced at sign-in", check_rehash_on_sign_in},
+      {"two registrations of one email at once create one account", check_racing_registrations},
+  };
+}
+
+}  // namespace ecom::identity::test

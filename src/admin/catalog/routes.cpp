@@ -2,6 +2,7 @@
 
 #include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/http/json_body.hpp>
 #include <ecom/platform/http/problem.hpp>
 #include <ecom/platform/http/query.hpp>
 #include <ecom/platform/time.hpp>
@@ -31,79 +32,19 @@ using ecom::catalog::CatalogAdmin;
 using ecom::catalog::Money;
 using ecom::catalog::Product;
 using ecom::catalog::ProductStatus;
+using http::allow_only;
+using http::json_body;
+using http::optional_int;
+using http::optional_json_body;
+using http::optional_string;
+using http::required_string;
 
 constexpr const char* kRead = "catalog.read";
 constexpr const char* kWrite = "catalog.write";
 constexpr std::string_view kPrefix = "/api/v1/admin";
 
 // ---------------------------------------------------------------------------------------------
-// Request parsing: strict, every problem names its field.
-
-boost::json::object json_body(const http::Request& request) {
-  if (request.media_type() != "application/json") {
-    throw Error(ErrorCode::unsupported_media, "Send the body as application/json.");
-  }
-  boost::system::error_code ec;
-  auto value = boost::json::parse(request.body, ec);
-  if (ec) {
-    throw Error(ErrorCode::bad_request, "The body is not valid JSON.");
-  }
-  if (!value.is_object()) {
-    throw Error(ErrorCode::bad_request, "The body must be a JSON object.");
-  }
-  return std::move(value.as_object());
-}
-
-// An empty body is allowed where every field is optional (publish, delete).
-boost::json::object optional_json_body(const http::Request& request) {
-  if (request.body.empty()) {
-    return {};
-  }
-  return json_body(request);
-}
-
-void allow_only(const boost::json::object& o, std::span<const std::string_view> names) {
-  for (const auto& field : o) {
-    if (std::find(names.begin(), names.end(), field.key()) == names.end()) {
-      throw Error::bad_parameter(std::string(field.key()), "unknown field");
-    }
-  }
-}
-
-void allow_only(const boost::json::object& o, std::initializer_list<std::string_view> names) {
-  allow_only(o, std::span<const std::string_view>(names.begin(), names.size()));
-}
-
-std::optional<std::string> opt_string(const boost::json::object& o, std::string_view name,
-                                      const std::string& path = "") {
-  const auto* v = o.if_contains(name);
-  if (v == nullptr) {
-    return std::nullopt;
-  }
-  if (!v->is_string()) {
-    throw Error::bad_parameter(path + std::string(name), "must be a string");
-  }
-  return std::string(v->as_string());
-}
-
-std::string req_string(const boost::json::object& o, std::string_view name, const std::string& path = "") {
-  auto value = opt_string(o, name, path);
-  if (!value) {
-    throw Error::bad_parameter(path + std::string(name), "is required");
-  }
-  return std::move(*value);
-}
-
-std::optional<std::int64_t> opt_int(const boost::json::object& o, std::string_view name, const std::string& path = "") {
-  const auto* v = o.if_contains(name);
-  if (v == nullptr) {
-    return std::nullopt;
-  }
-  if (v->is_int64()) {
-    return v->as_int64();
-  }
-  throw Error::bad_parameter(path + std::string(name), "must be an integer");
-}
+// Request parsing: strict, every problem names its field (the generic readers are http/json_body.hpp).
 
 bool is_null(const boost::json::object& o, std::string_view name) {
   const auto* v = o.if_contains(name);
@@ -121,11 +62,11 @@ Money money(const boost::json::value& v, const std::string& name) {
       throw Error::bad_parameter(name + "." + std::string(field.key()), "unknown field");
     }
   }
-  const auto amount = opt_int(o, "amount", name + ".");
+  const auto amount = optional_int(o, "amount", name + ".");
   if (!amount) {
     throw Error::bad_parameter(name + ".amount", "is required (an integer of minor units)");
   }
-  return Money{*amount, req_string(o, "currency", name + ".")};
+  return Money{*amount, required_string(o, "currency", name + ".")};
 }
 
 std::optional<std::vector<std::string>> opt_strings(const boost::json::object& o, std::string_view name) {
@@ -162,7 +103,7 @@ std::optional<std::vector<Attribute>> opt_attributes(const boost::json::object& 
     }
     const auto& a = item.as_object();
     allow_only(a, {"name", "value"});
-    out.push_back(Attribute{req_string(a, "name", "attributes."), req_string(a, "value", "attributes.")});
+    out.push_back(Attribute{required_string(a, "name", "attributes."), required_string(a, "value", "attributes.")});
   }
   return out;
 }
@@ -188,7 +129,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> opt_options(cons
 }
 
 std::optional<ProductStatus> opt_status(const boost::json::object& o) {
-  auto text = opt_string(o, "status");
+  auto text = optional_string(o, "status");
   if (!text) {
     return std::nullopt;
   }
@@ -239,7 +180,7 @@ std::int64_t expected_version(const http::Request& request, const boost::json::o
       throw Error::bad_parameter("If-Match", "must be the product's ETag, e.g. \"3\"");
     }
   }
-  const auto from_body = opt_int(body, "version");
+  const auto from_body = optional_int(body, "version");
   if (from_header && from_body && *from_header != *from_body) {
     throw Error::bad_parameter("version", "differs from If-Match");
   }
@@ -305,8 +246,8 @@ void read_seo(const boost::json::object& body, std::optional<std::string>& title
       throw Error::bad_parameter("seo." + std::string(field.key()), "unknown field");
     }
   }
-  title = opt_string(o, "title", "seo.");
-  description = opt_string(o, "description", "seo.");
+  title = optional_string(o, "title", "seo.");
+  description = optional_string(o, "description", "seo.");
 }
 
 http::Response list_products(CatalogAdmin& admin, const http::Request& request) {
@@ -361,9 +302,9 @@ http::Response create_product(CatalogAdmin& admin, const http::Request& request)
     throw Error::bad_parameter("version", "a new product has no version yet");
   }
   ecom::catalog::NewProduct p;
-  p.slug = req_string(body, "slug");
-  p.title = req_string(body, "title");
-  p.description = opt_string(body, "description").value_or("");
+  p.slug = required_string(body, "slug");
+  p.title = required_string(body, "title");
+  p.description = optional_string(body, "description").value_or("");
   p.status = opt_status(body).value_or(ProductStatus::draft);
   std::optional<std::string> seo_title;
   std::optional<std::string> seo_description;
@@ -381,9 +322,9 @@ http::Response update_product(CatalogAdmin& admin, const http::Request& request)
   allow_only(body, kProductFields);
   const auto version = expected_version(request, body);
   ecom::catalog::ProductChanges changes;
-  changes.slug = opt_string(body, "slug");
-  changes.title = opt_string(body, "title");
-  changes.description = opt_string(body, "description");
+  changes.slug = optional_string(body, "slug");
+  changes.title = optional_string(body, "title");
+  changes.description = optional_string(body, "description");
   changes.status = opt_status(body);
   read_seo(body, changes.seo_title, changes.seo_description);
   changes.category_slugs = opt_strings(body, "categories");
@@ -416,8 +357,8 @@ http::Response add_variant(CatalogAdmin& admin, const http::Request& request) {
   allow_only(body, kVariantFields);
   const auto version = expected_version(request, body);
   ecom::catalog::NewVariant v;
-  v.sku = req_string(body, "sku");
-  v.title = opt_string(body, "title").value_or("");
+  v.sku = required_string(body, "sku");
+  v.title = optional_string(body, "title").value_or("");
   v.options = opt_options(body).value_or(std::vector<std::pair<std::string, std::string>>{});
   const auto* price = body.if_contains("price");
   if (price == nullptr) {
@@ -427,8 +368,8 @@ http::Response add_variant(CatalogAdmin& admin, const http::Request& request) {
   if (const auto* compare_at = body.if_contains("compare_at_price"); compare_at != nullptr && !compare_at->is_null()) {
     v.compare_at = money(*compare_at, "compare_at_price");
   }
-  v.weight_grams = opt_int(body, "weight_grams").value_or(0);
-  v.on_hand = opt_int(body, "on_hand").value_or(0);
+  v.weight_grams = optional_int(body, "weight_grams").value_or(0);
+  v.on_hand = optional_int(body, "on_hand").value_or(0);
   return product_response(201, admin.add_variant(id, v, version, request.client_ip));
 }
 
@@ -439,8 +380,8 @@ http::Response update_variant(CatalogAdmin& admin, const http::Request& request)
   allow_only(body, kVariantFields);
   const auto version = expected_version(request, body);
   ecom::catalog::VariantChanges changes;
-  changes.sku = opt_string(body, "sku");
-  changes.title = opt_string(body, "title");
+  changes.sku = optional_string(body, "sku");
+  changes.title = optional_string(body, "title");
   changes.options = opt_options(body);
   if (const auto* price = body.if_contains("price")) {
     changes.price = money(*price, "price");
@@ -449,8 +390,8 @@ http::Response update_variant(CatalogAdmin& admin, const http::Request& request)
     changes.compare_at =
         compare_at->is_null() ? std::optional<Money>() : std::optional<Money>(money(*compare_at, "compare_at_price"));
   }
-  changes.weight_grams = opt_int(body, "weight_grams");
-  changes.on_hand = opt_int(body, "on_hand");
+  changes.weight_grams = optional_int(body, "weight_grams");
+  changes.on_hand = optional_int(body, "on_hand");
   return product_response(200, admin.update_variant(id, variant_id, changes, version, request.client_ip));
 }
 
@@ -467,12 +408,12 @@ http::Response create_category(CatalogAdmin& admin, const http::Request& request
   const auto body = json_body(request);
   allow_only(body, {"slug", "name", "parent", "position"});
   ecom::catalog::NewCategory c;
-  c.slug = req_string(body, "slug");
-  c.name = req_string(body, "name");
+  c.slug = required_string(body, "slug");
+  c.name = required_string(body, "name");
   if (!is_null(body, "parent")) {
-    c.parent_slug = opt_string(body, "parent");
+    c.parent_slug = optional_string(body, "parent");
   }
-  c.position = opt_int(body, "position").value_or(0);
+  c.position = optional_int(body, "position").value_or(0);
   const auto created = admin.create_category(c, request.client_ip);
   auto response = json_response(201, ecom::catalog::to_json(created));
   response.headers.set("Location", std::string(kPrefix) + "/categories/" + std::to_string(created.id));
@@ -484,14 +425,14 @@ http::Response update_category(CatalogAdmin& admin, const http::Request& request
   const auto body = json_body(request);
   allow_only(body, {"slug", "name", "parent", "position"});
   ecom::catalog::CategoryChanges changes;
-  changes.slug = opt_string(body, "slug");
-  changes.name = opt_string(body, "name");
+  changes.slug = optional_string(body, "slug");
+  changes.name = optional_string(body, "name");
   if (is_null(body, "parent")) {
     changes.parent_slug = std::optional<std::string>();
-  } else if (auto parent = opt_string(body, "parent")) {
+  } else if (auto parent = optional_string(body, "parent")) {
     changes.parent_slug = std::optional<std::string>(std::move(*parent));
   }
-  changes.position = opt_int(body, "position");
+  changes.position = optional_int(body, "position");
   return json_response(200, ecom::catalog::to_json(admin.update_category(id, changes, request.client_ip)));
 }
 

@@ -154,7 +154,9 @@ struct Database::Impl {
     // Services check uniqueness before they insert; this is the writer that lost a race with
     // another between its check and its insert.
     if (auto constraint = detail::unique_violation(e, lease.session(), primary_target.backend)) {
-      log::info("database unique violation", {{"constraint", *constraint}, {"error", e.get_error_message()}});
+      // The constraint names the rule; the message's DETAIL line would repeat the values themselves
+      // (an email, a SKU), which are data, not a cause, and stay out of the log.
+      log::info("database unique violation", {{"constraint", *constraint}});
       throw UniqueViolation(std::move(*constraint));
     }
     throw;

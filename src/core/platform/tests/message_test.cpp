@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -77,4 +78,35 @@ TEST_CASE("the media type is read once: parameters, spaces and case removed", "[
   // A longer type that merely starts with a known one is not that type.
   r.headers.set("Content-Type", "application/jsonx");
   CHECK(r.media_type() != "application/json");
+}
+
+TEST_CASE("cookies are read from every Cookie field; bearer tokens from Authorization", "[http][message]") {
+  Request r;
+  r.headers.add("Cookie", "theme=dark; __Host-ecom_session=abc123 ;lang=en");
+  r.headers.add("cookie", "cart=7; theme=light");
+  CHECK(r.cookie("__Host-ecom_session") == "abc123");
+  CHECK(r.cookie("lang") == "en");
+  CHECK(r.cookie("cart") == "7");
+  CHECK(r.cookie("theme") == "dark");  // the first of two
+  CHECK_FALSE(r.cookie("ecom_session"));
+  CHECK_FALSE(r.cookie("the"));
+  CHECK_FALSE(Request{}.cookie("theme"));
+
+  Request b;
+  CHECK_FALSE(b.bearer_token());
+  b.headers.set("Authorization", "Bearer tok-en_1");
+  CHECK(b.bearer_token() == "tok-en_1");
+  b.headers.set("Authorization", "bearer  tok ");
+  CHECK(b.bearer_token() == "tok");
+  b.headers.set("Authorization", "Basic dXNlcjpwdw==");
+  CHECK_FALSE(b.bearer_token());
+  b.headers.set("Authorization", "Bearer ");
+  CHECK_FALSE(b.bearer_token());
+}
+
+TEST_CASE("session cookies are Secure, HttpOnly, SameSite=Lax, for the whole site", "[http][message]") {
+  CHECK(session_cookie("__Host-s", "v1", std::chrono::seconds(3600)) ==
+        "__Host-s=v1; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax");
+  CHECK(session_cookie("__Host-s", "", std::chrono::seconds(0)) ==
+        "__Host-s=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
 }

@@ -118,6 +118,55 @@ std::string Request::media_type() const {
   return out;
 }
 
+std::optional<std::string> Request::cookie(std::string_view name) const {
+  for (const auto& [field, value] : headers.fields()) {
+    if (!iequals(field, "Cookie")) {
+      continue;
+    }
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto end = rest.find(';');
+      auto pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+      while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) {
+        pair.remove_prefix(1);
+      }
+      while (!pair.empty() && (pair.back() == ' ' || pair.back() == '\t')) {
+        pair.remove_suffix(1);
+      }
+      const auto eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+        return std::string(pair.substr(eq + 1));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::bearer_token() const {
+  const auto value = headers.get("Authorization");
+  constexpr std::string_view kScheme = "bearer ";
+  if (!value || value->size() <= kScheme.size() || !iequals(value->substr(0, kScheme.size()), kScheme)) {
+    return std::nullopt;
+  }
+  auto token = value->substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') {
+    token.remove_prefix(1);
+  }
+  while (!token.empty() && token.back() == ' ') {
+    token.remove_suffix(1);
+  }
+  if (token.empty()) {
+    return std::nullopt;
+  }
+  return std::string(token);
+}
+
+std::string session_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age) {
+  return std::string(name) + "=" + std::string(value) + "; Path=/; Max-Age=" + std::to_string(max_age.count()) +
+         "; Secure; HttpOnly; SameSite=Lax";
+}
+
 bool Request::wants_html() const {
   auto accept = headers.get("Accept");
   if (!accept) {

@@ -63,7 +63,18 @@ struct Request {
   [[nodiscard]] std::string media_type() const;
   // True when the client prefers an HTML answer (a browser), for error pages.
   [[nodiscard]] bool wants_html() const;
+  // The value of the cookie with that name from the Cookie header fields (RFC 6265 5.4: "a=1; b=2";
+  // a client may send several fields), the first when it is sent twice; nullopt when absent.
+  [[nodiscard]] std::optional<std::string> cookie(std::string_view name) const;
+  // The token of "Authorization: Bearer <token>" (the scheme in any case, RFC 6750); nullopt for
+  // no Authorization, another scheme or an empty token.
+  [[nodiscard]] std::optional<std::string> bearer_token() const;
 };
+
+// A Set-Cookie value for a session cookie: "name=value; Path=/; Max-Age=N; Secure; HttpOnly;
+// SameSite=Lax". Max-Age 0 tells the browser to drop the cookie (sign-out). Secure is always set:
+// a "__Host-" name requires it, and browsers accept it on http://localhost too.
+[[nodiscard]] std::string session_cookie(std::string_view name, std::string_view value, std::chrono::seconds max_age);
 
 struct Response {
   int status = 200;

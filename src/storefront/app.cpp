@@ -1,10 +1,12 @@
 #include "app.hpp"
 
+#include "account/routes.hpp"
 #include "api/openapi_routes.hpp"
 #include "catalog/routes.hpp"
 #include "home/routes.hpp"
 #include "pages/routes.hpp"
 
+#include <ecom/identity/config.hpp>
 #include <ecom/money/money.hpp>
 #include <ecom/platform/http/query.hpp>
 #include <ecom/platform/http/static_route.hpp>
@@ -25,6 +27,7 @@ void declare_config(config::Schema& schema) {
               "public origin of the shop, http(s)://host[:port] without a trailing slash: canonical URLs, sitemap")
       .string("templates.root", "web/storefront/templates", "folder of the storefront's *.mustache page templates");
   ecom::catalog::declare_config(schema);
+  ecom::identity::declare_config(schema);
   ecom::storage::declare_config(schema);
 }
 
@@ -50,9 +53,12 @@ Settings settings_from(const config::Config& config) {
 
 http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
                          ecom::catalog::CatalogService& catalog_service,
-                         std::shared_ptr<const web::Templates> templates) {
+                         std::shared_ptr<const web::Templates> templates, identity::CustomerService* customers) {
   http::Router router;
   home::add_routes(router, settings);
+  if (customers != nullptr) {
+    account::add_routes(router, *customers);
+  }
   catalog::add_routes(router, catalog_service, settings.assets_base_url);
   api::add_routes(router);
   if (templates) {

@@ -33,14 +33,15 @@ constexpr std::array<std::string_view, 8> kOperationKeys = {"get",   "put",     
                                                             "patch", "options", "head", "trace"};
 
 // The router as main() builds it; the HTML pages too when their templates are there.
-http::Router real_router(ecom::catalog::CatalogService& service) {
+http::Router real_router(ecom::catalog::CatalogService& service, identity::CustomerService& customers) {
   const std::filesystem::path templates_dir = ECOM_SOURCE_DIR "/web/storefront/templates";
   std::shared_ptr<const web::Templates> templates;
   if (std::filesystem::is_directory(templates_dir)) {
     templates = web::Templates::load(templates_dir);
   }
   return storefront::make_router(storefront::Settings{"Demo", "EUR", "does-not-exist", "/static"},
-                                 http::StaticFiles::load("does-not-exist", "/static"), service, std::move(templates));
+                                 http::StaticFiles::load("does-not-exist", "/static"), service, std::move(templates),
+                                 &customers);
 }
 
 // "{path...}" (a rest parameter) is "{path}" in OpenAPI.
@@ -273,7 +274,9 @@ struct Shop {
   }
 
   storefront::test::TestCatalog catalog;
-  http::Router router = real_router(catalog.service());
+  identity::PasswordHasher hasher;
+  identity::CustomerService customers{catalog.database(), hasher};
+  http::Router router = real_router(catalog.service(), customers);
   std::set<std::string> served = served_operations(router);
   test::TestServer server{std::move(router)};
 };
@@ -328,10 +331,19 @@ TEST_CASE("OpenAPI: the document is OpenAPI 3.1 JSON whose references all resolv
       const auto& operation = operation_value.as_object();
       REQUIRE(operation.contains("operationId"));
       CHECK(operation_ids.insert(std::string(operation.at("operationId").as_string())).second);
-      // The storefront API is public: every operation says so with an empty security list
-      // (Redocly's security-defined rule; tests/openapi lints the served document with it).
+      // Every operation says who may call it (Redocly's security-defined rule; tests/openapi lints
+      // the served document with it): an empty list for the public ones, else schemes that
+      // components.securitySchemes declares.
       REQUIRE(operation.contains("security"));
-      CHECK(operation.at("security").as_array().empty());
+      // Signed-in routes: the customer's own data and signing out; the rest is public.
+      const bool signed_in =
+          std::string_view(path).starts_with("/api/v1/me") || std::string_view(path).starts_with("/api/v1/auth/logout");
+      CHECK(operation.at("security").as_array().empty() == !signed_in);
+      for (const auto& requirement : operation.at("security").as_array()) {
+        for (const auto& scheme : requirement.as_object()) {
+          CHECK(doc.at("components").at("securitySchemes").as_object().contains(scheme.key()));
+        }
+      }
       REQUIRE(operation.contains("responses"));
       const auto& responses = operation.at("responses").as_object();
       CHECK(std::any_of(responses.begin(), responses.end(),

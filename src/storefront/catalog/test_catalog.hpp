@@ -59,6 +59,8 @@ class TestCatalog {
   }
 
   [[nodiscard]] ecom::catalog::CatalogService& service() noexcept { return *service_; }
+  // The migrated database, for other modules' services on the same shop (accounts).
+  [[nodiscard]] db::Database& database() noexcept { return *db_; }
   // Writes go through the admin's path (CatalogAdmin), as staff make them.
   [[nodiscard]] ecom::catalog::test::CatalogWriter& writer() noexcept { return writer_; }
   [[nodiscard]] const CountingCache& cache() const noexcept { return cache_; }

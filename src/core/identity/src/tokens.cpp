@@ -68,6 +68,11 @@ std::string normalize_recovery_code(std::string_view typed) {
   return letters.substr(0, kRecoveryCodeChars / 2) + "-" + letters.substr(kRecoveryCodeChars / 2);
 }
 
+std::string csrf_token_for(std::string_view session_token) {
+  // A separate domain ("csrf:") so that the value is never the session's stored hash.
+  return token_hash("csrf:" + std::string(session_token));
+}
+
 bool equal_secrets(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && (a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0);
 }

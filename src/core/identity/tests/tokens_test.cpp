@@ -52,6 +52,16 @@ TEST_CASE("recovery codes: ten of two base32 groups, matched however they are ty
   CHECK(normalize_recovery_code("abc") != code);
 }
 
+TEST_CASE("a session's CSRF token is derived from it, and is neither the token nor its stored hash",
+          "[identity][tokens]") {
+  const auto session = new_token();
+  CHECK(csrf_token_for(session) == csrf_token_for(session));
+  CHECK(csrf_token_for(session) != csrf_token_for(new_token()));
+  CHECK(csrf_token_for(session) != token_hash(session));
+  CHECK(csrf_token_for(session).find(session) == std::string::npos);
+  CHECK(csrf_token_for(session).size() == 64);
+}
+
 TEST_CASE("secrets compare equal only when every byte is", "[identity][tokens]") {
   CHECK(equal_secrets("abc", "abc"));
   CHECK(equal_secrets("", ""));

@@ -73,6 +73,8 @@ class CustomerService {
   void sign_out(std::string_view token);
   void sign_out_everywhere(std::int64_t customer_id);
 
+  [[nodiscard]] const SessionLimits& session_limits() const noexcept { return options_.sessions; }
+
   // not_found when there is no such customer.
   [[nodiscard]] Customer customer(std::int64_t id);
 

@@ -26,6 +26,11 @@ namespace ecom::identity {
 // so that its token_hash matches: upper case, the blanks and dashes dropped and one dash put back.
 [[nodiscard]] std::string normalize_recovery_code(std::string_view typed);
 
+// The CSRF token of a session (docs/identity.md): derived from the session token, so nothing more
+// is stored, and useless without it; a page or client sends it back in X-CSRF-Token (or the form
+// field csrf_token) with every unsafe request that a cookie authenticates.
+[[nodiscard]] std::string csrf_token_for(std::string_view session_token);
+
 // Equal bytes, in a time that depends only on the lengths.
 [[nodiscard]] bool equal_secrets(std::string_view a, std::string_view b) noexcept;
 

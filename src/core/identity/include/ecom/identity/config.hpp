@@ -1,0 +1,15 @@
+// The identity.* configuration keys (docs/configuration.md): password hashing slots and customer
+// session limits, declared once here for every binary that signs anyone in.
+#pragma once
+
+#include <ecom/identity/customers.hpp>
+#include <ecom/identity/passwords.hpp>
+#include <ecom/platform/config.hpp>
+
+namespace ecom::identity {
+
+void declare_config(config::Schema& schema);
+[[nodiscard]] HashingOptions hashing_options_from(const config::Config& config);
+[[nodiscard]] SessionLimits customer_sessions_from(const config::Config& config);
+
+}  // namespace ecom::identity

@@ -1,0 +1,33 @@
+#include <ecom/identity/config.hpp>
+
+#include <chrono>
+
+namespace ecom::identity {
+
+void declare_config(config::Schema& schema) {
+  schema
+      .integer("identity.password_hash_slots", 2, 1, 64,
+               "Argon2id hashes that may run at once (each holds 19 MiB); more callers wait in the queue")
+      .integer("identity.password_hash_queue", 8, 0, 1024,
+               "sign-ins that may wait for a hashing slot; past them the answer is 503 with Retry-After")
+      .integer("identity.customer_session_idle_minutes", 7 * 24 * 60, 5, 365 * 24 * 60,
+               "a customer session unused this long ends")
+      .integer("identity.customer_session_absolute_days", 30, 1, 365,
+               "a customer session ends this long after sign-in, however busy");
+}
+
+HashingOptions hashing_options_from(const config::Config& config) {
+  HashingOptions options;
+  options.slots = static_cast<std::size_t>(config.integer("identity.password_hash_slots"));
+  options.queue = static_cast<std::size_t>(config.integer("identity.password_hash_queue"));
+  return options;
+}
+
+SessionLimits customer_sessions_from(const config::Config& config) {
+  SessionLimits limits;
+  limits.idle = std::chrono::minutes(config.integer("identity.customer_session_idle_minutes"));
+  limits.absolute = std::chrono::hours(24 * config.integer("identity.customer_session_absolute_days"));
+  return limits;
+}
+
+}  // namespace ecom::identity

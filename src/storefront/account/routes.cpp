@@ -1,0 +1,152 @@
+#include "account/routes.hpp"
+
+#include <ecom/identity/tokens.hpp>
+#include <ecom/platform/error.hpp>
+#include <ecom/platform/http/json_body.hpp>
+#include <ecom/platform/time.hpp>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace ecom::storefront::account {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using identity::CustomerService;
+
+// Who made a request, and how: the CSRF rule depends on it.
+struct Caller {
+  identity::Customer customer;
+  std::string token;
+  bool by_cookie = false;
+};
+
+Error not_signed_in() {
+  return Error(ErrorCode::unauthorized, "Sign in first.");
+}
+
+bool is_unsafe(http::Method method) {
+  return method != http::Method::get && method != http::Method::head && method != http::Method::options;
+}
+
+// The one check of this API's sessions: a bearer token first (an API client), else the cookie,
+// whose unsafe requests must carry the session's CSRF token.
+Caller require_customer(const http::Request& request, CustomerService& customers) {
+  if (auto bearer = request.bearer_token()) {
+    auto customer = customers.authenticate(*bearer);
+    if (!customer) {
+      throw not_signed_in();
+    }
+    return {std::move(*customer), std::move(*bearer), false};
+  }
+  auto cookie = request.cookie(kSessionCookie);
+  if (!cookie || cookie->empty()) {
+    throw not_signed_in();
+  }
+  auto customer = customers.authenticate(*cookie);
+  if (!customer) {
+    throw not_signed_in();
+  }
+  if (is_unsafe(request.method)) {
+    const auto sent = request.header("X-CSRF-Token");
+    if (!sent || !identity::equal_secrets(*sent, identity::csrf_token_for(*cookie))) {
+      throw Error(ErrorCode::forbidden, "The request lacks this session's CSRF token (X-CSRF-Token).");
+    }
+  }
+  return {std::move(*customer), std::move(*cookie), true};
+}
+
+boost::json::object customer_json(const identity::Customer& c) {
+  return {{"id", c.id},
+          {"email", c.email},
+          {"name", c.name},
+          {"email_verified", c.email_verified},
+          {"created_at", time::iso8601_from_us(c.created_at)}};
+}
+
+http::Response json(int status, const boost::json::object& body) {
+  auto response = http::Response::json(status, boost::json::serialize(body));
+  // Answers about who is signed in are never stored by a cache on the way.
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
+std::chrono::seconds seconds_until(std::int64_t expires_at_us) {
+  const auto now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(expires_at_us - now_us));
+}
+
+struct Credentials {
+  std::string email;
+  std::string password;
+};
+
+Credentials credentials(const http::Request& request) {
+  const auto body = http::json_body(request);
+  http::allow_only(body, {"email", "password"});
+  return {http::required_string(body, "email"), http::required_string(body, "password")};
+}
+
+http::Response ended(const http::Request& request) {
+  auto response = http::Response::empty(204);
+  response.headers.set("Cache-Control", "no-store");
+  if (request.cookie(kSessionCookie)) {
+    response.headers.add("Set-Cookie", http::session_cookie(kSessionCookie, "", std::chrono::seconds(0)));
+  }
+  return response;
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, CustomerService& customers) {
+  router.post("/api/v1/auth/register", [&customers](http::Request& request) {
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"email", "password", "name"});
+    identity::Registration registration{http::required_string(body, "email"), http::required_string(body, "password"),
+                                        http::optional_string(body, "name").value_or("")};
+    // Whether the email was free is not said: the answer is the same either way.
+    (void)customers.register_customer(registration, request.client_ip);
+    return json(202, {{"status", "accepted"}, {"email", identity::normalize_email(registration.email)}});
+  });
+
+  router.post("/api/v1/auth/login", [&customers](http::Request& request) {
+    const auto [email, password] = credentials(request);
+    const auto session = customers.sign_in(email, password, request.client_ip);
+    auto response = json(
+        200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
+    response.headers.add("Set-Cookie",
+                         http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
+    return response;
+  });
+
+  router.post("/api/v1/auth/token", [&customers](http::Request& request) {
+    const auto [email, password] = credentials(request);
+    const auto session = customers.sign_in(email, password, request.client_ip);
+    return json(200, {{"access_token", session.token},
+                      {"token_type", "Bearer"},
+                      {"expires_in", seconds_until(session.expires_at).count()}});
+  });
+
+  router.post("/api/v1/auth/logout", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    customers.sign_out(caller.token);
+    return ended(request);
+  });
+
+  router.post("/api/v1/auth/logout-everywhere", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    customers.sign_out_everywhere(caller.customer.id);
+    return ended(request);
+  });
+
+  router.get("/api/v1/me", [&customers](http::Request& request) {
+    return json(200, customer_json(require_customer(request, customers).customer));
+  });
+}
+
+}  // namespace ecom::storefront::account

@@ -1,0 +1,28 @@
+// Customer accounts over the JSON API (docs/identity.md#the-json-api): register, sign in with a
+// session cookie or for a bearer token, sign out (here or everywhere), and who is signed in.
+//
+//   POST /api/v1/auth/register           {email, password, name}  -> 202, the same body whether or not the email was
+//   free POST /api/v1/auth/login              {email, password}        -> 200 {customer, csrf_token} + the session
+//   cookie POST /api/v1/auth/token              {email, password}        -> 200 {access_token, token_type, expires_in}
+//   POST /api/v1/auth/logout                                      -> 204, the cookie cleared
+//   POST /api/v1/auth/logout-everywhere                           -> 204, every session of the customer ended
+//   GET  /api/v1/me                                               -> 200 the customer
+//
+// A session is presented as the __Host-ecom_session cookie or as Authorization: Bearer. An unsafe
+// request authenticated by the cookie must carry the session's CSRF token in X-CSRF-Token (403
+// without it); a bearer token needs none, since a browser never sends one by itself.
+#pragma once
+
+#include <ecom/identity/customers.hpp>
+#include <ecom/platform/http/router.hpp>
+
+#include <string_view>
+
+namespace ecom::storefront::account {
+
+inline constexpr std::string_view kSessionCookie = "__Host-ecom_session";
+
+// customers must outlive the router.
+void add_routes(http::Router& router, identity::CustomerService& customers);
+
+}  // namespace ecom::storefront::account

@@ -1,0 +1,168 @@
+// The account API over HTTP on a migrated SQLite database: registration that does not tell a
+// taken email, sign-in by cookie and by bearer token, CSRF on cookie-authenticated unsafe
+// requests, sign-out here and everywhere, and 401 without a session.
+#include "account/routes.hpp"
+
+#include "http_client.hpp"
+#include "test_server.hpp"
+#include "test_support.hpp"
+
+#include <ecom/db/migrations.hpp>
+#include <ecom/identity/customers.hpp>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+
+using namespace ecom;
+
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class Accounts {
+ public:
+  Accounts()
+      : db_(std::make_unique<db::Database>(db::test::sqlite_options(dir_.path() / "shop.db"))),
+        customers_(*db_, hasher_),
+        server_(router()) {
+    db::Migrator(*db_, ECOM_SOURCE_DIR "/migrations").apply();
+  }
+
+  test::RawResponse post(const std::string& target, const std::string& body, Headers headers = {}) {
+    headers.emplace_back("Content-Type", "application/json");
+    return test::fetch(server_.port(), "POST", target, headers, body);
+  }
+  test::RawResponse get(const std::string& target, const Headers& headers = {}) {
+    return test::fetch(server_.port(), "GET", target, headers);
+  }
+  test::RawResponse register_ada(const std::string& password = "correct horse battery") {
+    return post("/api/v1/auth/register",
+                R"({"email": "Ada@Example.com", "password": ")" + password + R"(", "name": "Ada"})");
+  }
+  test::RawResponse login(const std::string& password = "correct horse battery") {
+    return post("/api/v1/auth/login", R"({"email": "ada@example.com", "password": ")" + password + R"("})");
+  }
+
+ private:
+  http::Router router() {
+    http::Router r;
+    storefront::account::add_routes(r, customers_);
+    return r;
+  }
+  db::test::TempDir dir_;
+  std::unique_ptr<db::Database> db_;
+  identity::PasswordHasher hasher_;
+  identity::CustomerService customers_;
+  test::TestServer server_;
+};
+
+// "__Host-ecom_session=<token>" from a login answer's Set-Cookie.
+std::string session_cookie_of(const test::RawResponse& res) {
+  const auto set = res.header("Set-Cookie");
+  REQUIRE(set);
+  return set->substr(0, set->find(';'));
+}
+
+}  // namespace
+
+TEST_CASE("account API: a taken email is answered exactly like a free one", "[storefront][account]") {
+  Accounts a;
+  const auto first = a.register_ada();
+  const auto second = a.register_ada("another good passphrase");
+  CHECK(first.status == 202);
+  CHECK(second.status == 202);
+  CHECK(first.body == second.body);
+  CHECK(first.header("Content-Type") == second.header("Content-Type"));
+  CHECK(boost::json::parse(first.body).at("email").as_string() == "ada@example.com");
+  // The second registration changed nothing: the first password signs in, the second does not.
+  CHECK(a.login().status == 200);
+  CHECK(a.login("another good passphrase").status == 401);
+  // Invalid input is refused naming the field, and creates nothing.
+  const auto weak = a.post("/api/v1/auth/register", R"({"email": "bob@example.com", "password": "password"})");
+  CHECK(weak.status == 422);
+  CHECK(weak.body.find(R"("name":"password")") != std::string::npos);
+  CHECK(a.post("/api/v1/auth/register", R"({"email": "bob@example.com", "password": "x", "admin": true})").status ==
+        400);
+  CHECK(a.post("/api/v1/auth/register", "email=bob", {{"Content-Type", "application/x-www-form-urlencoded"}}).status ==
+        415);
+  CHECK(a.post("/api/v1/auth/login", R"({"email": "bob@example.com", "password": "password"})").status == 401);
+}
+
+TEST_CASE("account API: sign in with a cookie, CSRF on unsafe requests, sign out", "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto res = a.login();
+  REQUIRE(res.status == 200);
+  CHECK(res.header("Cache-Control") == "no-store");
+  const auto set_cookie = *res.header("Set-Cookie");
+  CHECK(set_cookie.starts_with("__Host-ecom_session="));
+  for (const auto* attribute : {"; Path=/", "; Secure", "; HttpOnly", "; SameSite=Lax", "; Max-Age="}) {
+    CHECK(set_cookie.find(attribute) != std::string::npos);
+  }
+  const auto body = boost::json::parse(res.body).as_object();
+  CHECK(body.at("customer").at("email").as_string() == "ada@example.com");
+  CHECK(body.at("customer").at("email_verified").as_bool() == false);
+  const std::string csrf(body.at("csrf_token").as_string());
+  const auto cookie = session_cookie_of(res);
+
+  const auto me = a.get("/api/v1/me", {{"Cookie", cookie}});
+  REQUIRE(me.status == 200);
+  CHECK(boost::json::parse(me.body).at("name").as_string() == "Ada");
+  // An unsafe request by cookie needs the CSRF token; a wrong one is as good as none.
+  CHECK(a.post("/api/v1/auth/logout", "", {{"Cookie", cookie}}).status == 403);
+  CHECK(a.post("/api/v1/auth/logout", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf + "0"}}).status == 403);
+  CHECK(a.get("/api/v1/me", {{"Cookie", cookie}}).status == 200);  // still signed in
+  const auto out = a.post("/api/v1/auth/logout", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  CHECK(out.status == 204);
+  CHECK(out.header("Set-Cookie")->find("Max-Age=0") != std::string::npos);
+  CHECK(a.get("/api/v1/me", {{"Cookie", cookie}}).status == 401);
+}
+
+TEST_CASE("account API: bearer tokens for API clients, no cookie and no CSRF", "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto res = a.post("/api/v1/auth/token", R"({"email": "ada@example.com", "password": "correct horse battery"})");
+  REQUIRE(res.status == 200);
+  CHECK_FALSE(res.header("Set-Cookie"));
+  const auto body = boost::json::parse(res.body).as_object();
+  CHECK(body.at("token_type").as_string() == "Bearer");
+  CHECK(body.at("expires_in").as_int64() > 29 * 24 * 3600);
+  const std::string bearer = "Bearer " + std::string(body.at("access_token").as_string());
+  CHECK(a.get("/api/v1/me", {{"Authorization", bearer}}).status == 200);
+  CHECK(a.post("/api/v1/auth/logout", "", {{"Authorization", bearer}}).status == 204);
+  CHECK(a.get("/api/v1/me", {{"Authorization", bearer}}).status == 401);
+}
+
+TEST_CASE("account API: sign out everywhere ends the cookie and the bearer sessions", "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto browser = a.login();
+  const auto cookie = session_cookie_of(browser);
+  const std::string csrf(boost::json::parse(browser.body).at("csrf_token").as_string());
+  const auto token =
+      a.post("/api/v1/auth/token", R"({"email": "ada@example.com", "password": "correct horse battery"})");
+  const std::string bearer = "Bearer " + std::string(boost::json::parse(token.body).at("access_token").as_string());
+  CHECK(a.post("/api/v1/auth/logout-everywhere", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status == 204);
+  CHECK(a.get("/api/v1/me", {{"Cookie", cookie}}).status == 401);
+  CHECK(a.get("/api/v1/me", {{"Authorization", bearer}}).status == 401);
+}
+
+TEST_CASE("account API: wrong credentials and missing sessions are 401, alike", "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto wrong = a.login("wrong horse battery");
+  const auto unknown =
+      a.post("/api/v1/auth/login", R"({"email": "eve@example.com", "password": "correct horse battery"})");
+  CHECK(wrong.status == 401);
+  CHECK(unknown.status == 401);
+  CHECK(boost::json::parse(wrong.body).at("detail") == boost::json::parse(unknown.body).at("detail"));
+  CHECK_FALSE(wrong.header("Set-Cookie"));
+  CHECK(a.get("/api/v1/me").status == 401);
+  CHECK(a.get("/api/v1/me", {{"Cookie", "__Host-ecom_session=made-up"}}).status == 401);
+  CHECK(a.get("/api/v1/me", {{"Authorization", "Bearer made-up"}}).status == 401);
+  CHECK(a.post("/api/v1/auth/logout", "").status == 401);
+  CHECK(a.post("/api/v1/auth/login", R"({"email": "ada@example.com"})").status == 400);
+}

@@ -171,3 +171,49 @@ TEST_CASE("both servers refuse a Host they do not serve", "[e2e]") {
     CHECK(server.wait_exit(15s) == 0);
   }
 }
+
+TEST_CASE("the storefront's accounts: register, sign in, me, sign out; no secret in the log or answers",
+          "[e2e][identity]") {
+  MigratedDatabase db;
+  db.migrate();
+  // Debug logging and the access log on: the most the process ever writes.
+  Child server({bin("ecom-storefront")}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", "ECOM_LOG_LEVEL=debug",
+                                          "ECOM_HTTP_ACCESS_LOG=true", db.env()});
+  REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
+  const auto port = *listening_port(server.output());
+  const std::string password = "canary-password-7f3a9c";
+  const std::vector<std::pair<std::string, std::string>> json = {{"Content-Type", "application/json"}};
+  const auto registered =
+      ecom::test::fetch(port, "POST", "/api/v1/auth/register", json,
+                        R"({"email": "canary@example.com", "password": ")" + password + R"(", "name": "Canary"})");
+  REQUIRE(registered.status == 202);
+  const auto login = ecom::test::fetch(port, "POST", "/api/v1/auth/login", json,
+                                       R"({"email": "canary@example.com", "password": ")" + password + R"("})");
+  REQUIRE(login.status == 200);
+  const auto cookie_header = *login.header("Set-Cookie");
+  const auto cookie = cookie_header.substr(0, cookie_header.find(';'));
+  const auto session_token = cookie.substr(cookie.find('=') + 1);
+  const auto csrf = std::string(boost::json::parse(login.body).at("csrf_token").as_string());
+  const auto me = ecom::test::fetch(port, "GET", "/api/v1/me", {{"Cookie", cookie}});
+  REQUIRE(me.status == 200);
+  CHECK(boost::json::parse(me.body).at("email").as_string() == "canary@example.com");
+  const auto wrong = ecom::test::fetch(port, "POST", "/api/v1/auth/login", json,
+                                       R"({"email": "canary@example.com", "password": "canary-wrong-1b2c3d"})");
+  CHECK(wrong.status == 401);
+  CHECK(ecom::test::fetch(port, "POST", "/api/v1/auth/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status ==
+        204);
+  CHECK(ecom::test::fetch(port, "GET", "/api/v1/me", {{"Cookie", cookie}}).status == 401);
+  server.signal(SIGTERM);
+  REQUIRE(server.wait_exit(15s) == 0);
+  // The log has the requests, and none of the secrets.
+  const auto& log = server.output();
+  CHECK(log.find("/api/v1/auth/login") != std::string::npos);
+  for (const auto& secret : {password, std::string("canary-wrong-1b2c3d"), session_token, csrf}) {
+    INFO(secret);
+    CHECK(log.find(secret) == std::string::npos);
+  }
+  for (const auto* body : {&registered.body, &me.body, &wrong.body}) {
+    CHECK(body->find(password) == std::string::npos);
+    CHECK(body->find("$argon2id$") == std::string::npos);
+  }
+}

@@ -12,29 +12,30 @@ int main(int argc, char** argv) {
   http::declare_server_config(schema, "0.0.0.0", 8080, 9090);
   runtime::declare_config(schema);
   storefront::declare_config(schema);
-  return process::run(
-      argc, argv, "ecom-storefront", "the storefront (pages and JSON API)", std::move(schema),
-      [](const config::Config& config) {
-        auto settings = storefront::settings_from(config);
-        auto metrics = std::make_shared<metrics::Registry>();
-        runtime::Infrastructure infrastructure(config, metrics);
-        catalog::CatalogService catalog_service(infrastructure.database(), infrastructure.cache(),
-                                                catalog::options_from(config));
-        identity::PasswordHasher hasher(identity::hashing_options_from(config));
-        identity::CustomerService customers(infrastructure.database(), hasher,
-                                            identity::CustomerOptions{identity::customer_sessions_from(config), {}});
-        auto files = http::StaticFiles::load(settings.static_root, settings.static_prefix);
-        auto templates = web::Templates::load(settings.templates_root);
-        auto server_options = http::server_options_from(config, "storefront");
-        server_options.allowed_hosts.push_back(settings.base_url);  // the shop's own name
-        server_options.dispatcher.strict_transport_security = settings.base_url.starts_with("https://");
-        http::Server server(
-            std::move(server_options),
-            storefront::make_router(settings, std::move(files), catalog_service, std::move(templates), &customers),
-            metrics);
-        infrastructure.add_readiness_checks(server);
-        server.start();
-        server.run_until_signal();
-        return 0;
-      });
+  return process::run(argc, argv, "ecom-storefront", "the storefront (pages and JSON API)", std::move(schema),
+                      [](const config::Config& config) {
+                        auto settings = storefront::settings_from(config);
+                        auto metrics = std::make_shared<metrics::Registry>();
+                        runtime::Infrastructure infrastructure(config, metrics);
+                        catalog::CatalogService catalog_service(infrastructure.database(), infrastructure.cache(),
+                                                                catalog::options_from(config));
+                        identity::PasswordHasher hasher(identity::hashing_options_from(config));
+                        identity::CustomerService customers(
+                            infrastructure.database(), hasher, infrastructure.cache(),
+                            identity::CustomerOptions{
+                                identity::customer_sessions_from(config), identity::throttle_rules_from(config), {}});
+                        auto files = http::StaticFiles::load(settings.static_root, settings.static_prefix);
+                        auto templates = web::Templates::load(settings.templates_root);
+                        auto server_options = http::server_options_from(config, "storefront");
+                        server_options.allowed_hosts.push_back(settings.base_url);  // the shop's own name
+                        server_options.dispatcher.strict_transport_security = settings.base_url.starts_with("https://");
+                        http::Server server(std::move(server_options),
+                                            storefront::make_router(settings, std::move(files), catalog_service,
+                                                                    std::move(templates), &customers),
+                                            metrics);
+                        infrastructure.add_readiness_checks(server);
+                        server.start();
+                        server.run_until_signal();
+                        return 0;
+                      });
 }

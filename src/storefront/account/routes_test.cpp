@@ -7,6 +7,7 @@
 #include "test_server.hpp"
 #include "test_support.hpp"
 
+#include <ecom/cache/local_cache.hpp>
 #include <ecom/db/migrations.hpp>
 #include <ecom/identity/customers.hpp>
 
@@ -26,7 +27,7 @@ class Accounts {
  public:
   Accounts()
       : db_(std::make_unique<db::Database>(db::test::sqlite_options(dir_.path() / "shop.db"))),
-        customers_(*db_, hasher_),
+        customers_(*db_, hasher_, cache_),
         server_(router()) {
     db::Migrator(*db_, ECOM_SOURCE_DIR "/migrations").apply();
   }
@@ -55,6 +56,7 @@ class Accounts {
   db::test::TempDir dir_;
   std::unique_ptr<db::Database> db_;
   identity::PasswordHasher hasher_;
+  cache::LocalCache cache_{cache::LocalCacheOptions{}};
   identity::CustomerService customers_;
   test::TestServer server_;
 };

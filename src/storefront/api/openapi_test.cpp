@@ -8,6 +8,7 @@
 #include "http_client.hpp"
 #include "test_server.hpp"
 
+#include <ecom/cache/local_cache.hpp>
 #include <ecom/platform/http/etag.hpp>
 
 #include <boost/json.hpp>
@@ -275,7 +276,8 @@ struct Shop {
 
   storefront::test::TestCatalog catalog;
   identity::PasswordHasher hasher;
-  identity::CustomerService customers{catalog.database(), hasher};
+  cache::LocalCache accounts_cache{cache::LocalCacheOptions{}};
+  identity::CustomerService customers{catalog.database(), hasher, accounts_cache};
   http::Router router = real_router(catalog.service(), customers);
   std::set<std::string> served = served_operations(router);
   test::TestServer server{std::move(router)};

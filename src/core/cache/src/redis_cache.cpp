@@ -602,6 +602,28 @@ void RedisCache::invalidate_tag(std::string_view tag) {
   }
 }
 
+std::optional<std::int64_t> RedisCache::increment(std::string_view key, std::chrono::milliseconds ttl) {
+  const std::string name = impl_->keys.value(key);
+  const auto ms = std::to_string(std::max<long long>(1, ttl.count()));
+  std::optional<std::int64_t> count;
+  impl_->use([&](redisContext* c) {
+    auto replies = pipeline(c, {{"SET", name, "0", "PX", ms, "NX"}, {"INCR", name}});
+    if (replies.size() != 2) {
+      return Result::broken;
+    }
+    for (const auto& r : replies) {
+      if (Result result = classify(r); result != Result::ok) {
+        return result;
+      }
+    }
+    if (replies[1]->type == REDIS_REPLY_INTEGER) {
+      count = replies[1]->integer;
+    }
+    return Result::ok;
+  });
+  return count;
+}
+
 std::optional<std::string> RedisCache::get_near(std::string_view key) {
   auto& near = impl_->near;
   if (!near.enabled()) {

@@ -1,7 +1,9 @@
 // RedisCache against the real Redis of the test run (ECOM_TEST_REDIS_URL). Each test works under its
 // own key prefix, so tests may run in parallel on one server.
+#include "eventually.hpp"
 #include "redis_support.hpp"
 
+#include <ecom/cache/local_cache.hpp>
 #include <ecom/cache/redis_cache.hpp>
 #include <ecom/platform/metrics.hpp>
 
@@ -60,6 +62,27 @@ TEST_CASE_METHOD(Fixture, "redis cache stores values with their TTL", "[cache][r
   CHECK(s.misses == 2);
   CHECK(cache.healthy());
   CHECK_THAT(metrics.render(), Catch::Contains("cache_hits_total{backend=\"redis\"} 3"));
+}
+
+TEST_CASE_METHOD(Fixture, "redis counters are shared, expire from their first increment, reset on invalidate",
+                 "[cache][redis][integration]") {
+  RedisCache one(options(), metrics);
+  RedisCache other(options(), metrics);  // a second process on the same Redis
+  CHECK(one.increment("fails:ada", 300ms) == 1);
+  CHECK(other.increment("fails:ada", 300ms) == 2);
+  CHECK(one.increment("fails:ada", 10s) == 3);  // a later ttl does not extend the first
+  const RedisKeys keys{prefix};
+  const auto ttl = raw.pttl(keys.value("fails:ada"));
+  CHECK(ttl > 0);
+  CHECK(ttl <= 300);
+  CHECK(one.increment("fails:bob", 10s) == 1);
+  other.invalidate("fails:bob");
+  CHECK(one.increment("fails:bob", 10s) == 1);
+  REQUIRE(ecom::test::eventually([&] { return raw.pttl(keys.value("fails:ada")) < 0; }, 2s));
+  CHECK(other.increment("fails:ada", 10s) == 1);
+  // An in-process cache keeps no shared counters: its callers count in their own memory.
+  LocalCache local{LocalCacheOptions{}};
+  CHECK_FALSE(local.increment("fails:ada", 10s));
 }
 
 TEST_CASE_METHOD(Fixture, "redis cache invalidates by key and by tag", "[cache][redis][integration]") {

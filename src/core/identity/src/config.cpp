@@ -13,7 +13,11 @@ void declare_config(config::Schema& schema) {
       .integer("identity.customer_session_idle_minutes", 7 * 24 * 60, 5, 365 * 24 * 60,
                "a customer session unused this long ends")
       .integer("identity.customer_session_absolute_days", 30, 1, 365,
-               "a customer session ends this long after sign-in, however busy");
+               "a customer session ends this long after sign-in, however busy")
+      .integer("identity.lockout_failures", 10, 3, 100,
+               "consecutive failed sign-ins that lock an account (429 with Retry-After)")
+      .integer("identity.lockout_minutes", 15, 1, 24 * 60,
+               "how long the first lock lasts; each further lock in the same run lasts twice as long");
 }
 
 HashingOptions hashing_options_from(const config::Config& config) {
@@ -28,6 +32,13 @@ SessionLimits customer_sessions_from(const config::Config& config) {
   limits.idle = std::chrono::minutes(config.integer("identity.customer_session_idle_minutes"));
   limits.absolute = std::chrono::hours(24 * config.integer("identity.customer_session_absolute_days"));
   return limits;
+}
+
+ThrottleRules throttle_rules_from(const config::Config& config) {
+  ThrottleRules rules;
+  rules.failures_before_lock = static_cast<int>(config.integer("identity.lockout_failures"));
+  rules.lock = std::chrono::minutes(config.integer("identity.lockout_minutes"));
+  return rules;
 }
 
 }  // namespace ecom::identity

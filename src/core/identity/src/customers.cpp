@@ -127,8 +127,11 @@ std::string normalize_email(std::string_view email) {
   return out;
 }
 
-CustomerService::CustomerService(db::Database& db, PasswordHasher& hasher, CustomerOptions options)
-    : db_(db), hasher_(hasher), options_(std::move(options)) {}
+CustomerService::CustomerService(db::Database& db, PasswordHasher& hasher, cache::Cache& cache, CustomerOptions options)
+    : db_(db),
+      hasher_(hasher),
+      options_(std::move(options)),
+      throttle_(cache, options_.throttle, [this] { return now(); }) {}
 
 std::int64_t CustomerService::now() const {
   if (options_.now_us) {
@@ -162,12 +165,25 @@ bool CustomerService::register_customer(const Registration& registration, std::s
 
 SignIn CustomerService::sign_in(std::string_view email, std::string_view password, std::string_view client) {
   std::string normalized;
+  bool well_formed = true;
   try {
     normalized = normalize_email(email);
   } catch (const Error&) {
+    normalized = trimmed(email);
+    well_formed = false;
+  }
+  // The throttle's name for the account: a hash, so that no address is a key in Redis, and any
+  // input, however long, is a short one.
+  const auto account = token_hash(normalized);
+  throttle_.check(account, client);
+  const auto refuse = [&] {
+    throttle_.failed(account, client);
+    return wrong_credentials();
+  };
+  if (!well_formed) {
     // Not even an address: no account has it, and the answer must not say so sooner.
     hasher_.verify_nobody(password);
-    throw wrong_credentials();
+    throw refuse();
   }
   CustomerRow row;
   std::string stored;
@@ -179,12 +195,13 @@ SignIn CustomerService::sign_in(std::string_view email, std::string_view passwor
   });
   if (!found) {
     hasher_.verify_nobody(password);
-    throw wrong_credentials();
+    throw refuse();
   }
   const auto verdict = hasher_.verify(password, stored);
   if (!verdict.matches) {
-    throw wrong_credentials();
+    throw refuse();
   }
+  throttle_.succeeded(account);
   // Hashed outside the transaction: the database is not held for the hash's time.
   const auto rehashed = verdict.needs_rehash ? std::optional<std::string>(hasher_.hash(password)) : std::nullopt;
   const auto at = now();
@@ -259,7 +276,11 @@ SignIn CustomerService::change_password(std::int64_t customer_id, std::string_vi
   if (!found) {
     throw Error(ErrorCode::not_found, "No such customer.");
   }
+  // Guessing the current password here is throttled like a sign-in.
+  const auto account = token_hash(email);
+  throttle_.check(account, client);
   if (!hasher_.verify(current, stored).matches) {
+    throttle_.failed(account, client);
     throw Error(ErrorCode::unauthorized, "The current password is wrong.");
   }
   check_new_password(next, kCustomerPasswords, email, "new_password");

@@ -2,6 +2,7 @@
 // the clock is the test's own, so expiry is tested without waiting.
 #include "customers_suite.hpp"
 
+#include <ecom/cache/local_cache.hpp>
 #include <ecom/identity/customers.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
@@ -24,8 +25,8 @@ constexpr std::int64_t kMinute = 60'000'000;  // microseconds
 constexpr std::int64_t kStart = 1'800'000'000'000'000;
 
 struct Fixture {
-  explicit Fixture(db::Database& database, SessionLimits limits = {})
-      : db(database), service(db, hasher, CustomerOptions{limits, [this] { return clock.load(); }}) {}
+  explicit Fixture(db::Database& database, SessionLimits limits = {}, ThrottleRules throttle = {})
+      : db(database), service(db, hasher, cache, CustomerOptions{limits, throttle, [this] { return clock.load(); }}) {}
 
   [[nodiscard]] long long count(const std::string& sql) const {
     return db.read("", db::Consistency::strong, [&](soci::session& s) {
@@ -44,6 +45,7 @@ struct Fixture {
 
   db::Database& db;
   PasswordHasher hasher;
+  cache::LocalCache cache{cache::LocalCacheOptions{}};
   std::atomic<std::int64_t> clock{kStart};
   CustomerService service;
 };
@@ -209,7 +211,7 @@ void check_rehash_on_sign_in(db::Database& db) {
   HashingOptions stronger;
   stronger.passes = 3;
   PasswordHasher today(stronger);
-  CustomerService service(db, today);
+  CustomerService service(db, today, f.cache);
   CHECK(f.stored_hash("ada@example.com").find(",t=2,") != std::string::npos);
   (void)service.sign_in("ada@example.com", "correct horse battery", "");
   CHECK(f.stored_hash("ada@example.com").find(",t=3,") != std::string::npos);
@@ -226,6 +228,69 @@ void check_racing_registrations(db::Database& db) {
   CHECK(f.count("SELECT COUNT(*) FROM customers") == 1);
 }
 
+// The error of a sign-in: its code and Retry-After seconds (0 when none).
+std::pair<core::ErrorCode, long long> sign_in_error(CustomerService& service, std::string_view email,
+                                                    std::string_view password, std::string_view address) {
+  try {
+    (void)service.sign_in(email, password, address);
+  } catch (const core::Error& e) {
+    return {e.code(), e.retry_after() ? e.retry_after()->count() : 0};
+  }
+  return {core::ErrorCode::internal, -1};  // signed in
+}
+
+void check_lockout(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  for (int i = 0; i < 10; ++i) {
+    INFO("failure " << i + 1);
+    REQUIRE(sign_in_error(f.service, "ada@example.com", "wrong horse battery", "10.0.0.1").first ==
+            core::ErrorCode::unauthorized);
+  }
+  // Locked: the right password gets the same 429 as a wrong one, so the lock says nothing.
+  const auto locked = sign_in_error(f.service, "ada@example.com", "correct horse battery", "10.0.0.2");
+  CHECK(locked.first == core::ErrorCode::too_many_requests);
+  CHECK(locked.second == 15 * 60);
+  CHECK(sign_in_error(f.service, "ADA@example.com", "wrong horse battery", "10.0.0.3") == locked);
+  f.clock += 10 * kMinute;
+  CHECK(sign_in_error(f.service, "ada@example.com", "correct horse battery", "10.0.0.2").second == 5 * 60);
+  f.clock += 5 * kMinute;
+  CHECK_NOTHROW((void)f.service.sign_in("ada@example.com", "correct horse battery", "10.0.0.2"));
+
+  // The success ended the run: ten more failures lock for 15 minutes again, and ten after that
+  // (with no success between) for twice as long.
+  for (int i = 0; i < 10; ++i) {
+    (void)sign_in_error(f.service, "ada@example.com", "wrong horse battery", "10.0.0.1");
+  }
+  CHECK(sign_in_error(f.service, "ada@example.com", "correct horse battery", "").second == 15 * 60);
+  f.clock += 15 * kMinute;
+  for (int i = 0; i < 10; ++i) {
+    (void)sign_in_error(f.service, "ada@example.com", "wrong horse battery", "10.0.0.1");
+  }
+  CHECK(sign_in_error(f.service, "ada@example.com", "correct horse battery", "").second == 30 * 60);
+}
+
+void check_unknown_accounts_and_addresses_are_throttled(db::Database& db) {
+  ThrottleRules rules;
+  rules.max_failures_per_address = 20;
+  Fixture f(db, {}, rules);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  // An email with no account locks like one that has it: a lock cannot tell them apart.
+  for (int i = 0; i < 10; ++i) {
+    (void)sign_in_error(f.service, "nobody@example.com", "correct horse battery", "");
+  }
+  CHECK(sign_in_error(f.service, "nobody@example.com", "correct horse battery", "").first ==
+        core::ErrorCode::too_many_requests);
+  // Many accounts tried from one address: the address is locked, for every account.
+  for (int i = 0; i < 20; ++i) {
+    (void)sign_in_error(f.service, "user" + std::to_string(i) + "@example.com", "guess guess guess", "192.0.2.9");
+  }
+  const auto from_there = sign_in_error(f.service, "ada@example.com", "correct horse battery", "192.0.2.9");
+  CHECK(from_there.first == core::ErrorCode::too_many_requests);
+  CHECK(from_there.second == 15 * 60);
+  CHECK_NOTHROW((void)f.service.sign_in("ada@example.com", "correct horse battery", "192.0.2.10"));
+}
+
 }  // namespace
 
 std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
@@ -239,6 +304,8 @@ std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
       {"a password change checks the old one and ends the other sessions", check_change_password},
       {"a hash made at lower costs is replaced at sign-in", check_rehash_on_sign_in},
       {"two registrations of one email at once create one account", check_racing_registrations},
+      {"ten failed sign-ins lock the account, whatever the password, for longer each time", check_lockout},
+      {"unknown emails and busy addresses are throttled too", check_unknown_accounts_and_addresses_are_throttled},
   };
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -68,6 +69,15 @@ class Cache {
   // peek is get.
   [[nodiscard]] virtual std::optional<std::string> get_near(std::string_view key) { return get(key); }
   [[nodiscard]] virtual std::optional<std::string> peek(std::string_view /*key*/) { return std::nullopt; }
+
+  // A counter shared by every process (sign-in throttling): adds 1 to the counter at key and
+  // returns the new count; the counter lives ttl from its first increment, and invalidate(key)
+  // resets it. nullopt when this cache keeps no shared counters (the in-process caches: the caller
+  // counts in its own memory, which is all there is) or when the cache fails.
+  [[nodiscard]] virtual std::optional<std::int64_t> increment(std::string_view /*key*/,
+                                                              std::chrono::milliseconds /*ttl*/) {
+    return std::nullopt;
+  }
 
   // Concurrent loads of one key in this process share one call (see get_or_load).
   [[nodiscard]] SingleFlight& single_flight() noexcept { return flights_; }

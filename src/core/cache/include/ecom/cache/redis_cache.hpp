@@ -110,6 +110,9 @@ class RedisCache final : public Cache {
   [[nodiscard]] bool healthy() const override;
   [[nodiscard]] std::optional<std::string> get_near(std::string_view key) override;
   [[nodiscard]] std::optional<std::string> peek(std::string_view key) override;
+  // SET key 0 PX ttl NX, then INCR, in one round trip: the expiry is set once, by the first
+  // increment, on any Redis since 2.6.12.
+  [[nodiscard]] std::optional<std::int64_t> increment(std::string_view key, std::chrono::milliseconds ttl) override;
 
   // Starts the near cache's subscriber if it is not running (get_near does it too) and waits until
   // it is subscribed, at most timeout; false when it is not by then, or there is no near cache.

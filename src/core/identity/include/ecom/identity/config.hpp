@@ -4,6 +4,7 @@
 
 #include <ecom/identity/customers.hpp>
 #include <ecom/identity/passwords.hpp>
+#include <ecom/identity/throttle.hpp>
 #include <ecom/platform/config.hpp>
 
 namespace ecom::identity {
@@ -11,5 +12,6 @@ namespace ecom::identity {
 void declare_config(config::Schema& schema);
 [[nodiscard]] HashingOptions hashing_options_from(const config::Config& config);
 [[nodiscard]] SessionLimits customer_sessions_from(const config::Config& config);
+[[nodiscard]] ThrottleRules throttle_rules_from(const config::Config& config);
 
 }  // namespace ecom::identity

@@ -6,6 +6,7 @@
 
 #include <ecom/db/database.hpp>
 #include <ecom/identity/passwords.hpp>
+#include <ecom/identity/throttle.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -37,6 +38,7 @@ struct SessionLimits {
 
 struct CustomerOptions {
   SessionLimits sessions;
+  ThrottleRules throttle;
   // Microseconds since the Unix epoch; the system clock unless a test sets its own.
   std::function<std::int64_t()> now_us;
 };
@@ -49,8 +51,8 @@ struct SignIn {
 
 class CustomerService {
  public:
-  // db and hasher must outlive the service.
-  CustomerService(db::Database& db, PasswordHasher& hasher, CustomerOptions options = {});
+  // db, hasher and cache (shared sign-in counters, see throttle.hpp) must outlive the service.
+  CustomerService(db::Database& db, PasswordHasher& hasher, cache::Cache& cache, CustomerOptions options = {});
 
   // Creates the account, or nothing when the email is taken; the caller answers both alike (the
   // owner of a taken email is told by email, once notifications exist). Returns whether an account
@@ -61,7 +63,10 @@ class CustomerService {
 
   // A new session for the right email and password (a new token every time: no fixation). Throws
   // core::Error unauthorized with one message for an unknown email and a wrong password, after the
-  // same hashing work. A hash made at lower costs than today's is replaced.
+  // same hashing work, and too_many_requests (429, Retry-After) while the account or the client
+  // address is locked by the throttle, whatever the password. A hash made at lower costs than
+  // today's is replaced. client is the client's address: it throttles, and it is the database's
+  // read-your-writes key.
   [[nodiscard]] SignIn sign_in(std::string_view email, std::string_view password, std::string_view client);
 
   // The customer a session token belongs to, while the session is within its limits; a session
@@ -90,6 +95,7 @@ class CustomerService {
   db::Database& db_;
   PasswordHasher& hasher_;
   CustomerOptions options_;
+  Throttle throttle_;
 };
 
 // The email as stored: trimmed and lower-cased. Throws core::Error unprocessable naming "email"

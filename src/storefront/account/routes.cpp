@@ -147,6 +147,36 @@ void add_routes(http::Router& router, CustomerService& customers) {
   router.get("/api/v1/me", [&customers](http::Request& request) {
     return json(200, customer_json(require_customer(request, customers).customer));
   });
+
+  router.add(http::Method::patch, "/api/v1/me", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"name"});
+    auto customer = caller.customer;
+    if (const auto name = http::optional_string(body, "name")) {
+      customer = customers.rename(caller.customer.id, *name, request.client_ip);
+    }
+    return json(200, customer_json(customer));
+  });
+
+  // Every session ends, this one too; the caller gets a new one in the form it signed in with.
+  router.post("/api/v1/me/password", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"current_password", "new_password"});
+    const auto session = customers.change_password(caller.customer.id, http::required_string(body, "current_password"),
+                                                   http::required_string(body, "new_password"), request.client_ip);
+    if (!caller.by_cookie) {
+      return json(200, {{"access_token", session.token},
+                        {"token_type", "Bearer"},
+                        {"expires_in", seconds_until(session.expires_at).count()}});
+    }
+    auto response = json(
+        200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
+    response.headers.add("Set-Cookie",
+                         http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
+    return response;
+  });
 }
 
 }  // namespace ecom::storefront::account

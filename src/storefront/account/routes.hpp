@@ -7,6 +7,9 @@
 //   POST /api/v1/auth/logout                                      -> 204, the cookie cleared
 //   POST /api/v1/auth/logout-everywhere                           -> 204, every session of the customer ended
 //   GET  /api/v1/me                                               -> 200 the customer
+//   PATCH /api/v1/me                     {name?}                  -> 200 the customer
+//   POST /api/v1/me/password             {current_password, new_password}
+//                                                                 -> 200 a new session (every other one ends)
 //
 // A session is presented as the __Host-ecom_session cookie or as Authorization: Bearer. An unsafe
 // request authenticated by the cookie must carry the session's CSRF token in X-CSRF-Token (403

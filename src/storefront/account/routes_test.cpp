@@ -36,6 +36,7 @@ class Accounts {
     headers.emplace_back("Content-Type", "application/json");
     return test::fetch(server_.port(), "POST", target, headers, body);
   }
+  [[nodiscard]] std::uint16_t port() const noexcept { return server_.port(); }
   test::RawResponse get(const std::string& target, const Headers& headers = {}) {
     return test::fetch(server_.port(), "GET", target, headers);
   }
@@ -167,4 +168,47 @@ TEST_CASE("account API: wrong credentials and missing sessions are 401, alike", 
   CHECK(a.get("/api/v1/me", {{"Authorization", "Bearer made-up"}}).status == 401);
   CHECK(a.post("/api/v1/auth/logout", "").status == 401);
   CHECK(a.post("/api/v1/auth/login", R"({"email": "ada@example.com"})").status == 400);
+}
+
+TEST_CASE("account API: the profile's name changes; the password changes with the current one",
+          "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto browser = a.login();
+  const auto cookie = session_cookie_of(browser);
+  const std::string csrf(boost::json::parse(browser.body).at("csrf_token").as_string());
+  const Headers by_cookie = {{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+
+  auto patch = [&](const std::string& body, Headers headers) {
+    headers.emplace_back("Content-Type", "application/json");
+    return test::fetch(a.port(), "PATCH", "/api/v1/me", headers, body);
+  };
+  const auto renamed = patch(R"({"name": "Augusta Ada King"})", by_cookie);
+  REQUIRE(renamed.status == 200);
+  CHECK(boost::json::parse(renamed.body).at("name").as_string() == "Augusta Ada King");
+  CHECK(patch(R"({"name": "x"})", {{"Cookie", cookie}}).status == 403);  // no CSRF token
+  CHECK(patch(R"({"email": "eve@example.com"})", by_cookie).status == 400);
+
+  // A wrong current password changes nothing; the right one ends every other session.
+  const auto token =
+      a.post("/api/v1/auth/token", R"({"email": "ada@example.com", "password": "correct horse battery"})");
+  const std::string bearer = "Bearer " + std::string(boost::json::parse(token.body).at("access_token").as_string());
+  CHECK(a.post("/api/v1/me/password",
+               R"({"current_password": "wrong horse battery", "new_password": "a new long passphrase"})", by_cookie)
+            .status == 401);
+  const auto weak = a.post("/api/v1/me/password",
+                           R"({"current_password": "correct horse battery", "new_password": "12345678"})", by_cookie);
+  CHECK(weak.status == 422);
+  CHECK(weak.body.find(R"("name":"new_password")") != std::string::npos);
+  const auto changed =
+      a.post("/api/v1/me/password",
+             R"({"current_password": "correct horse battery", "new_password": "a new long passphrase"})", by_cookie);
+  REQUIRE(changed.status == 200);
+  const auto new_cookie = session_cookie_of(changed);
+  CHECK(new_cookie != cookie);
+  CHECK(a.get("/api/v1/me", {{"Cookie", cookie}}).status == 401);
+  CHECK(a.get("/api/v1/me", {{"Authorization", bearer}}).status == 401);
+  CHECK(a.get("/api/v1/me", {{"Cookie", new_cookie}}).status == 200);
+  CHECK(a.login().status == 401);
+  CHECK(a.login("a new long passphrase").status == 200);
 }

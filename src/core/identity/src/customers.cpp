@@ -32,6 +32,7 @@ constexpr const char* kFindSession =
 constexpr const char* kTouchSession = "UPDATE customer_sessions SET last_seen_at = :now WHERE token_hash = :token_hash";
 constexpr const char* kDeleteSession = "DELETE FROM customer_sessions WHERE token_hash = :token_hash";
 constexpr const char* kDeleteSessions = "DELETE FROM customer_sessions WHERE customer_id = :customer_id";
+constexpr const char* kRename = "UPDATE customers SET name = :name, updated_at = :now WHERE id = :id";
 constexpr const char* kSelectHash = "SELECT password_hash, email FROM customers WHERE id = :id";
 
 constexpr std::size_t kMaxEmailChars = 254;
@@ -262,6 +263,20 @@ Customer CustomerService::customer(std::int64_t id) {
     throw Error(ErrorCode::not_found, "No such customer.");
   }
   return std::move(*found);
+}
+
+Customer CustomerService::rename(std::int64_t customer_id, std::string_view name, std::string_view client) {
+  const auto checked = checked_name(name);
+  const long long id = customer_id;
+  const long long at = now();
+  return db_.transact(client, [&](soci::session& sql) {
+    sql << kRename, soci::use(checked, "name"), soci::use(at, "now"), soci::use(id, "id");
+    auto customer = find_customer(sql, id);
+    if (!customer) {
+      throw Error(ErrorCode::not_found, "No such customer.");
+    }
+    return std::move(*customer);
+  });
 }
 
 SignIn CustomerService::change_password(std::int64_t customer_id, std::string_view current, std::string_view next,

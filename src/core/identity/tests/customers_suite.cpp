@@ -205,6 +205,17 @@ void check_change_password(db::Database& db) {
   CHECK_NOTHROW((void)f.service.sign_in("ada@example.com", "a new long passphrase", ""));
 }
 
+void check_rename(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  const auto id = f.service.sign_in("ada@example.com", "correct horse battery", "").customer.id;
+  CHECK(f.service.rename(id, "  Augusta Ada King ", "").name == "Augusta Ada King");
+  CHECK(f.service.customer(id).name == "Augusta Ada King");
+  CHECK(refusal([&] { (void)f.service.rename(id, std::string(201, 'n'), ""); }) ==
+        std::pair{core::ErrorCode::unprocessable, std::string("name")});
+  CHECK(refusal([&] { (void)f.service.rename(987654, "Nobody", ""); }).first == core::ErrorCode::not_found);
+}
+
 void check_rehash_on_sign_in(db::Database& db) {
   Fixture f(db);
   REQUIRE(f.service.register_customer(ada(), ""));
@@ -303,6 +314,7 @@ std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
       {"sessions end when idle too long and at their absolute limit", check_idle_and_absolute_expiry},
       {"a password change checks the old one and ends the other sessions", check_change_password},
       {"a hash made at lower costs is replaced at sign-in", check_rehash_on_sign_in},
+      {"a customer's name is changed, within its limits", check_rename},
       {"two registrations of one email at once create one account", check_racing_registrations},
       {"ten failed sign-ins lock the account, whatever the password, for longer each time", check_lockout},
       {"unknown emails and busy addresses are throttled too", check_unknown_accounts_and_addresses_are_throttled},

@@ -83,6 +83,9 @@ class CustomerService {
   // not_found when there is no such customer.
   [[nodiscard]] Customer customer(std::int64_t id);
 
+  // Sets the customer's name (trimmed, at most 200 characters; unprocessable naming "name").
+  [[nodiscard]] Customer rename(std::int64_t customer_id, std::string_view name, std::string_view client);
+
   // Checks current, applies the rules to next and stores it; every session of the customer ends and
   // a new one is returned, for the client that made the change. Throws unauthorized when current is
   // wrong, unprocessable naming "new_password" when next breaks a rule.

@@ -1,11 +1,12 @@
 #include "consumers.hpp"
 
+#include <ecom/identity/events.hpp>
+
 namespace ecom::workers {
 
 std::vector<messaging::Subscription> consumers() {
-  // No domain module publishes events yet. With no consumers the worker still relays the outbox,
-  // so events written now are waiting on the broker for the consumers that come.
-  return {};
+  // One per domain consumer; each module owns its handler and its tables.
+  return {identity::account_events_subscription()};
 }
 
 }  // namespace ecom::workers

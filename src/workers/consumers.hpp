@@ -1,5 +1,6 @@
 // The event consumers ecom-worker runs: one Subscription per consumer, each calling a domain
-// service. The domain modules arrive with later issues; each adds its consumers here.
+// service. Each domain module that consumes events adds its subscription here (identity: the
+// account history, ecom/identity/events.hpp).
 #pragma once
 
 #include <ecom/messaging/subscription.hpp>

@@ -1,7 +1,10 @@
 // Customer accounts and sessions: see customers.hpp. Every statement here names only the
 // identity module's own tables (migrations/*/0007_identity_customers.sql).
+#include "events_internal.hpp"
+
 #include <ecom/db/database.hpp>
 #include <ecom/identity/customers.hpp>
+#include <ecom/identity/events.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
 
@@ -33,6 +36,7 @@ constexpr const char* kTouchSession = "UPDATE customer_sessions SET last_seen_at
 constexpr const char* kDeleteSession = "DELETE FROM customer_sessions WHERE token_hash = :token_hash";
 constexpr const char* kDeleteSessions = "DELETE FROM customer_sessions WHERE customer_id = :customer_id";
 constexpr const char* kRename = "UPDATE customers SET name = :name, updated_at = :now WHERE id = :id";
+constexpr const char* kFindIdByEmail = "SELECT id FROM customers WHERE email = :email";
 constexpr const char* kSelectHash = "SELECT password_hash, email FROM customers WHERE id = :id";
 
 constexpr std::size_t kMaxEmailChars = 254;
@@ -154,11 +158,21 @@ bool CustomerService::register_customer(const Registration& registration, std::s
       long long id = 0;
       sql << kInsertCustomer, soci::use(email, "email"), soci::use(name, "name"), soci::use(hash, "hash"),
           soci::use(at, "now"), soci::use(at, "now2"), soci::into(id);
+      detail::publish(sql, kCustomerRegistered, id);
     });
   } catch (const db::UniqueViolation& e) {
     if (e.constraint() != "customers_email_key") {
       throw;
     }
+    // The owner of the address is to be told (by email, once notifications exist): an event for
+    // the account that has it.
+    db_.transact(client, [&](soci::session& sql) {
+      long long owner = 0;
+      sql << kFindIdByEmail, soci::use(email, "email"), soci::into(owner);
+      if (sql.got_data()) {
+        detail::publish(sql, kRegistrationForTakenEmail, owner);
+      }
+    });
     return false;
   }
   return true;
@@ -307,6 +321,7 @@ SignIn CustomerService::change_password(std::int64_t customer_id, std::string_vi
     // Every other browser and client is signed out: a password change is often the answer to a
     // stolen session.
     sql << kDeleteSessions, soci::use(id, "customer_id");
+    detail::publish(sql, kPasswordChanged, id);
     auto customer = find_customer(sql, id);
     if (!customer) {
       throw Error(ErrorCode::not_found, "No such customer.");

@@ -2,9 +2,14 @@
 // the clock is the test's own, so expiry is tested without waiting.
 #include "customers_suite.hpp"
 
+#include "eventually.hpp"
+
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/identity/customers.hpp>
+#include <ecom/identity/events.hpp>
 #include <ecom/identity/tokens.hpp>
+#include <ecom/messaging/admin.hpp>
+#include <ecom/messaging/worker.hpp>
 #include <ecom/platform/error.hpp>
 
 #include <catch2/catch.hpp>
@@ -216,6 +221,33 @@ void check_rename(db::Database& db) {
   CHECK(refusal([&] { (void)f.service.rename(987654, "Nobody", ""); }).first == core::ErrorCode::not_found);
 }
 
+void check_account_events(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  REQUIRE_FALSE(f.service.register_customer(ada(), ""));  // the address is taken
+  const auto id = f.service.sign_in("ada@example.com", "correct horse battery", "").customer.id;
+  (void)f.service.change_password(id, "correct horse battery", "a new long passphrase", "");
+  // A refused change publishes nothing.
+  CHECK_THROWS((void)f.service.change_password(id, "wrong horse battery", "another long passphrase", ""));
+
+  // ecom-worker's consumer records each event in the account's history, once.
+  messaging::MessagingOptions options;
+  options.relay_poll = std::chrono::milliseconds(10);
+  messaging::Worker worker(db, options, {account_events_subscription()});
+  worker.start();
+  REQUIRE(ecom::test::eventually([&] { return f.count("SELECT COUNT(*) FROM customer_account_events") == 3; },
+                                 std::chrono::seconds(20)));
+  REQUIRE(ecom::test::eventually([&] { return messaging::outbox_status(db, options).pending == 0; }));
+  worker.stop();
+  const auto of = [&](std::string_view topic) {
+    return f.count("SELECT COUNT(*) FROM customer_account_events WHERE customer_id = " + std::to_string(id) +
+                   " AND topic = '" + std::string(topic) + "'");
+  };
+  CHECK(of(kCustomerRegistered) == 1);
+  CHECK(of(kRegistrationForTakenEmail) == 1);
+  CHECK(of(kPasswordChanged) == 1);
+}
+
 void check_rehash_on_sign_in(db::Database& db) {
   Fixture f(db);
   REQUIRE(f.service.register_customer(ada(), ""));
@@ -315,6 +347,7 @@ std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
       {"a password change checks the old one and ends the other sessions", check_change_password},
       {"a hash made at lower costs is replaced at sign-in", check_rehash_on_sign_in},
       {"a customer's name is changed, within its limits", check_rename},
+      {"account events leave through the outbox and land in the account's history", check_account_events},
       {"two registrations of one email at once create one account", check_racing_registrations},
       {"ten failed sign-ins lock the account, whatever the password, for longer each time", check_lockout},
       {"unknown emails and busy addresses are throttled too", check_unknown_accounts_and_addresses_are_throttled},

@@ -53,11 +53,11 @@ Settings settings_from(const config::Config& config) {
 
 http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
                          ecom::catalog::CatalogService& catalog_service,
-                         std::shared_ptr<const web::Templates> templates, identity::CustomerService* customers) {
+                         std::shared_ptr<const web::Templates> templates, const AccountServices* accounts) {
   http::Router router;
   home::add_routes(router, settings);
-  if (customers != nullptr) {
-    account::add_routes(router, *customers);
+  if (accounts != nullptr) {
+    account::add_routes(router, accounts->customers, accounts->addresses);
   }
   catalog::add_routes(router, catalog_service, settings.assets_base_url);
   api::add_routes(router);

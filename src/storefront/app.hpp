@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ecom/catalog/catalog.hpp>
+#include <ecom/identity/addresses.hpp>
 #include <ecom/identity/customers.hpp>
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/http/router.hpp>
@@ -25,15 +26,22 @@ struct Settings {
   std::string media_root = "var/media";  // storage.root: served under /media when assets.base_url is "/media"
 };
 
+// The identity services behind the account routes.
+struct AccountServices {
+  identity::CustomerService& customers;
+  identity::AddressBook& addresses;
+};
+
 void declare_config(config::Schema& schema);
 // Throws config::ConfigError on values the schema cannot check (a currency code's shape).
 [[nodiscard]] Settings settings_from(const config::Config& config);
-// catalog_service (and customers) must outlive the router. Without templates (API-only tests) the
-// HTML pages are not mounted; main() always loads them (web::Templates::load fails start-up on a
-// broken one). Without customers the account routes are not mounted (tests of other features).
+// catalog_service (and the account services) must outlive the router. Without templates (API-only
+// tests) the HTML pages are not mounted; main() always loads them (web::Templates::load fails
+// start-up on a broken one). Without accounts the account routes are not mounted (tests of other
+// features).
 [[nodiscard]] http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
                                        ecom::catalog::CatalogService& catalog_service,
                                        std::shared_ptr<const web::Templates> templates = nullptr,
-                                       identity::CustomerService* customers = nullptr);
+                                       const AccountServices* accounts = nullptr);
 
 }  // namespace ecom::storefront

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
                             infrastructure.database(), hasher, infrastructure.cache(),
                             identity::CustomerOptions{
                                 identity::customer_sessions_from(config), identity::throttle_rules_from(config), {}});
+                        identity::AddressBook addresses(infrastructure.database());
+                        const storefront::AccountServices accounts{customers, addresses};
                         auto files = http::StaticFiles::load(settings.static_root, settings.static_prefix);
                         auto templates = web::Templates::load(settings.templates_root);
                         auto server_options = http::server_options_from(config, "storefront");
@@ -31,7 +33,7 @@ int main(int argc, char** argv) {
                         server_options.dispatcher.strict_transport_security = settings.base_url.starts_with("https://");
                         http::Server server(std::move(server_options),
                                             storefront::make_router(settings, std::move(files), catalog_service,
-                                                                    std::move(templates), &customers),
+                                                                    std::move(templates), &accounts),
                                             metrics);
                         infrastructure.add_readiness_checks(server);
                         server.start();

@@ -7,7 +7,10 @@
 
 #include <boost/json.hpp>
 
+#include <array>
+#include <charconv>
 #include <chrono>
+#include <span>
 #include <string>
 
 namespace ecom::storefront::account {
@@ -101,9 +104,84 @@ http::Response ended(const http::Request& request) {
   return response;
 }
 
+constexpr std::array<std::string_view, 8> kAddressFields = {"name",        "line1",  "line2",   "city",
+                                                            "postal_code", "region", "country", "phone"};
+
+boost::json::object address_json(const identity::Address& a) {
+  const auto& f = a.fields;
+  return {{"id", a.id},         {"name", f.name},       {"line1", f.line1},
+          {"line2", f.line2},   {"city", f.city},       {"postal_code", f.postal_code},
+          {"region", f.region}, {"country", f.country}, {"phone", f.phone}};
+}
+
+identity::AddressChanges address_changes(const boost::json::object& body) {
+  http::allow_only(body, std::span<const std::string_view>(kAddressFields));
+  identity::AddressChanges c;
+  c.name = http::optional_string(body, "name");
+  c.line1 = http::optional_string(body, "line1");
+  c.line2 = http::optional_string(body, "line2");
+  c.city = http::optional_string(body, "city");
+  c.postal_code = http::optional_string(body, "postal_code");
+  c.region = http::optional_string(body, "region");
+  c.country = http::optional_string(body, "country");
+  c.phone = http::optional_string(body, "phone");
+  return c;
+}
+
+// A path id that is not a positive integer names no address: 404, like one that does not exist.
+std::int64_t address_id(const http::Request& request) {
+  const auto text = request.param("id");
+  std::int64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value <= 0) {
+    throw Error(ErrorCode::not_found, "No such address.");
+  }
+  return value;
+}
+
+void add_address_routes(http::Router& router, CustomerService& customers, identity::AddressBook& addresses) {
+  constexpr std::string_view kList = "/api/v1/me/addresses";
+  constexpr std::string_view kOne = "/api/v1/me/addresses/{id}";
+  router.get(std::string(kList), [&](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    boost::json::array items;
+    for (const auto& a : addresses.list(caller.customer.id, request.client_ip)) {
+      items.push_back(address_json(a));
+    }
+    return json(200, {{"items", std::move(items)}});
+  });
+  router.post(std::string(kList), [&](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto c = address_changes(http::json_body(request));
+    identity::AddressFields fields{c.name.value_or(""),    c.line1.value_or(""),       c.line2.value_or(""),
+                                   c.city.value_or(""),    c.postal_code.value_or(""), c.region.value_or(""),
+                                   c.country.value_or(""), c.phone.value_or("")};
+    return json(201, address_json(addresses.add(caller.customer.id, fields, request.client_ip)));
+  });
+  router.get(std::string(kOne), [&](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    return json(200, address_json(addresses.get(caller.customer.id, address_id(request), request.client_ip)));
+  });
+  router.add(http::Method::patch, std::string(kOne), [&](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto id = address_id(request);
+    const auto changes = address_changes(http::json_body(request));
+    return json(200, address_json(addresses.update(caller.customer.id, id, changes, request.client_ip)));
+  });
+  router.add(http::Method::del, std::string(kOne), [&](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    addresses.remove(caller.customer.id, address_id(request), request.client_ip);
+    auto response = http::Response::empty(204);
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+  });
+}
+
 }  // namespace
 
-void add_routes(http::Router& router, CustomerService& customers) {
+void add_routes(http::Router& router, CustomerService& customers, identity::AddressBook& addresses) {
+  add_address_routes(router, customers, addresses);
   router.post("/api/v1/auth/register", [&customers](http::Request& request) {
     const auto body = http::json_body(request);
     http::allow_only(body, {"email", "password", "name"});

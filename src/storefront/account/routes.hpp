@@ -10,12 +10,16 @@
 //   PATCH /api/v1/me                     {name?}                  -> 200 the customer
 //   POST /api/v1/me/password             {current_password, new_password}
 //                                                                 -> 200 a new session (every other one ends)
+//   GET  /api/v1/me/addresses                                     -> 200 {items: [address]}
+//   POST /api/v1/me/addresses            {name, line1, city, country, line2?, postal_code?, region?, phone?} -> 201
+//   GET/PATCH/DELETE /api/v1/me/addresses/{id}                    -> 200 / 200 / 204; another customer's id is 404
 //
 // A session is presented as the __Host-ecom_session cookie or as Authorization: Bearer. An unsafe
 // request authenticated by the cookie must carry the session's CSRF token in X-CSRF-Token (403
 // without it); a bearer token needs none, since a browser never sends one by itself.
 #pragma once
 
+#include <ecom/identity/addresses.hpp>
 #include <ecom/identity/customers.hpp>
 #include <ecom/platform/http/router.hpp>
 
@@ -25,7 +29,7 @@ namespace ecom::storefront::account {
 
 inline constexpr std::string_view kSessionCookie = "__Host-ecom_session";
 
-// customers must outlive the router.
-void add_routes(http::Router& router, identity::CustomerService& customers);
+// customers and addresses must outlive the router.
+void add_routes(http::Router& router, identity::CustomerService& customers, identity::AddressBook& addresses);
 
 }  // namespace ecom::storefront::account

@@ -51,7 +51,7 @@ class Accounts {
  private:
   http::Router router() {
     http::Router r;
-    storefront::account::add_routes(r, customers_);
+    storefront::account::add_routes(r, customers_, addresses_);
     return r;
   }
   db::test::TempDir dir_;
@@ -59,6 +59,7 @@ class Accounts {
   identity::PasswordHasher hasher_;
   cache::LocalCache cache_{cache::LocalCacheOptions{}};
   identity::CustomerService customers_;
+  identity::AddressBook addresses_{*db_};
   test::TestServer server_;
 };
 
@@ -211,4 +212,63 @@ TEST_CASE("account API: the profile's name changes; the password changes with th
   CHECK(a.get("/api/v1/me", {{"Cookie", new_cookie}}).status == 200);
   CHECK(a.login().status == 401);
   CHECK(a.login("a new long passphrase").status == 200);
+}
+
+TEST_CASE("account API: the address book, where another customer's address is 404 on every route",
+          "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  REQUIRE(
+      a.post("/api/v1/auth/register", R"({"email": "bob@example.com", "password": "correct horse battery"})").status ==
+      202);
+  const auto bearer_of = [&](const std::string& email) {
+    const auto res =
+        a.post("/api/v1/auth/token", R"({"email": ")" + email + R"(", "password": "correct horse battery"})");
+    REQUIRE(res.status == 200);
+    return "Bearer " + std::string(boost::json::parse(res.body).at("access_token").as_string());
+  };
+  const Headers ada = {{"Authorization", bearer_of("ada@example.com")}};
+  const Headers bob = {{"Authorization", bearer_of("bob@example.com")}};
+  const auto created = a.post("/api/v1/me/addresses",
+                              R"({"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London",
+                                  "postal_code": "SW1Y 4JH", "country": "gb"})",
+                              ada);
+  REQUIRE(created.status == 201);
+  const auto address = boost::json::parse(created.body).as_object();
+  CHECK(address.at("country").as_string() == "GB");
+  const auto path = "/api/v1/me/addresses/" + std::to_string(address.at("id").as_int64());
+  CHECK(a.get(path, ada).status == 200);
+  CHECK(boost::json::parse(a.get("/api/v1/me/addresses", ada).body).at("items").as_array().size() == 1);
+  CHECK(boost::json::parse(a.get("/api/v1/me/addresses", bob).body).at("items").as_array().empty());
+
+  // Bob, on each route that takes an id: Ada's address is as absent as one that does not exist.
+  const auto missing = "/api/v1/me/addresses/999999";
+  const auto patch = [&](const std::string& target, const Headers& who) {
+    Headers headers = who;
+    headers.emplace_back("Content-Type", "application/json");
+    return test::fetch(a.port(), "PATCH", target, headers, R"({"city": "Paris"})");
+  };
+  for (const auto& target : {path, std::string(missing), std::string("/api/v1/me/addresses/abc")}) {
+    INFO(target);
+    const auto got = a.get(target, bob);
+    CHECK(got.status == 404);
+    CHECK(patch(target, bob).status == 404);
+    CHECK(test::fetch(a.port(), "DELETE", target, bob).status == 404);
+    // The same answer body (but for the request id) as for an id that exists nowhere.
+    CHECK(boost::json::parse(got.body).at("detail") == boost::json::parse(a.get(missing, bob).body).at("detail"));
+  }
+  CHECK(boost::json::parse(a.get(path, ada).body).at("city").as_string() == "London");
+
+  const auto changed = patch(path, ada);
+  REQUIRE(changed.status == 200);
+  CHECK(boost::json::parse(changed.body).at("city").as_string() == "Paris");
+  CHECK(boost::json::parse(changed.body).at("line1").as_string() == "12 St James's Square");
+  const auto bad =
+      a.post("/api/v1/me/addresses", R"({"name": "A", "line1": "x", "city": "y", "country": "Germany"})", ada);
+  CHECK(bad.status == 422);
+  CHECK(bad.body.find(R"("name":"country")") != std::string::npos);
+  CHECK(a.post("/api/v1/me/addresses", R"({"name": "A", "planet": "Mars"})", ada).status == 400);
+  CHECK(a.get("/api/v1/me/addresses").status == 401);
+  CHECK(test::fetch(a.port(), "DELETE", path, ada).status == 204);
+  CHECK(a.get(path, ada).status == 404);
 }

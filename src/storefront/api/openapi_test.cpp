@@ -34,7 +34,7 @@ constexpr std::array<std::string_view, 8> kOperationKeys = {"get",   "put",     
                                                             "patch", "options", "head", "trace"};
 
 // The router as main() builds it; the HTML pages too when their templates are there.
-http::Router real_router(ecom::catalog::CatalogService& service, identity::CustomerService& customers) {
+http::Router real_router(ecom::catalog::CatalogService& service, const storefront::AccountServices& accounts) {
   const std::filesystem::path templates_dir = ECOM_SOURCE_DIR "/web/storefront/templates";
   std::shared_ptr<const web::Templates> templates;
   if (std::filesystem::is_directory(templates_dir)) {
@@ -42,7 +42,7 @@ http::Router real_router(ecom::catalog::CatalogService& service, identity::Custo
   }
   return storefront::make_router(storefront::Settings{"Demo", "EUR", "does-not-exist", "/static"},
                                  http::StaticFiles::load("does-not-exist", "/static"), service, std::move(templates),
-                                 &customers);
+                                 &accounts);
 }
 
 // "{path...}" (a rest parameter) is "{path}" in OpenAPI.
@@ -278,7 +278,9 @@ struct Shop {
   identity::PasswordHasher hasher;
   cache::LocalCache accounts_cache{cache::LocalCacheOptions{}};
   identity::CustomerService customers{catalog.database(), hasher, accounts_cache};
-  http::Router router = real_router(catalog.service(), customers);
+  identity::AddressBook addresses{catalog.database()};
+  storefront::AccountServices accounts{customers, addresses};
+  http::Router router = real_router(catalog.service(), accounts);
   std::set<std::string> served = served_operations(router);
   test::TestServer server{std::move(router)};
 };

@@ -5,6 +5,7 @@
 #include "eventually.hpp"
 
 #include <ecom/cache/local_cache.hpp>
+#include <ecom/identity/addresses.hpp>
 #include <ecom/identity/customers.hpp>
 #include <ecom/identity/events.hpp>
 #include <ecom/identity/tokens.hpp>
@@ -248,6 +249,54 @@ void check_account_events(db::Database& db) {
   CHECK(of(kPasswordChanged) == 1);
 }
 
+void check_address_book(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  REQUIRE(f.service.register_customer(ada("bob@example.com"), ""));
+  const auto ada_id = f.service.sign_in("ada@example.com", "correct horse battery", "").customer.id;
+  const auto bob_id = f.service.sign_in("bob@example.com", "correct horse battery", "").customer.id;
+  AddressBook book(db);
+  const auto change = [](std::optional<std::string> AddressChanges::*member, std::string value) {
+    AddressChanges c;
+    c.*member = std::move(value);
+    return c;
+  };
+  const auto home = book.add(
+      ada_id, {" Ada Lovelace ", "12 St James's Square", "", "London", "SW1Y 4JH", "", "gb", "+44 20 7946 0000"}, "");
+  CHECK(home.fields.name == "Ada Lovelace");
+  CHECK(home.fields.country == "GB");
+  CHECK(book.list(ada_id, "").size() == 1);
+  CHECK(book.list(bob_id, "").empty());
+  // Another customer's address is not found, exactly like one that does not exist.
+  using core::ErrorCode;
+  CHECK(refusal([&] { (void)book.get(bob_id, home.id, ""); }).first == ErrorCode::not_found);
+  CHECK(refusal([&] { (void)book.update(bob_id, home.id, change(&AddressChanges::city, "Paris"), ""); }).first ==
+        ErrorCode::not_found);
+  CHECK(refusal([&] { book.remove(bob_id, home.id, ""); }).first == ErrorCode::not_found);
+  CHECK(refusal([&] { (void)book.get(ada_id, home.id + 1000, ""); }).first == ErrorCode::not_found);
+  CHECK(book.get(ada_id, home.id, "").fields.city == "London");  // untouched by Bob's attempts
+  // A change keeps what it does not name, and is checked like a new address.
+  CHECK(book.update(ada_id, home.id, change(&AddressChanges::line2, "Flat 3"), "").fields.line1 ==
+        "12 St James's Square");
+  CHECK(refusal([&] { (void)book.update(ada_id, home.id, change(&AddressChanges::country, "GBR"), ""); }) ==
+        std::pair{ErrorCode::unprocessable, std::string("country")});
+  CHECK(refusal([&] {
+          (void)book.add(ada_id, {"", "x", "", "y", "", "", "DE", ""}, "");
+        }) == std::pair{ErrorCode::unprocessable, std::string("name")});
+  CHECK(refusal([&] {
+          (void)book.add(ada_id, {"A", "x", "", "y", "", "", "DE", "call me"}, "");
+        }) == std::pair{ErrorCode::unprocessable, std::string("phone")});
+  for (std::size_t i = 1; i < kMaxAddresses; ++i) {
+    (void)book.add(ada_id, {"A", "Street " + std::to_string(i), "", "Berlin", "", "", "DE", ""}, "");
+  }
+  CHECK(refusal([&] {
+          (void)book.add(ada_id, {"A", "One more", "", "Berlin", "", "", "DE", ""}, "");
+        }) == std::pair{ErrorCode::unprocessable, std::string("addresses")});
+  book.remove(ada_id, home.id, "");
+  CHECK(refusal([&] { (void)book.get(ada_id, home.id, ""); }).first == ErrorCode::not_found);
+  CHECK(book.list(ada_id, "").size() == kMaxAddresses - 1);
+}
+
 void check_rehash_on_sign_in(db::Database& db) {
   Fixture f(db);
   REQUIRE(f.service.register_customer(ada(), ""));
@@ -348,6 +397,7 @@ std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
       {"a hash made at lower costs is replaced at sign-in", check_rehash_on_sign_in},
       {"a customer's name is changed, within its limits", check_rename},
       {"account events leave through the outbox and land in the account's history", check_account_events},
+      {"the address book: only its owner reaches an address; fields checked; at most 50", check_address_book},
       {"two registrations of one email at once create one account", check_racing_registrations},
       {"ten failed sign-ins lock the account, whatever the password, for longer each time", check_lockout},
       {"unknown emails and busy addresses are throttled too", check_unknown_accounts_and_addresses_are_throttled},

@@ -178,6 +178,79 @@ void add_address_routes(http::Router& router, CustomerService& customers, identi
   });
 }
 
+// The signed-in customer's own data: profile, export, erasure and password.
+void add_profile_routes(http::Router& router, CustomerService& customers, identity::AddressBook& addresses) {
+  router.get("/api/v1/me", [&customers](http::Request& request) {
+    return json(200, customer_json(require_customer(request, customers).customer));
+  });
+
+  router.add(http::Method::patch, "/api/v1/me", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"name"});
+    auto customer = caller.customer;
+    if (const auto name = http::optional_string(body, "name")) {
+      customer = customers.rename(caller.customer.id, *name, request.client_ip);
+    }
+    return json(200, customer_json(customer));
+  });
+
+  // Everything the shop holds about the customer (ASVS 8.3.2 / GDPR article 15), never a secret.
+  router.get("/api/v1/me/export", [&customers, &addresses](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto id = caller.customer.id;
+    boost::json::array address_items;
+    for (const auto& a : addresses.list(id, request.client_ip)) {
+      address_items.push_back(address_json(a));
+    }
+    const auto history = customers.history(id, request.client_ip);
+    boost::json::array sessions;
+    for (const auto& s : history.sessions) {
+      sessions.push_back({{"created_at", time::iso8601_from_us(s.created_at)},
+                          {"last_seen_at", time::iso8601_from_us(s.last_seen_at)},
+                          {"expires_at", time::iso8601_from_us(s.expires_at)}});
+    }
+    boost::json::array events;
+    for (const auto& e : history.events) {
+      events.push_back({{"topic", e.topic}, {"occurred_at", e.occurred_at}});
+    }
+    auto response = json(200, {{"customer", customer_json(caller.customer)},
+                               {"addresses", std::move(address_items)},
+                               {"sessions", std::move(sessions)},
+                               {"events", std::move(events)}});
+    response.headers.set("Content-Disposition", "attachment; filename=\"account-export.json\"");
+    return response;
+  });
+
+  // Erasure (GDPR article 17): the password again, then the account and its personal data go.
+  router.add(http::Method::del, "/api/v1/me", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"password"});
+    customers.erase(caller.customer.id, http::required_string(body, "password"), request.client_ip);
+    return ended(request);
+  });
+
+  // Every session ends, this one too; the caller gets a new one in the form it signed in with.
+  router.post("/api/v1/me/password", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"current_password", "new_password"});
+    const auto session = customers.change_password(caller.customer.id, http::required_string(body, "current_password"),
+                                                   http::required_string(body, "new_password"), request.client_ip);
+    if (!caller.by_cookie) {
+      return json(200, {{"access_token", session.token},
+                        {"token_type", "Bearer"},
+                        {"expires_in", seconds_until(session.expires_at).count()}});
+    }
+    auto response = json(
+        200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
+    response.headers.add("Set-Cookie",
+                         http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
+    return response;
+  });
+}
+
 }  // namespace
 
 void add_routes(http::Router& router, CustomerService& customers, identity::AddressBook& addresses) {
@@ -222,39 +295,7 @@ void add_routes(http::Router& router, CustomerService& customers, identity::Addr
     return ended(request);
   });
 
-  router.get("/api/v1/me", [&customers](http::Request& request) {
-    return json(200, customer_json(require_customer(request, customers).customer));
-  });
-
-  router.add(http::Method::patch, "/api/v1/me", [&customers](http::Request& request) {
-    const auto caller = require_customer(request, customers);
-    const auto body = http::json_body(request);
-    http::allow_only(body, {"name"});
-    auto customer = caller.customer;
-    if (const auto name = http::optional_string(body, "name")) {
-      customer = customers.rename(caller.customer.id, *name, request.client_ip);
-    }
-    return json(200, customer_json(customer));
-  });
-
-  // Every session ends, this one too; the caller gets a new one in the form it signed in with.
-  router.post("/api/v1/me/password", [&customers](http::Request& request) {
-    const auto caller = require_customer(request, customers);
-    const auto body = http::json_body(request);
-    http::allow_only(body, {"current_password", "new_password"});
-    const auto session = customers.change_password(caller.customer.id, http::required_string(body, "current_password"),
-                                                   http::required_string(body, "new_password"), request.client_ip);
-    if (!caller.by_cookie) {
-      return json(200, {{"access_token", session.token},
-                        {"token_type", "Bearer"},
-                        {"expires_in", seconds_until(session.expires_at).count()}});
-    }
-    auto response = json(
-        200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
-    response.headers.add("Set-Cookie",
-                         http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
-    return response;
-  });
+  add_profile_routes(router, customers, addresses);
 }
 
 }  // namespace ecom::storefront::account

@@ -272,3 +272,46 @@ TEST_CASE("account API: the address book, where another customer's address is 40
   CHECK(test::fetch(a.port(), "DELETE", path, ada).status == 204);
   CHECK(a.get(path, ada).status == 404);
 }
+
+TEST_CASE("account API: the data export holds everything but secrets; erasure needs the password",
+          "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto res = a.post("/api/v1/auth/token", R"({"email": "ada@example.com", "password": "correct horse battery"})");
+  const std::string token(boost::json::parse(res.body).at("access_token").as_string());
+  const Headers ada = {{"Authorization", "Bearer " + token}};
+  REQUIRE(
+      a.post("/api/v1/me/addresses", R"({"name": "Ada", "line1": "1 Main St", "city": "London", "country": "GB"})", ada)
+          .status == 201);
+
+  const auto exported = a.get("/api/v1/me/export", ada);
+  REQUIRE(exported.status == 200);
+  CHECK(exported.header("Content-Disposition")->find("attachment") != std::string::npos);
+  const auto doc = boost::json::parse(exported.body).as_object();
+  CHECK(doc.at("customer").at("email").as_string() == "ada@example.com");
+  CHECK(doc.at("addresses").as_array().size() == 1);
+  CHECK(doc.at("sessions").as_array().size() == 1);
+  CHECK(doc.at("events").is_array());
+  for (const auto* secret : {"correct horse battery", "$argon2id$", token.c_str()}) {
+    CHECK(exported.body.find(secret) == std::string::npos);
+  }
+
+  const auto erase = [&](const std::string& password) {
+    Headers headers = ada;
+    headers.emplace_back("Content-Type", "application/json");
+    return test::fetch(a.port(), "DELETE", "/api/v1/me", headers, R"({"password": ")" + password + R"("})");
+  };
+  CHECK(erase("wrong horse battery").status == 401);
+  CHECK(a.get("/api/v1/me", ada).status == 200);  // still there
+  CHECK(erase("correct horse battery").status == 204);
+  CHECK(a.get("/api/v1/me", ada).status == 401);
+  CHECK(a.login().status == 401);
+  // The address is free again: a new account can take it.
+  CHECK(a.register_ada("a brand new passphrase").status == 202);
+  CHECK(a.login("a brand new passphrase").status == 200);
+  const auto fresh =
+      a.post("/api/v1/auth/token", R"({"email": "ada@example.com", "password": "a brand new passphrase"})");
+  const Headers again = {
+      {"Authorization", "Bearer " + std::string(boost::json::parse(fresh.body).at("access_token").as_string())}};
+  CHECK(boost::json::parse(a.get("/api/v1/me/addresses", again).body).at("items").as_array().empty());
+}

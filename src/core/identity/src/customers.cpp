@@ -36,6 +36,12 @@ constexpr const char* kTouchSession = "UPDATE customer_sessions SET last_seen_at
 constexpr const char* kDeleteSession = "DELETE FROM customer_sessions WHERE token_hash = :token_hash";
 constexpr const char* kDeleteSessions = "DELETE FROM customer_sessions WHERE customer_id = :customer_id";
 constexpr const char* kRename = "UPDATE customers SET name = :name, updated_at = :now WHERE id = :id";
+constexpr const char* kListSessions =
+    "SELECT created_at, last_seen_at, expires_at FROM customer_sessions WHERE customer_id = :customer_id "
+    "ORDER BY created_at";
+constexpr const char* kListEvents =
+    "SELECT topic, occurred_at FROM customer_account_events WHERE customer_id = :customer_id ORDER BY occurred_at";
+constexpr const char* kDeleteCustomer = "DELETE FROM customers WHERE id = :id";
 constexpr const char* kFindIdByEmail = "SELECT id FROM customers WHERE email = :email";
 constexpr const char* kSelectHash = "SELECT password_hash, email FROM customers WHERE id = :id";
 
@@ -277,6 +283,55 @@ Customer CustomerService::customer(std::int64_t id) {
     throw Error(ErrorCode::not_found, "No such customer.");
   }
   return std::move(*found);
+}
+
+AccountHistory CustomerService::history(std::int64_t customer_id, std::string_view client) {
+  const long long id = customer_id;
+  return db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
+    AccountHistory out;
+    {
+      long long created = 0;
+      long long seen = 0;
+      long long expires = 0;
+      soci::statement st = (sql.prepare << kListSessions, soci::use(id, "customer_id"), soci::into(created),
+                            soci::into(seen), soci::into(expires));
+      st.execute();
+      while (st.fetch()) {
+        out.sessions.push_back(SessionRecord{created, seen, expires});
+      }
+    }
+    AccountEvent e;
+    soci::statement st =
+        (sql.prepare << kListEvents, soci::use(id, "customer_id"), soci::into(e.topic), soci::into(e.occurred_at));
+    st.execute();
+    while (st.fetch()) {
+      out.events.push_back(e);
+    }
+    return out;
+  });
+}
+
+void CustomerService::erase(std::int64_t customer_id, std::string_view password, std::string_view client) {
+  const long long id = customer_id;
+  std::string stored;
+  std::string email;
+  const bool found = db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
+    sql << kSelectHash, soci::use(id, "id"), soci::into(stored), soci::into(email);
+    return sql.got_data();
+  });
+  if (!found) {
+    throw Error(ErrorCode::not_found, "No such customer.");
+  }
+  const auto account = token_hash(email);
+  throttle_.check(account, client);
+  if (!hasher_.verify(password, stored).matches) {
+    throttle_.failed(account, client);
+    throw Error(ErrorCode::unauthorized, "The password is wrong.");
+  }
+  db_.transact(client, [&](soci::session& sql) {
+    sql << kDeleteCustomer, soci::use(id, "id");
+    detail::publish(sql, kCustomerErased, id);
+  });
 }
 
 Customer CustomerService::rename(std::int64_t customer_id, std::string_view name, std::string_view client) {

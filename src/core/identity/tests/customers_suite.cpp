@@ -247,6 +247,28 @@ void check_account_events(db::Database& db) {
   CHECK(of(kCustomerRegistered) == 1);
   CHECK(of(kRegistrationForTakenEmail) == 1);
   CHECK(of(kPasswordChanged) == 1);
+  // The history the export shows: the sessions (the one the password change opened) and events.
+  const auto history = f.service.history(id, "");
+  CHECK(history.sessions.size() == 1);
+  CHECK(history.events.size() == 3);
+}
+
+void check_erasure(db::Database& db) {
+  Fixture f(db);
+  REQUIRE(f.service.register_customer(ada(), ""));
+  const auto session = f.service.sign_in("ada@example.com", "correct horse battery", "");
+  const auto id = session.customer.id;
+  AddressBook book(db);
+  (void)book.add(id, {"Ada", "1 Main St", "", "London", "", "", "GB", ""}, "");
+  CHECK(refusal([&] { f.service.erase(id, "wrong horse battery", ""); }).first == core::ErrorCode::unauthorized);
+  CHECK(f.service.authenticate(session.token));
+  f.service.erase(id, "correct horse battery", "");
+  CHECK_FALSE(f.service.authenticate(session.token));
+  CHECK(f.count("SELECT COUNT(*) FROM customers") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM customer_sessions") == 0);
+  CHECK(f.count("SELECT COUNT(*) FROM customer_addresses") == 0);
+  CHECK(refusal([&] { (void)f.service.customer(id); }).first == core::ErrorCode::not_found);
+  CHECK(refusal([&] { f.service.erase(id, "correct horse battery", ""); }).first == core::ErrorCode::not_found);
 }
 
 void check_address_book(db::Database& db) {
@@ -398,6 +420,7 @@ std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
       {"a customer's name is changed, within its limits", check_rename},
       {"account events leave through the outbox and land in the account's history", check_account_events},
       {"the address book: only its owner reaches an address; fields checked; at most 50", check_address_book},
+      {"erasure checks the password, then removes the account, its sessions and addresses", check_erasure},
       {"two registrations of one email at once create one account", check_racing_registrations},
       {"ten failed sign-ins lock the account, whatever the password, for longer each time", check_lockout},
       {"unknown emails and busy addresses are throttled too", check_unknown_accounts_and_addresses_are_throttled},

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ecom::identity {
 
@@ -41,6 +42,21 @@ struct CustomerOptions {
   ThrottleRules throttle;
   // Microseconds since the Unix epoch; the system clock unless a test sets its own.
   std::function<std::int64_t()> now_us;
+};
+
+// What the account holds beyond its profile, for the customer's data export.
+struct SessionRecord {
+  std::int64_t created_at = 0;  // microseconds since the Unix epoch
+  std::int64_t last_seen_at = 0;
+  std::int64_t expires_at = 0;
+};
+struct AccountEvent {
+  std::string topic;
+  std::string occurred_at;  // ISO 8601
+};
+struct AccountHistory {
+  std::vector<SessionRecord> sessions;
+  std::vector<AccountEvent> events;
 };
 
 struct SignIn {
@@ -82,6 +98,15 @@ class CustomerService {
 
   // not_found when there is no such customer.
   [[nodiscard]] Customer customer(std::int64_t id);
+
+  // The account's sessions (never their tokens) and its recorded events, for the data export.
+  [[nodiscard]] AccountHistory history(std::int64_t customer_id, std::string_view client);
+
+  // Erases the account after checking its password again (unauthorized when wrong, throttled like
+  // a sign-in): the customer row, and with it (ON DELETE CASCADE) its sessions and addresses.
+  // What stays is the account history's ids and topics, which hold no personal data. Publishes
+  // identity.customer_erased.
+  void erase(std::int64_t customer_id, std::string_view password, std::string_view client);
 
   // Sets the customer's name (trimmed, at most 200 characters; unprocessable naming "name").
   [[nodiscard]] Customer rename(std::int64_t customer_id, std::string_view name, std::string_view client);

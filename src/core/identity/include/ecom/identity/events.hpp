@@ -8,6 +8,7 @@
 //                                                               address of account 7 (its owner
 //                                                               is to be told, by email)
 //   identity.password_changed               {"customer_id": 7}
+//   identity.customer_erased                {"customer_id": 7}  the account and its personal data are gone
 #pragma once
 
 #include <ecom/messaging/subscription.hpp>
@@ -19,6 +20,7 @@ namespace ecom::identity {
 inline constexpr std::string_view kCustomerRegistered = "identity.customer_registered";
 inline constexpr std::string_view kRegistrationForTakenEmail = "identity.registration_for_taken_email";
 inline constexpr std::string_view kPasswordChanged = "identity.password_changed";
+inline constexpr std::string_view kCustomerErased = "identity.customer_erased";
 
 // The consumer "identity-account-events" on "identity.#".
 [[nodiscard]] messaging::Subscription account_events_subscription();

@@ -224,8 +224,7 @@ bool valid_slug(std::string_view slug) {
 }
 
 core::Error invalid(std::string field, std::string reason) {
-  auto message = "invalid " + field + ": " + reason;
-  return Error(ErrorCode::unprocessable, std::move(message), {core::FieldError{std::move(field), std::move(reason)}});
+  return Error::invalid_field(std::move(field), std::move(reason));
 }
 
 void check_money(const Money& money, const std::string& field) {

@@ -1,5 +1,7 @@
 // The address book: see addresses.hpp. Every statement has "customer_id = :customer_id" in its
 // WHERE clause (or inserts it): the one rule that keeps one customer's addresses from another.
+#include "text.hpp"
+
 #include <ecom/identity/addresses.hpp>
 #include <ecom/platform/error.hpp>
 
@@ -28,31 +30,12 @@ constexpr const char* kDelete =
     "DELETE FROM customer_addresses WHERE id = :id AND customer_id = :customer_id RETURNING id";
 constexpr std::size_t kMaxChars = 200;
 
-Error invalid(const std::string& field, const std::string& reason) {
-  return Error(ErrorCode::unprocessable, "invalid " + field + ": " + reason, {core::FieldError{field, reason}});
-}
-
 Error no_such_address() {
   return Error(ErrorCode::not_found, "No such address.");
 }
 
-std::string field(std::string value, const std::string& name, bool required) {
-  const auto first = value.find_first_not_of(" \t");
-  const auto last = value.find_last_not_of(" \t");
-  value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
-  if (required && value.empty()) {
-    throw invalid(name, "is required");
-  }
-  const auto chars = std::count_if(value.begin(), value.end(),
-                                   [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; });
-  if (static_cast<std::size_t>(chars) > kMaxChars) {
-    throw invalid(name, "at most " + std::to_string(kMaxChars) + " characters");
-  }
-  if (std::any_of(value.begin(), value.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    throw invalid(name, "must not contain control characters");
-  }
-  return value;
+std::string field(const std::string& value, const std::string& name, bool required) {
+  return detail::checked_text(value, name, kMaxChars, required);
 }
 
 std::int64_t now_us() {
@@ -96,22 +79,22 @@ std::optional<Address> find(soci::session& sql, long long customer_id, long long
 }  // namespace
 
 AddressFields checked_address(AddressFields f) {
-  f.name = field(std::move(f.name), "name", true);
-  f.line1 = field(std::move(f.line1), "line1", true);
-  f.line2 = field(std::move(f.line2), "line2", false);
-  f.city = field(std::move(f.city), "city", true);
-  f.postal_code = field(std::move(f.postal_code), "postal_code", false);
-  f.region = field(std::move(f.region), "region", false);
-  f.country = field(std::move(f.country), "country", true);
+  f.name = field(f.name, "name", true);
+  f.line1 = field(f.line1, "line1", true);
+  f.line2 = field(f.line2, "line2", false);
+  f.city = field(f.city, "city", true);
+  f.postal_code = field(f.postal_code, "postal_code", false);
+  f.region = field(f.region, "region", false);
+  f.country = field(f.country, "country", true);
   std::transform(f.country.begin(), f.country.end(), f.country.begin(),
                  [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
   if (f.country.size() != 2 ||
       !std::all_of(f.country.begin(), f.country.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    throw invalid("country", "must be an ISO 3166-1 alpha-2 code such as DE");
+    throw Error::invalid_field("country", "must be an ISO 3166-1 alpha-2 code such as DE");
   }
-  f.phone = field(std::move(f.phone), "phone", false);
+  f.phone = field(f.phone, "phone", false);
   if (f.phone.find_first_not_of("0123456789 +-()") != std::string::npos) {
-    throw invalid("phone", "digits, blanks and + - ( ) only");
+    throw Error::invalid_field("phone", "digits, blanks and + - ( ) only");
   }
   return f;
 }
@@ -146,7 +129,7 @@ Address AddressBook::add(std::int64_t customer_id, const AddressFields& fields, 
     long long count = 0;
     sql << kCount, soci::use(owner, "customer_id"), soci::into(count);
     if (static_cast<std::size_t>(count) >= kMaxAddresses) {
-      throw invalid("addresses", "at most " + std::to_string(kMaxAddresses) + " addresses");
+      throw Error::invalid_field("addresses", "at most " + std::to_string(kMaxAddresses) + " addresses");
     }
     long long id = 0;
     sql << kInsert, soci::use(owner, "customer_id"), soci::use(f.name, "name"), soci::use(f.line1, "line1"),

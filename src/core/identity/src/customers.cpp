@@ -1,6 +1,7 @@
 // Customer accounts and sessions: see customers.hpp. Every statement here names only the
 // identity module's own tables (migrations/*/0007_identity_customers.sql).
 #include "events_internal.hpp"
+#include "text.hpp"
 
 #include <ecom/db/database.hpp>
 #include <ecom/identity/customers.hpp>
@@ -52,35 +53,12 @@ constexpr std::int64_t kMicros = 1'000'000;
 // A session's last use is written at most this often: every request would otherwise be a write.
 constexpr std::int64_t kTouchEveryUs = 60 * kMicros;
 
-Error invalid(const std::string& field, const std::string& reason) {
-  return Error(ErrorCode::unprocessable, "invalid " + field + ": " + reason, {core::FieldError{field, reason}});
-}
-
 Error wrong_credentials() {
   return Error(ErrorCode::unauthorized, "The email or password is wrong.");
 }
 
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
-
 std::string checked_name(std::string_view name) {
-  auto out = trimmed(name);
-  // UTF-8 characters: every byte but continuation bytes starts one.
-  const auto chars =
-      std::count_if(out.begin(), out.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; });
-  if (static_cast<std::size_t>(chars) > kMaxNameChars) {
-    throw invalid("name", "at most " + std::to_string(kMaxNameChars) + " characters");
-  }
-  if (std::any_of(out.begin(), out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    throw invalid("name", "must not contain control characters");
-  }
-  return out;
+  return detail::checked_text(name, "name", kMaxNameChars, false);
 }
 
 struct CustomerRow {
@@ -122,7 +100,7 @@ SignIn open_session(soci::session& sql, const Customer& customer, std::int64_t n
 }  // namespace
 
 std::string normalize_email(std::string_view email) {
-  auto out = trimmed(email);
+  auto out = detail::trimmed(email);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
   const auto at = out.find('@');
@@ -133,7 +111,7 @@ std::string normalize_email(std::string_view email) {
     return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == ',';
   });
   if (!shaped || !clean) {
-    throw invalid("email", "must be an email address such as ada@example.com");
+    throw Error::invalid_field("email", "must be an email address such as ada@example.com");
   }
   return out;
 }
@@ -190,7 +168,7 @@ SignIn CustomerService::sign_in(std::string_view email, std::string_view passwor
   try {
     normalized = normalize_email(email);
   } catch (const Error&) {
-    normalized = trimmed(email);
+    normalized = detail::trimmed(email);
     well_formed = false;
   }
   // The throttle's name for the account: a hash, so that no address is a key in Redis, and any
@@ -285,6 +263,28 @@ Customer CustomerService::customer(std::int64_t id) {
   return std::move(*found);
 }
 
+std::string CustomerService::reauthenticate(std::int64_t customer_id, std::string_view password,
+                                            std::string_view client, const char* wrong) {
+  const long long id = customer_id;
+  std::string stored;
+  std::string email;
+  const bool found = db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
+    sql << kSelectHash, soci::use(id, "id"), soci::into(stored), soci::into(email);
+    return sql.got_data();
+  });
+  if (!found) {
+    throw Error(ErrorCode::not_found, "No such customer.");
+  }
+  // Guessing the password here is throttled like a sign-in.
+  const auto account = token_hash(email);
+  throttle_.check(account, client);
+  if (!hasher_.verify(password, stored).matches) {
+    throttle_.failed(account, client);
+    throw Error(ErrorCode::unauthorized, wrong);
+  }
+  return email;
+}
+
 AccountHistory CustomerService::history(std::int64_t customer_id, std::string_view client) {
   const long long id = customer_id;
   return db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
@@ -313,21 +313,7 @@ AccountHistory CustomerService::history(std::int64_t customer_id, std::string_vi
 
 void CustomerService::erase(std::int64_t customer_id, std::string_view password, std::string_view client) {
   const long long id = customer_id;
-  std::string stored;
-  std::string email;
-  const bool found = db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
-    sql << kSelectHash, soci::use(id, "id"), soci::into(stored), soci::into(email);
-    return sql.got_data();
-  });
-  if (!found) {
-    throw Error(ErrorCode::not_found, "No such customer.");
-  }
-  const auto account = token_hash(email);
-  throttle_.check(account, client);
-  if (!hasher_.verify(password, stored).matches) {
-    throttle_.failed(account, client);
-    throw Error(ErrorCode::unauthorized, "The password is wrong.");
-  }
+  (void)reauthenticate(id, password, client, "The password is wrong.");
   db_.transact(client, [&](soci::session& sql) {
     sql << kDeleteCustomer, soci::use(id, "id");
     detail::publish(sql, kCustomerErased, id);
@@ -351,22 +337,7 @@ Customer CustomerService::rename(std::int64_t customer_id, std::string_view name
 SignIn CustomerService::change_password(std::int64_t customer_id, std::string_view current, std::string_view next,
                                         std::string_view client) {
   const long long id = customer_id;
-  std::string stored;
-  std::string email;
-  const bool found = db_.read(client, db::Consistency::strong, [&](soci::session& sql) {
-    sql << kSelectHash, soci::use(id, "id"), soci::into(stored), soci::into(email);
-    return sql.got_data();
-  });
-  if (!found) {
-    throw Error(ErrorCode::not_found, "No such customer.");
-  }
-  // Guessing the current password here is throttled like a sign-in.
-  const auto account = token_hash(email);
-  throttle_.check(account, client);
-  if (!hasher_.verify(current, stored).matches) {
-    throttle_.failed(account, client);
-    throw Error(ErrorCode::unauthorized, "The current password is wrong.");
-  }
+  const auto email = reauthenticate(id, current, client, "The current password is wrong.");
   check_new_password(next, kCustomerPasswords, email, "new_password");
   const auto hash = hasher_.hash(next);
   const auto at = now();

@@ -119,6 +119,10 @@ class CustomerService {
 
  private:
   [[nodiscard]] std::int64_t now() const;
+  // The customer's email once password is checked again (for a change the session alone must not
+  // allow): not_found without the customer, unauthorized (`wrong`) and a throttle count when wrong.
+  [[nodiscard]] std::string reauthenticate(std::int64_t customer_id, std::string_view password, std::string_view client,
+                                           const char* wrong);
 
   db::Database& db_;
   PasswordHasher& hasher_;

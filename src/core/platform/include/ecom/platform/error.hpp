@@ -78,6 +78,12 @@ class Error : public std::runtime_error {
   Error&& with_retry_after(std::chrono::seconds after) &&;
   [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const noexcept { return retry_after_; }
 
+  // Shorthand for a field of a write that breaks a rule: unprocessable (422) naming the field.
+  static Error invalid_field(std::string name, std::string reason) {
+    auto msg = "invalid " + name + ": " + reason;
+    return Error(ErrorCode::unprocessable, std::move(msg), {FieldError{std::move(name), std::move(reason)}});
+  }
+
   // Shorthand for the most common case: one bad parameter.
   static Error bad_parameter(std::string name, std::string reason) {
     auto msg = "invalid parameter '" + name + "': " + reason;

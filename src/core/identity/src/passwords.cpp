@@ -7,10 +7,17 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
+#include <future>
 #include <sodium.h>
 #include <stdexcept>
 #include <string>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <thread>
+#include <unistd.h>
 #include <unordered_set>
+#include <vector>
 
 namespace ecom::identity {
 namespace {
@@ -167,6 +174,74 @@ class PasswordHasher::Slot {
   PasswordHasher& owner_;
 };
 
+// The hashing threads: as many as slots, so an admitted hash never waits for a thread. Each lowers
+// its own priority when it starts (Linux keeps a nice value per thread).
+class PasswordHasher::Threads {
+ public:
+  Threads(std::size_t count, int nice) {
+    for (std::size_t i = 0; i < count; ++i) {
+      threads_.emplace_back([this, nice] {
+        // Failing to lower the priority only costs the other answers some latency.
+        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), nice);
+        loop();
+      });
+    }
+  }
+  ~Threads() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) {
+      t.join();
+    }
+  }
+  Threads(const Threads&) = delete;
+  Threads& operator=(const Threads&) = delete;
+
+  int run(const std::function<int()>& work) {
+    std::packaged_task<int()> task(work);
+    auto result = task.get_future();
+    {
+      const std::lock_guard lock(mutex_);
+      tasks_.push_back(std::move(task));
+    }
+    ready_.notify_one();
+    return result.get();
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      std::packaged_task<int()> task;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) {
+          return;
+        }
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::packaged_task<int()>> tasks_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+PasswordHasher::~PasswordHasher() = default;
+
+int PasswordHasher::in_slot(const std::function<int()>& work) {
+  const Slot slot(*this);
+  return threads_->run(work);
+}
+
 PasswordHasher::PasswordHasher(HashingOptions options) : options_(options) {
   detail::init_sodium();
   if (options_.passes < kMinPasses || options_.memory_bytes < kMinMemoryBytes) {
@@ -175,13 +250,16 @@ PasswordHasher::PasswordHasher(HashingOptions options) : options_(options) {
   if (options_.slots == 0) {
     throw std::invalid_argument("password hashing needs at least one slot");
   }
+  threads_ = std::make_unique<Threads>(options_.slots, options_.nice);
 }
 
 std::string PasswordHasher::hash(std::string_view password) {
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  const Slot slot(*this);
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), options_.passes, options_.memory_bytes,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  const int failed = in_slot([&] {
+    return crypto_pwhash_str_alg(out.data(), password.data(), password.size(), options_.passes, options_.memory_bytes,
+                                 crypto_pwhash_ALG_ARGON2ID13);
+  });
+  if (failed != 0) {
     // libsodium fails only when it cannot allocate memory_bytes.
     throw Error(ErrorCode::unavailable, "Too many sign-ins at once; retry in a moment.")
         .with_log_text("password hashing: Argon2id could not allocate its memory")
@@ -200,10 +278,8 @@ PasswordHasher::Verdict PasswordHasher::verify(std::string_view password, std::s
   }
   const std::string text(stored);
   Verdict verdict;
-  {
-    const Slot slot(*this);
-    verdict.matches = crypto_pwhash_str_verify(text.c_str(), password.data(), password.size()) == 0;
-  }
+  verdict.matches =
+      in_slot([&] { return crypto_pwhash_str_verify(text.c_str(), password.data(), password.size()); }) == 0;
   verdict.needs_rehash =
       verdict.matches && crypto_pwhash_str_needs_rehash(text.c_str(), options_.passes, options_.memory_bytes) != 0;
   return verdict;
@@ -216,9 +292,8 @@ PasswordHasher::Load PasswordHasher::load() {
 
 void PasswordHasher::verify_nobody(std::string_view password) {
   std::call_once(nobody_once_, [this] { nobody_ = hash(new_token(32)); });
-  const Slot slot(*this);
   // The result is known (nobody's password is random and never shown); only the time counts.
-  [[maybe_unused]] const int ignored = crypto_pwhash_str_verify(nobody_.c_str(), password.data(), password.size());
+  (void)in_slot([&] { return crypto_pwhash_str_verify(nobody_.c_str(), password.data(), password.size()); });
 }
 
 }  // namespace ecom::identity

@@ -10,6 +10,8 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -44,6 +46,9 @@ struct HashingOptions {
   std::size_t queue = 8;
   // How long a caller waits for a slot before it is told to retry.
   std::chrono::milliseconds max_wait{5000};
+  // The hashes run on threads of their own at this nice value, below the HTTP I/O threads (nice
+  // 0): with every slot busy, a cached page still gets the CPU first (bench/identity measures it).
+  int nice = 10;
 };
 
 class PasswordHasher {
@@ -52,10 +57,11 @@ class PasswordHasher {
   explicit PasswordHasher(HashingOptions options = {});
   PasswordHasher(const PasswordHasher&) = delete;
   PasswordHasher& operator=(const PasswordHasher&) = delete;
-  ~PasswordHasher() = default;
+  ~PasswordHasher();
 
   // The PHC string, e.g. "$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>", with a fresh random salt.
-  // Every call below takes a hashing slot, on the caller's thread: when all slots are busy and
+  // Every call below takes a hashing slot and runs on one of the hasher's threads while the caller
+  // waits: when all slots are busy and
   // `queue` callers already wait, or no slot frees within max_wait, it throws core::Error
   // unavailable (503) with Retry-After, rather than queueing without bound.
   [[nodiscard]] std::string hash(std::string_view password);
@@ -84,6 +90,9 @@ class PasswordHasher {
 
  private:
   class Slot;
+  class Threads;
+  // Runs work on a hashing thread, within a slot; returns what it returns.
+  int in_slot(const std::function<int()>& work);
   HashingOptions options_;
   std::mutex mutex_;
   std::condition_variable freed_;
@@ -91,6 +100,7 @@ class PasswordHasher {
   std::size_t waiting_ = 0;
   std::once_flag nobody_once_;
   std::string nobody_;  // a hash of a random password, made on first use
+  std::unique_ptr<Threads> threads_;
 };
 
 }  // namespace ecom::identity

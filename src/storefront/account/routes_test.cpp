@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 
 using namespace ecom;
@@ -48,12 +49,14 @@ class Accounts {
     return post("/api/v1/auth/login", R"({"email": "ada@example.com", "password": ")" + password + R"("})");
   }
 
- private:
+  // The routes as the server has them, for tests that walk the route table.
   http::Router router() {
     http::Router r;
     storefront::account::add_routes(r, customers_, addresses_);
     return r;
   }
+
+ private:
   db::test::TempDir dir_;
   std::unique_ptr<db::Database> db_;
   identity::PasswordHasher hasher_;
@@ -314,4 +317,83 @@ TEST_CASE("account API: the data export holds everything but secrets; erasure ne
   const Headers again = {
       {"Authorization", "Bearer " + std::string(boost::json::parse(fresh.body).at("access_token").as_string())}};
   CHECK(boost::json::parse(a.get("/api/v1/me/addresses", again).body).at("items").as_array().empty());
+}
+
+TEST_CASE("account API: every unsafe route a cookie can reach refuses a request without the CSRF token",
+          "[storefront][account]") {
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto browser = a.login();
+  const auto cookie = session_cookie_of(browser);
+  const Headers bearer_auth = {
+      {"Authorization",
+       "Bearer " +
+           std::string(boost::json::parse(a.post("/api/v1/auth/token",
+                                                 R"({"email": "ada@example.com", "password": "correct horse battery"})")
+                                              .body)
+                           .at("access_token")
+                           .as_string())}};
+  const auto address = a.post("/api/v1/me/addresses",
+                              R"({"name": "A", "line1": "1 Main St", "city": "X", "country": "DE"})", bearer_auth);
+  REQUIRE(address.status == 201);
+  const auto address_id = std::to_string(boost::json::parse(address.body).at("id").as_int64());
+  // Sign-up and sign-in take no session, so there is no session whose CSRF token they could need.
+  const std::set<std::string> public_routes = {"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/token"};
+  int walked = 0;
+  const auto routes = a.router();
+  for (const auto& route : routes.routes()) {
+    if (route->method == http::Method::get || route->method == http::Method::head ||
+        public_routes.contains(route->pattern)) {
+      continue;
+    }
+    std::string target = route->pattern;
+    if (const auto at = target.find("{id}"); at != std::string::npos) {
+      target.replace(at, 4, address_id);
+    }
+    INFO(http::to_string(route->method) << " " << target);
+    const auto res = test::fetch(a.port(), http::to_string(route->method), target,
+                                 {{"Cookie", cookie}, {"Content-Type", "application/json"}}, R"({"password": "x"})");
+    CHECK(res.status == 403);
+    ++walked;
+  }
+  CHECK(walked >= 7);  // logout, logout-everywhere, PATCH and DELETE /me, password, address POST, PATCH, DELETE
+  // The walk changed nothing: the session and the address are still there.
+  CHECK(a.get("/api/v1/me", {{"Cookie", cookie}}).status == 200);
+  CHECK(a.get("/api/v1/me/addresses/" + address_id, bearer_auth).status == 200);
+}
+
+TEST_CASE("account API: every route that takes an id answers 404 for another customer's object",
+          "[storefront][account]") {
+  Accounts a;
+  const auto bearer_of = [&](const std::string& email) {
+    REQUIRE(a.post("/api/v1/auth/register", R"({"email": ")" + email + R"(", "password": "correct horse battery"})")
+                .status == 202);
+    const auto res =
+        a.post("/api/v1/auth/token", R"({"email": ")" + email + R"(", "password": "correct horse battery"})");
+    return Headers{
+        {"Authorization", "Bearer " + std::string(boost::json::parse(res.body).at("access_token").as_string())},
+        {"Content-Type", "application/json"}};
+  };
+  const auto ada = bearer_of("ada@example.com");
+  const auto bob = bearer_of("bob@example.com");
+  const auto created =
+      a.post("/api/v1/me/addresses", R"({"name": "A", "line1": "1 Main St", "city": "X", "country": "DE"})", ada);
+  REQUIRE(created.status == 201);
+  const auto id = std::to_string(boost::json::parse(created.body).at("id").as_int64());
+  int walked = 0;
+  const auto routes = a.router();
+  for (const auto& route : routes.routes()) {
+    if (route->pattern.find("{id}") == std::string::npos || route->method == http::Method::head) {
+      continue;
+    }
+    std::string target = route->pattern;
+    target.replace(target.find("{id}"), 4, id);
+    INFO(http::to_string(route->method) << " " << target);
+    CHECK(test::fetch(a.port(), http::to_string(route->method), target, bob, R"({"city": "Paris"})").status == 404);
+    ++walked;
+  }
+  CHECK(walked >= 3);
+  const auto still = a.get("/api/v1/me/addresses/" + id, ada);
+  REQUIRE(still.status == 200);
+  CHECK(boost::json::parse(still.body).at("city").as_string() == "X");
 }

@@ -86,6 +86,26 @@ bool names(const core::Error& e, std::string_view parameter) {
   return std::any_of(e.details().begin(), e.details().end(), [&](const auto& d) { return d.name == parameter; });
 }
 
+// Home, every category and every active product (read 100 at a time, newest first), bounded by
+// kSitemapMaxUrls.
+std::string render_sitemap(const Context& ctx) {
+  std::vector<std::string> slugs;
+  ecom::catalog::ListQuery query;
+  query.limit = ecom::catalog::kMaxListLimit;
+  query.sort = ecom::catalog::ListSort::newest;
+  while (slugs.size() < kSitemapMaxUrls) {
+    auto page = ctx.service.list_products(query);
+    for (auto& item : page.items) {
+      slugs.push_back(std::move(item.slug));
+    }
+    if (!page.next_cursor || page.items.empty()) {
+      break;
+    }
+    query.cursor = std::move(page.next_cursor);
+  }
+  return sitemap_xml(ctx.site, ctx.service.category_tree(), slugs);
+}
+
 }  // namespace
 
 void add_routes(http::Router& router, Site site, std::shared_ptr<const web::Templates> templates,
@@ -157,24 +177,10 @@ void add_routes(http::Router& router, Site site, std::shared_ptr<const web::Temp
         return page(request, 200, std::move(body));
       }));
 
+  // Rendered once and cached until the catalog changes: a crawler's request costs a cache read.
   router.get("/sitemap.xml", [ctx](http::Request& request) {
-    std::vector<std::string> slugs;
-    ecom::catalog::ListQuery query;
-    query.limit = ecom::catalog::kMaxListLimit;
-    query.sort = ecom::catalog::ListSort::newest;
-    // Bounded: at most kSitemapMaxUrls products, a page of 100 at a time.
-    while (slugs.size() < kSitemapMaxUrls) {
-      auto page = ctx->service.list_products(query);
-      for (auto& item : page.items) {
-        slugs.push_back(std::move(item.slug));
-      }
-      if (!page.next_cursor || page.items.empty()) {
-        break;
-      }
-      query.cursor = std::move(page.next_cursor);
-    }
-    auto response = http::Response::text(200, sitemap_xml(ctx->site, ctx->service.category_tree(), slugs),
-                                         "application/xml; charset=utf-8");
+    auto body = ctx->service.catalog_view("sitemap.xml", [&] { return render_sitemap(*ctx); });
+    auto response = http::Response::text(200, std::move(body), "application/xml; charset=utf-8");
     response.headers.set("Cache-Control", "no-cache");
     return http::with_etag(request, std::move(response));
   });

@@ -647,6 +647,11 @@ std::optional<std::string> CatalogService::cached_product_view(std::string_view 
   return cache_.peek(product_view_key(slug, view));
 }
 
+std::string CatalogService::catalog_view(std::string_view name, const std::function<std::string()>& render) {
+  return cache::get_or_load(cache_, "catalog-view:" + std::string(name), options_.cache_ttl,
+                            {detail::kListingsTag, kCategoriesTag}, render);
+}
+
 std::vector<Category> CatalogService::category_tree(std::string_view client) {
   const std::string text = cache::get_or_load(cache_, kTreeKey, options_.cache_ttl, {kCategoriesTag}, [&] {
     return db_.read(client, db::Consistency::any,

@@ -100,6 +100,11 @@ TEST_CASE("postgresql: a product view is rendered once until the product or the 
   check_product_view(*c.db);
 }
 
+TEST_CASE("postgresql: a whole-catalog view is rendered once until any catalog write", "[catalog][integration]") {
+  PgCatalog c;
+  check_catalog_view(*c.db);
+}
+
 TEST_CASE("postgresql: product reads take stock from the stock reader", "[catalog][integration]") {
   PgCatalog c;
   check_stock_reader(*c.db);

@@ -789,6 +789,24 @@ void check_listing_columns_follow_variants(db::Database& db, SearchIndexMode ind
   CHECK(f.service.list_products(cheap_only).items.empty());
 }
 
+void check_catalog_view(db::Database& db) {
+  Fixture f(db);
+  (void)f.shop.create_product(active("kettle"));
+  int renders = 0;
+  const auto render = [&] {
+    ++renders;
+    return "rendered " + std::to_string(renders);
+  };
+  CHECK(f.service.catalog_view("sitemap.xml", render) == "rendered 1");
+  CHECK(f.service.catalog_view("sitemap.xml", render) == "rendered 1");  // from the cache
+  CHECK(renders == 1);
+  (void)f.shop.create_product(active("teapot"));  // any catalog write
+  CHECK(f.service.catalog_view("sitemap.xml", render) == "rendered 2");
+  f.shop.create_category({"kitchen", "Kitchen", std::nullopt, 0});
+  CHECK(f.service.catalog_view("sitemap.xml", render) == "rendered 3");
+  CHECK(f.service.catalog_view("other", render) == "rendered 4");
+}
+
 void check_product_view(db::Database& db) {
   Fixture f(db);
   const auto id = f.shop.create_product(active("kettle"));

@@ -49,5 +49,7 @@ void check_stock_reader(db::Database& db);
 // A product view (a rendered page) is rendered once and cached until the product or the category
 // tree changes; a render that throws caches nothing.
 void check_product_view(db::Database& db);
+// A whole-catalog document is rendered once until any catalog write.
+void check_catalog_view(db::Database& db);
 
 }  // namespace ecom::catalog::test

@@ -97,6 +97,11 @@ TEST_CASE("sqlite: a product view is rendered once until the product or the tree
   check_product_view(*c.db);
 }
 
+TEST_CASE("sqlite: a whole-catalog view is rendered once until any catalog write", "[catalog]") {
+  SqliteCatalog c;
+  check_catalog_view(*c.db);
+}
+
 TEST_CASE("sqlite: product reads take stock from the stock reader", "[catalog]") {
   SqliteCatalog c;
   check_stock_reader(*c.db);

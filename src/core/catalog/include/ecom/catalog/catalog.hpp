@@ -151,6 +151,11 @@ class CatalogService {
   // thread may call it. Nothing for a miss, or a slug product_view would refuse: the caller then
   // calls product_view, which gives the one answer for every case but a plain hit.
   [[nodiscard]] std::optional<std::string> cached_product_view(std::string_view slug, const std::string& view);
+  // A document made from the whole catalog (the sitemap): what render returns, cached under name
+  // until any catalog write (the listings and categories tags every writer invalidates), so it is
+  // computed once per change, not once per request.
+  [[nodiscard]] std::string catalog_view(std::string_view name, const std::function<std::string()>& render);
+
   // The whole tree: root categories, each with its children.
   [[nodiscard]] std::vector<Category> category_tree(std::string_view client = "");
   // One category with its sub-tree; not_found when unknown.

@@ -26,3 +26,7 @@ add_test(NAME architecture_check_test
          COMMAND ${CMAKE_SOURCE_DIR}/tests/architecture/check_architecture_test.py ${CMAKE_SOURCE_DIR}
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(architecture_check_test PROPERTIES LABELS lint TIMEOUT 300)
+
+# Test names without ';': ctest would split such a name and never run the test.
+add_test(NAME test_names_check COMMAND ${CMAKE_SOURCE_DIR}/scripts/check-test-names WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(test_names_check PROPERTIES LABELS lint TIMEOUT 60)

@@ -172,8 +172,7 @@ TEST_CASE("both servers refuse a Host they do not serve", "[e2e]") {
   }
 }
 
-TEST_CASE("the storefront's accounts: register, sign in, me, sign out; no secret in the log or answers",
-          "[e2e][identity]") {
+TEST_CASE("the storefront's accounts end to end, with no secret in the log or the answers", "[e2e][identity]") {
   MigratedDatabase db;
   db.migrate();
   // Debug logging and the access log on: the most the process ever writes.

@@ -174,7 +174,7 @@ TEST_CASE("account API: wrong credentials and missing sessions are 401, alike", 
   CHECK(a.post("/api/v1/auth/login", R"({"email": "ada@example.com"})").status == 400);
 }
 
-TEST_CASE("account API: the profile's name changes; the password changes with the current one",
+TEST_CASE("account API: the profile's name changes, the password changes with the current one",
           "[storefront][account]") {
   Accounts a;
   REQUIRE(a.register_ada().status == 202);
@@ -276,7 +276,7 @@ TEST_CASE("account API: the address book, where another customer's address is 40
   CHECK(a.get(path, ada).status == 404);
 }
 
-TEST_CASE("account API: the data export holds everything but secrets; erasure needs the password",
+TEST_CASE("account API: the data export holds everything but secrets, erasure needs the password",
           "[storefront][account]") {
   Accounts a;
   REQUIRE(a.register_ada().status == 202);

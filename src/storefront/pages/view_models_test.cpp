@@ -37,7 +37,7 @@ Product product_with_images() {
 
 }  // namespace
 
-TEST_CASE("product images carry their size and srcset; only the first loads eagerly", "[pages]") {
+TEST_CASE("product images carry their size and srcset, only the first loads eagerly", "[pages]") {
   const auto model = product_model(kSite, {}, product_with_images(), std::nullopt);
   const auto html = templates()->render("product", model);
   // Every size of the image (storage/sizes.hpp): the 400-pixel copy for 1x phones, the original.

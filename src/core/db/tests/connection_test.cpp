@@ -82,7 +82,7 @@ TEST_CASE("malformed database URLs are configuration errors naming the key", "[d
 
 // Nothing listens on port 1 of the loopback, so this is the database being down without stopping
 // the shared server. No test needs a PostgreSQL for it: the connection is refused at once.
-TEST_CASE("an unreachable PostgreSQL answers a generic 503; the address goes to the log text only", "[db][secret]") {
+TEST_CASE("an unreachable PostgreSQL answers a generic 503, the address goes to the log text only", "[db][secret]") {
   const auto url = GENERATE(as<std::string>{}, "postgresql://shopowner@127.0.0.1:1/shopdb",
                             "postgresql://shopowner:sekrit-url-pw@127.0.0.1:1/shopdb");
   INFO(url);

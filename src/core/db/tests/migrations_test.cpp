@@ -164,7 +164,7 @@ TEST_CASE("verify and apply refuse a file altered after it was applied", "[db][m
   CHECK(migrator.status()[2].state == State::pending);  // 0003 was not applied on top
 }
 
-TEST_CASE("a failing migration is rolled back whole; earlier ones stay", "[db][migrations]") {
+TEST_CASE("a failing migration is rolled back whole, earlier ones stay", "[db][migrations]") {
   Fixture f;
   write_file(f.files / "0003_broken.sql",
              "CREATE TABLE half_done (a INTEGER);\nINSERT INTO no_such_table VALUES (1);\n");

@@ -59,7 +59,7 @@ class LogCounter {
 
 }  // namespace
 
-TEST_CASE("reads of a client that did not write reach the replica; strong reads do not", "[db][pg][replica]") {
+TEST_CASE("reads of a client that did not write reach the replica, strong reads do not", "[db][pg][replica]") {
   TempPgDatabase temp(true);
   Database db(temp.options(true));
   {

@@ -419,7 +419,7 @@ std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
       {"a hash made at lower costs is replaced at sign-in", check_rehash_on_sign_in},
       {"a customer's name is changed, within its limits", check_rename},
       {"account events leave through the outbox and land in the account's history", check_account_events},
-      {"the address book: only its owner reaches an address; fields checked; at most 50", check_address_book},
+      {"the address book: only its owner reaches an address, fields checked, at most 50", check_address_book},
       {"erasure checks the password, then removes the account, its sessions and addresses", check_erasure},
       {"two registrations of one email at once create one account", check_racing_registrations},
       {"ten failed sign-ins lock the account, whatever the password, for longer each time", check_lockout},

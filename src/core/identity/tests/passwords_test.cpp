@@ -35,7 +35,7 @@ std::string refusal(std::string_view password, const identity::PasswordRules& ru
 
 }  // namespace
 
-TEST_CASE("new passwords: length in characters, the common list, the email; no class rules", "[identity][passwords]") {
+TEST_CASE("new passwords: length in characters, the common list, the email, no class rules", "[identity][passwords]") {
   CHECK(refusal("correct horse battery") == "");
   CHECK(refusal("abcdefgh") == "");  // only letters is fine: no character-class rules
   CHECK(refusal("seven77").find("at least 8") != std::string::npos);

@@ -43,7 +43,7 @@ TEST_CASE("json_body: an object, or 415 / 400 saying what is wrong", "[http][jso
   CHECK(http::optional_json_body(with_body("")).empty());
 }
 
-TEST_CASE("json_body: members by name and type; unknown members refused", "[http][json]") {
+TEST_CASE("json_body: members by name and type, unknown members refused", "[http][json]") {
   const auto o = boost::json::parse(R"({"email": "a@b.c", "n": 3, "x": true})").as_object();
   CHECK(http::required_string(o, "email") == "a@b.c");
   CHECK_FALSE(http::optional_string(o, "name"));

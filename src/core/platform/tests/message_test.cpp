@@ -80,7 +80,7 @@ TEST_CASE("the media type is read once: parameters, spaces and case removed", "[
   CHECK(r.media_type() != "application/json");
 }
 
-TEST_CASE("cookies are read from every Cookie field; bearer tokens from Authorization", "[http][message]") {
+TEST_CASE("cookies are read from every Cookie field, bearer tokens from Authorization", "[http][message]") {
   Request r;
   r.headers.add("Cookie", "theme=dark; __Host-ecom_session=abc123 ;lang=en");
   r.headers.add("cookie", "cart=7; theme=light");

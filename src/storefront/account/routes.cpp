@@ -84,6 +84,22 @@ std::chrono::seconds seconds_until(std::int64_t expires_at_us) {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(expires_at_us - now_us));
 }
 
+// A new session handed to a browser: the cookie, and the CSRF token its unsafe requests must send.
+http::Response cookie_session(const identity::SignIn& session) {
+  auto response = json(
+      200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
+  response.headers.add("Set-Cookie",
+                       http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
+  return response;
+}
+
+// A new session handed to an API client, as a bearer token.
+http::Response bearer_session(const identity::SignIn& session) {
+  return json(200, {{"access_token", session.token},
+                    {"token_type", "Bearer"},
+                    {"expires_in", seconds_until(session.expires_at).count()}});
+}
+
 struct Credentials {
   std::string email;
   std::string password;
@@ -239,15 +255,9 @@ void add_profile_routes(http::Router& router, CustomerService& customers, identi
     const auto session = customers.change_password(caller.customer.id, http::required_string(body, "current_password"),
                                                    http::required_string(body, "new_password"), request.client_ip);
     if (!caller.by_cookie) {
-      return json(200, {{"access_token", session.token},
-                        {"token_type", "Bearer"},
-                        {"expires_in", seconds_until(session.expires_at).count()}});
+      return bearer_session(session);
     }
-    auto response = json(
-        200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
-    response.headers.add("Set-Cookie",
-                         http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
-    return response;
+    return cookie_session(session);
   });
 }
 
@@ -268,19 +278,13 @@ void add_routes(http::Router& router, CustomerService& customers, identity::Addr
   router.post("/api/v1/auth/login", [&customers](http::Request& request) {
     const auto [email, password] = credentials(request);
     const auto session = customers.sign_in(email, password, request.client_ip);
-    auto response = json(
-        200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
-    response.headers.add("Set-Cookie",
-                         http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
-    return response;
+    return cookie_session(session);
   });
 
   router.post("/api/v1/auth/token", [&customers](http::Request& request) {
     const auto [email, password] = credentials(request);
     const auto session = customers.sign_in(email, password, request.client_ip);
-    return json(200, {{"access_token", session.token},
-                      {"token_type", "Bearer"},
-                      {"expires_in", seconds_until(session.expires_at).count()}});
+    return bearer_session(session);
   });
 
   router.post("/api/v1/auth/logout", [&customers](http::Request& request) {

@@ -100,9 +100,7 @@ SignIn open_session(soci::session& sql, const Customer& customer, std::int64_t n
 }  // namespace
 
 std::string normalize_email(std::string_view email) {
-  auto out = detail::trimmed(email);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  auto out = detail::ascii_lower(detail::trimmed(email));
   const auto at = out.find('@');
   const bool shaped = out.size() >= 3 && out.size() <= kMaxEmailChars && at != std::string::npos && at > 0 &&
                       at <= kMaxLocalChars && out.find('@', at + 1) == std::string::npos &&

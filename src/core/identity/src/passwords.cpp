@@ -1,5 +1,6 @@
 #include "common_passwords.hpp"
 #include "sodium_init.hpp"
+#include "text.hpp"
 
 #include <ecom/identity/passwords.hpp>
 #include <ecom/identity/tokens.hpp>
@@ -24,6 +25,7 @@ namespace {
 
 using core::Error;
 using core::ErrorCode;
+using detail::ascii_lower;
 
 constexpr std::uint64_t kMinPasses = 2;
 constexpr std::size_t kMinMemoryBytes = std::size_t{19} * 1024 * 1024;
@@ -77,13 +79,6 @@ std::optional<std::size_t> printable_code_points(std::string_view s) {
     i += length;
   }
   return count;
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
-  return out;
 }
 
 const std::unordered_set<std::string>& common_passwords() {

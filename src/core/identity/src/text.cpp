@@ -15,6 +15,13 @@ std::string trimmed(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  return out;
+}
+
 std::string checked_text(std::string_view value, const std::string& field, std::size_t max_chars, bool required) {
   auto out = trimmed(value);
   if (required && out.empty()) {

@@ -9,6 +9,8 @@
 namespace ecom::identity::detail {
 
 [[nodiscard]] std::string trimmed(std::string_view s);
+// A-Z to a-z; every other byte (UTF-8 included) as it is.
+[[nodiscard]] std::string ascii_lower(std::string_view s);
 
 // value trimmed; throws core::Error unprocessable naming field when it is empty and required, has
 // more than max_chars characters (UTF-8 code points) or holds a control character.

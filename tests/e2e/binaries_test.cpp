@@ -168,7 +168,9 @@ TEST_CASE("both servers refuse a Host they do not serve", "[e2e]") {
     CHECK(get_home("localhost:" + std::to_string(port)) == 200);
     CHECK(get_home("127.0.0.1:" + std::to_string(port)) == 200);
     server.signal(SIGTERM);
-    CHECK(server.wait_exit(15s) == 0);
+    const auto exit_code = server.wait_exit(15s);
+    INFO("output: " << server.output());
+    CHECK(exit_code == std::optional<int>(0));
   }
 }
 

@@ -8,12 +8,12 @@
 #include <ecom/messaging/worker.hpp>
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/log.hpp>
+#include <ecom/platform/process.hpp>
 
 #include <fmt/format.h>
 #include <soci/soci.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -25,12 +25,8 @@ constexpr const char* kInsertHandled = "INSERT INTO handled (consumer, message_i
 
 int main() {
   using namespace ecom;
-  // Block the stop signals before any thread starts, so that only sigwait below receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Block the stop signals before any thread starts, so that only the wait below receives them.
+  process::block_stop_signals();
   try {
     config::Schema schema;
     db::declare_config(schema);
@@ -49,8 +45,7 @@ int main() {
     worker.start();
     fmt::print("test worker ready\n");
     std::fflush(stdout);
-    int received = 0;
-    sigwait(&signals, &received);
+    (void)process::wait_for_stop_signal();
     worker.stop();
     fmt::print("test worker stopped\n");
     return 0;

@@ -5,9 +5,19 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <pthread.h>
+#include <signal.h>
 
 namespace ecom::process {
 namespace {
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
 
 void print_help(std::string_view binary, std::string_view description, const config::Schema& schema) {
   fmt::print(
@@ -77,8 +87,22 @@ std::optional<Startup> start(int argc, char** argv, std::string_view binary_name
   }
 }
 
+void block_stop_signals() {
+  const auto set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int wait_for_stop_signal() {
+  const auto set = stop_signals();
+  int received = 0;
+  while (sigwait(&set, &received) != 0) {
+  }
+  return received;
+}
+
 int run(int argc, char** argv, std::string_view binary_name, std::string_view description, config::Schema schema,
         const std::function<int(const config::Config&)>& body) {
+  block_stop_signals();
   int exit_code = 0;
   auto startup = start(argc, argv, binary_name, description, std::move(schema), exit_code);
   if (!startup) {

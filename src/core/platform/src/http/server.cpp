@@ -6,6 +6,7 @@
 #include <ecom/platform/http/problem.hpp>
 #include <ecom/platform/http/server.hpp>
 #include <ecom/platform/log.hpp>
+#include <ecom/platform/process.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,7 +14,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -836,12 +836,8 @@ void Server::stop() {
 }
 
 void Server::run_until_signal() {
-  asio::io_context signals_ctx(1);
-  asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int signal) {
-    log::info("signal received", {{"signal", signal}});
-  });
-  signals_ctx.run();
+  const int signal = process::wait_for_stop_signal();
+  log::info("signal received", {{"signal", signal}});
   stop();
 }
 

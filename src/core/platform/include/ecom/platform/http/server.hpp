@@ -78,7 +78,8 @@ class Server {
   // requests get shutdown_timeout to finish, then everything stops. Safe to call from any thread,
   // more than once. Returns after every thread has joined.
   void stop();
-  // Blocks until a signal (SIGTERM, SIGINT) arrives, then stop()s. For main().
+  // Blocks until a signal (SIGTERM, SIGINT) arrives, then stop()s. For main(), under process::run
+  // (which blocks those signals before any thread starts, so none is lost or fatal).
   void run_until_signal();
 
   [[nodiscard]] std::uint16_t port() const noexcept;

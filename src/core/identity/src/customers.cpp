@@ -1,6 +1,7 @@
 // Customer accounts and sessions: see customers.hpp. Every statement here names only the
 // identity module's own tables (migrations/*/0007_identity_customers.sql).
 #include "events_internal.hpp"
+#include "sessions.hpp"
 #include "text.hpp"
 
 #include <ecom/db/database.hpp>
@@ -28,14 +29,6 @@ constexpr const char* kInsertCustomer =
 constexpr const char* kFindForSignIn =
     "SELECT id, email, name, email_verified_at, created_at, password_hash FROM customers WHERE email = :email";
 constexpr const char* kUpdateHash = "UPDATE customers SET password_hash = :hash, updated_at = :now WHERE id = :id";
-constexpr const char* kInsertSession =
-    "INSERT INTO customer_sessions (token_hash, customer_id, created_at, last_seen_at, expires_at) "
-    "VALUES (:token_hash, :customer_id, :now, :now2, :expires_at)";
-constexpr const char* kFindSession =
-    "SELECT customer_id, last_seen_at, expires_at FROM customer_sessions WHERE token_hash = :token_hash";
-constexpr const char* kTouchSession = "UPDATE customer_sessions SET last_seen_at = :now WHERE token_hash = :token_hash";
-constexpr const char* kDeleteSession = "DELETE FROM customer_sessions WHERE token_hash = :token_hash";
-constexpr const char* kDeleteSessions = "DELETE FROM customer_sessions WHERE customer_id = :customer_id";
 constexpr const char* kRename = "UPDATE customers SET name = :name, updated_at = :now WHERE id = :id";
 constexpr const char* kListSessions =
     "SELECT created_at, last_seen_at, expires_at FROM customer_sessions WHERE customer_id = :customer_id "
@@ -49,9 +42,6 @@ constexpr const char* kSelectHash = "SELECT password_hash, email FROM customers 
 constexpr std::size_t kMaxEmailChars = 254;
 constexpr std::size_t kMaxLocalChars = 64;
 constexpr std::size_t kMaxNameChars = 200;
-constexpr std::int64_t kMicros = 1'000'000;
-// A session's last use is written at most this often: every request would otherwise be a write.
-constexpr std::int64_t kTouchEveryUs = 60 * kMicros;
 
 Error wrong_credentials() {
   return Error(ErrorCode::unauthorized, "The email or password is wrong.");
@@ -83,18 +73,9 @@ std::optional<Customer> find_customer(soci::session& sql, long long id) {
   return row.customer();
 }
 
-SignIn open_session(soci::session& sql, const Customer& customer, std::int64_t now, const SessionLimits& limits) {
-  SignIn out;
-  out.token = new_token();
-  out.customer = customer;
-  out.expires_at = now + std::chrono::duration_cast<std::chrono::microseconds>(limits.absolute).count();
-  const auto hash = token_hash(out.token);
-  const long long at = now;
-  const long long expires = out.expires_at;
-  const long long customer_id = customer.id;
-  sql << kInsertSession, soci::use(hash, "token_hash"), soci::use(customer_id, "customer_id"), soci::use(at, "now"),
-      soci::use(at, "now2"), soci::use(expires, "expires_at");
-  return out;
+SignIn open_session(soci::session& sql, const detail::Sessions& sessions, const Customer& customer, std::int64_t now) {
+  auto opened = sessions.open(sql, customer.id, now);
+  return SignIn{std::move(opened.token), customer, opened.expires_at};
 }
 
 }  // namespace
@@ -118,7 +99,10 @@ CustomerService::CustomerService(db::Database& db, PasswordHasher& hasher, cache
     : db_(db),
       hasher_(hasher),
       options_(std::move(options)),
-      throttle_(cache, options_.throttle, [this] { return now(); }) {}
+      throttle_(cache, options_.throttle, [this] { return now(); }),
+      sessions_(std::make_unique<detail::Sessions>(db, detail::kCustomerSessions, options_.sessions)) {}
+
+CustomerService::~CustomerService() = default;
 
 std::int64_t CustomerService::now() const {
   if (options_.now_us) {
@@ -207,49 +191,25 @@ SignIn CustomerService::sign_in(std::string_view email, std::string_view passwor
       const long long when = at;
       sql << kUpdateHash, soci::use(*rehashed, "hash"), soci::use(when, "now"), soci::use(row.id, "id");
     }
-    return open_session(sql, row.customer(), at, options_.sessions);
+    return open_session(sql, *sessions_, row.customer(), at);
   });
 }
 
 std::optional<Customer> CustomerService::authenticate(std::string_view token) {
-  if (token.empty()) {
+  const auto customer_id = sessions_->check(token, now());
+  if (!customer_id) {
     return std::nullopt;
   }
-  const auto hash = token_hash(token);
-  const long long at = now();
-  const long long idle = std::chrono::duration_cast<std::chrono::microseconds>(options_.sessions.idle).count();
-  long long customer_id = 0;
-  long long last_seen = 0;
-  long long expires = 0;
-  // A read on the primary (a session just opened must be found); a write only when the session
-  // ends or its last use is a minute old.
-  const bool found = db_.read("", db::Consistency::strong, [&](soci::session& sql) {
-    sql << kFindSession, soci::use(hash, "token_hash"), soci::into(customer_id), soci::into(last_seen),
-        soci::into(expires);
-    return sql.got_data();
-  });
-  if (!found) {
-    return std::nullopt;
-  }
-  if (at >= expires || at - last_seen >= idle) {
-    db_.transact("", [&](soci::session& sql) { sql << kDeleteSession, soci::use(hash, "token_hash"); });
-    return std::nullopt;
-  }
-  if (at - last_seen >= kTouchEveryUs) {
-    db_.transact(
-        "", [&](soci::session& sql) { sql << kTouchSession, soci::use(at, "now"), soci::use(hash, "token_hash"); });
-  }
-  return db_.read("", db::Consistency::strong, [&](soci::session& sql) { return find_customer(sql, customer_id); });
+  const long long id = *customer_id;
+  return db_.read("", db::Consistency::strong, [&](soci::session& sql) { return find_customer(sql, id); });
 }
 
 void CustomerService::sign_out(std::string_view token) {
-  const auto hash = token_hash(token);
-  db_.transact("", [&](soci::session& sql) { sql << kDeleteSession, soci::use(hash, "token_hash"); });
+  sessions_->end(token);
 }
 
 void CustomerService::sign_out_everywhere(std::int64_t customer_id) {
-  const long long id = customer_id;
-  db_.transact("", [&](soci::session& sql) { sql << kDeleteSessions, soci::use(id, "customer_id"); });
+  sessions_->end_all(customer_id);
 }
 
 Customer CustomerService::customer(std::int64_t id) {
@@ -344,13 +304,13 @@ SignIn CustomerService::change_password(std::int64_t customer_id, std::string_vi
     sql << kUpdateHash, soci::use(hash, "hash"), soci::use(when, "now"), soci::use(id, "id");
     // Every other browser and client is signed out: a password change is often the answer to a
     // stolen session.
-    sql << kDeleteSessions, soci::use(id, "customer_id");
+    sessions_->end_all(sql, id);
     detail::publish(sql, kPasswordChanged, id);
     auto customer = find_customer(sql, id);
     if (!customer) {
       throw Error(ErrorCode::not_found, "No such customer.");
     }
-    return open_session(sql, *customer, at, options_.sessions);
+    return open_session(sql, *sessions_, *customer, at);
   });
 }
 

@@ -2,6 +2,7 @@
 // without it), each case in a database of its own.
 #include "customers_suite.hpp"
 #include "pg_support.hpp"
+#include "staff_suite.hpp"
 
 #include <ecom/db/migrations.hpp>
 
@@ -11,6 +12,15 @@ namespace {
 
 const bool kCustomersSuite = ecom::test::register_suite<ecom::db::Database>(
     "postgresql customers", "[identity][integration]", ecom::identity::test::customers_suite(),
+    [](const std::function<void(ecom::db::Database&)>& run) {
+      ecom::db::test::TempPgDatabase pg;
+      ecom::db::Database db(pg.options());
+      ecom::db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply();
+      run(db);
+    },
+    __FILE__, __LINE__);
+const bool kStaffSuite = ecom::test::register_suite<ecom::db::Database>(
+    "postgresql staff", "[identity][integration]", ecom::identity::test::staff_suite(),
     [](const std::function<void(ecom::db::Database&)>& run) {
       ecom::db::test::TempPgDatabase pg;
       ecom::db::Database db(pg.options());

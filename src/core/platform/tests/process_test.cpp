@@ -8,8 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
-TEST_CASE("a stop signal sent before the wait, from another thread's start, is waited for and not fatal",
-          "[process]") {
+TEST_CASE("a stop signal sent before the wait, from another thread's start, is waited for and not fatal", "[process]") {
   // In a child: the test runner's own signal mask stays as it was.
   const pid_t child = fork();
   REQUIRE(child >= 0);

@@ -11,12 +11,17 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ecom::identity {
+
+namespace detail {
+class Sessions;
+}
 
 struct Customer {
   std::int64_t id = 0;
@@ -69,6 +74,9 @@ class CustomerService {
  public:
   // db, hasher and cache (shared sign-in counters, see throttle.hpp) must outlive the service.
   CustomerService(db::Database& db, PasswordHasher& hasher, cache::Cache& cache, CustomerOptions options = {});
+  ~CustomerService();
+  CustomerService(const CustomerService&) = delete;
+  CustomerService& operator=(const CustomerService&) = delete;
 
   // Creates the account, or nothing when the email is taken; the caller answers both alike (the
   // owner of a taken email is told by email, once notifications exist). Returns whether an account
@@ -128,6 +136,7 @@ class CustomerService {
   PasswordHasher& hasher_;
   CustomerOptions options_;
   Throttle throttle_;
+  std::unique_ptr<detail::Sessions> sessions_;
 };
 
 // The email as stored: trimmed and lower-cased. Throws core::Error unprocessable naming "email"

@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "account/pages.hpp"
 #include "account/routes.hpp"
 #include "api/openapi_routes.hpp"
 #include "catalog/routes.hpp"
@@ -62,10 +63,17 @@ http::Router make_router(const Settings& settings, std::shared_ptr<const http::S
   catalog::add_routes(router, catalog_service, settings.assets_base_url);
   api::add_routes(router);
   if (templates) {
-    pages::add_routes(router,
-                      pages::Site{settings.shop_name, settings.currency, settings.base_url, settings.assets_base_url,
-                                  files->asset_url("storefront/app.css"), files->asset_url("storefront/app.js")},
-                      std::move(templates), catalog_service);
+    const pages::Site site{settings.shop_name,
+                           settings.currency,
+                           settings.base_url,
+                           settings.assets_base_url,
+                           files->asset_url("storefront/app.css"),
+                           files->asset_url("storefront/app.js")};
+    if (accounts != nullptr) {
+      account::add_pages(router, site, templates, accounts->customers, accounts->addresses);
+    }
+    pages::add_routes(router, site, std::move(templates), catalog_service,
+                      accounts != nullptr ? &accounts->customers : nullptr);
   }
   if (settings.assets_base_url == storage::kLocalMediaUrl) {
     storage::mount_media(router, settings.media_root, std::string(storage::kLocalMediaUrl));

@@ -38,7 +38,7 @@ void declare_config(config::Schema& schema);
 // catalog_service (and the account services) must outlive the router. Without templates (API-only
 // tests) the HTML pages are not mounted; main() always loads them (web::Templates::load fails
 // start-up on a broken one). Without accounts the account routes are not mounted (tests of other
-// features).
+// features); with both, the account pages are mounted and every page's header shows who is signed in.
 [[nodiscard]] http::Router make_router(const Settings& settings, std::shared_ptr<const http::StaticFiles> files,
                                        ecom::catalog::CatalogService& catalog_service,
                                        std::shared_ptr<const web::Templates> templates = nullptr,

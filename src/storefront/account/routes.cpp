@@ -1,5 +1,7 @@
 #include "account/routes.hpp"
 
+#include "account/shared.hpp"
+
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/json_body.hpp>
@@ -8,8 +10,6 @@
 #include <boost/json.hpp>
 
 #include <array>
-#include <charconv>
-#include <chrono>
 #include <span>
 #include <string>
 
@@ -31,12 +31,8 @@ Error not_signed_in() {
   return Error(ErrorCode::unauthorized, "Sign in first.");
 }
 
-bool is_unsafe(http::Method method) {
-  return method != http::Method::get && method != http::Method::head && method != http::Method::options;
-}
-
 // The one check of this API's sessions: a bearer token first (an API client), else the cookie,
-// whose unsafe requests must carry the session's CSRF token.
+// whose unsafe requests must carry the session's CSRF token (require_csrf, shared with the pages).
 Caller require_customer(const http::Request& request, CustomerService& customers) {
   if (auto bearer = request.bearer_token()) {
     auto customer = customers.authenticate(*bearer);
@@ -45,21 +41,12 @@ Caller require_customer(const http::Request& request, CustomerService& customers
     }
     return {std::move(*customer), std::move(*bearer), false};
   }
-  auto cookie = request.cookie(kSessionCookie);
-  if (!cookie || cookie->empty()) {
+  auto session = cookie_session(request, customers);
+  if (!session) {
     throw not_signed_in();
   }
-  auto customer = customers.authenticate(*cookie);
-  if (!customer) {
-    throw not_signed_in();
-  }
-  if (is_unsafe(request.method)) {
-    const auto sent = request.header("X-CSRF-Token");
-    if (!sent || !identity::equal_secrets(*sent, identity::csrf_token_for(*cookie))) {
-      throw Error(ErrorCode::forbidden, "The request lacks this session's CSRF token (X-CSRF-Token).");
-    }
-  }
-  return {std::move(*customer), std::move(*cookie), true};
+  require_csrf(request, session->token);
+  return {std::move(session->customer), std::move(session->token), true};
 }
 
 boost::json::object customer_json(const identity::Customer& c) {
@@ -77,27 +64,18 @@ http::Response json(int status, const boost::json::object& body) {
   return response;
 }
 
-std::chrono::seconds seconds_until(std::int64_t expires_at_us) {
-  const auto now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(expires_at_us - now_us));
-}
-
 // A new session handed to a browser: the cookie, and the CSRF token its unsafe requests must send.
-http::Response cookie_session(const identity::SignIn& session) {
+http::Response browser_session(const identity::SignIn& session) {
   auto response = json(
       200, {{"customer", customer_json(session.customer)}, {"csrf_token", identity::csrf_token_for(session.token)}});
-  response.headers.add("Set-Cookie",
-                       http::session_cookie(kSessionCookie, session.token, seconds_until(session.expires_at)));
+  response.headers.add("Set-Cookie", new_session_cookie(session));
   return response;
 }
 
 // A new session handed to an API client, as a bearer token.
 http::Response bearer_session(const identity::SignIn& session) {
-  return json(200, {{"access_token", session.token},
-                    {"token_type", "Bearer"},
-                    {"expires_in", seconds_until(session.expires_at).count()}});
+  return json(
+      200, {{"access_token", session.token}, {"token_type", "Bearer"}, {"expires_in", seconds_left(session).count()}});
 }
 
 struct Credentials {
@@ -115,7 +93,7 @@ http::Response ended(const http::Request& request) {
   auto response = http::Response::empty(204);
   response.headers.set("Cache-Control", "no-store");
   if (request.cookie(kSessionCookie)) {
-    response.headers.add("Set-Cookie", http::session_cookie(kSessionCookie, "", std::chrono::seconds(0)));
+    response.headers.add("Set-Cookie", ended_session_cookie());
   }
   return response;
 }
@@ -142,18 +120,6 @@ identity::AddressChanges address_changes(const boost::json::object& body) {
   c.country = http::optional_string(body, "country");
   c.phone = http::optional_string(body, "phone");
   return c;
-}
-
-// A path id that is not a positive integer names no address: 404, like one that does not exist.
-std::int64_t address_id(const http::Request& request) {
-  const auto text = request.param("id");
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || value <= 0) {
-    throw Error(ErrorCode::not_found, "No such address.");
-  }
-  return value;
 }
 
 void add_address_routes(http::Router& router, CustomerService& customers, identity::AddressBook& addresses) {
@@ -257,7 +223,7 @@ void add_profile_routes(http::Router& router, CustomerService& customers, identi
     if (!caller.by_cookie) {
       return bearer_session(session);
     }
-    return cookie_session(session);
+    return browser_session(session);
   });
 }
 
@@ -278,7 +244,7 @@ void add_routes(http::Router& router, CustomerService& customers, identity::Addr
   router.post("/api/v1/auth/login", [&customers](http::Request& request) {
     const auto [email, password] = credentials(request);
     const auto session = customers.sign_in(email, password, request.client_ip);
-    return cookie_session(session);
+    return browser_session(session);
   });
 
   router.post("/api/v1/auth/token", [&customers](http::Request& request) {

@@ -23,11 +23,7 @@
 #include <ecom/identity/customers.hpp>
 #include <ecom/platform/http/router.hpp>
 
-#include <string_view>
-
 namespace ecom::storefront::account {
-
-inline constexpr std::string_view kSessionCookie = "__Host-ecom_session";
 
 // customers and addresses must outlive the router.
 void add_routes(http::Router& router, identity::CustomerService& customers, identity::AddressBook& addresses);

@@ -556,6 +556,19 @@ json::value error_model(const Site& site, const core::Error& error) {
   return m;
 }
 
+json::object private_layout(const Site& site, const std::string& title) {
+  auto m = layout(site, {}, title, title, "/");
+  m["noindex"] = true;
+  m["canonical"] = "";
+  return m;
+}
+
+void add_visitor(json::value& model, const std::optional<Visitor>& visitor) {
+  if (visitor) {
+    model.as_object()["visitor"] = json::object{{"label", visitor->label}, {"csrf_token", visitor->csrf_token}};
+  }
+}
+
 std::string sitemap_xml(const Site& site, const std::vector<Category>& tree,
                         const std::vector<std::string>& product_slugs) {
   std::string out =

@@ -29,6 +29,13 @@ struct Site {
   std::string js_url;
 };
 
+// Who is signed in, for the page header: how to call them (the name, or the email without one) and
+// the CSRF token of the header's sign-out form.
+struct Visitor {
+  std::string label;
+  std::string csrf_token;
+};
+
 // A listing's search, filters, sort and cursor as the page's query string gives them.
 struct Filters {
   std::optional<std::string> q;
@@ -69,6 +76,11 @@ inline constexpr std::size_t kSitemapMaxUrls = 50000;  // the sitemap protocol's
                                                const ecom::catalog::Product& product,
                                                std::optional<std::int64_t> variant);
 [[nodiscard]] boost::json::value error_model(const Site& site, const core::Error& error);
+// The layout of a page that is nobody's landing page (the account pages): noindex, no canonical
+// address, no category navigation.
+[[nodiscard]] boost::json::object private_layout(const Site& site, const std::string& title);
+// Puts the signed-in visitor into a page's model ("visitor"), for the header; nothing when signed out.
+void add_visitor(boost::json::value& model, const std::optional<Visitor>& visitor);
 
 // The ancestors of the category with that slug, root first, itself last; empty when unknown.
 [[nodiscard]] std::vector<const ecom::catalog::Category*> category_path(

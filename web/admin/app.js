@@ -19,7 +19,11 @@ document.addEventListener("DOMContentLoaded", () => {
       try {
         const response = await fetch(url, {
           method: "POST",
-          headers: {"Content-Type": file.type || "application/octet-stream"},
+          // The session's CSRF token, which the layout puts in a meta element for scripts.
+          headers: {
+            "Content-Type": file.type || "application/octet-stream",
+            "X-CSRF-Token": document.querySelector("meta[name=csrf-token]").content,
+          },
           body: file,
           credentials: "same-origin",
         });

@@ -39,7 +39,9 @@ struct Context {
 };
 using ContextPtr = std::shared_ptr<const Context>;
 
-http::Response render(const Context& c, std::string_view name, const json::object& model, int status = 200) {
+http::Response render(const Context& c, const http::Request& request, std::string_view name, json::object model,
+                      int status = 200) {
+  add_caller_model(model, request.caller);
   auto response = http::Response::html(status, c.templates->render(name, model));
   // Staff pages show the state of the moment: never cached. (The dispatcher adds X-Frame-Options
   // and the configured Content-Security-Policy, whose frame-ancestors 'none' keeps the forms from
@@ -60,7 +62,7 @@ bool refusal(ErrorCode code) noexcept {
          code == ErrorCode::unprocessable;
 }
 
-http::Response error_page(const Context& c, const Error& e) {
+http::Response error_page(const Context& c, const http::Request& request, const Error& e) {
   // The message goes below the heading here, not in the layout's notice above it.
   auto model = base_model(c.layout, core::title(e.code()), "", {});
   json::array reasons;
@@ -71,7 +73,7 @@ http::Response error_page(const Context& c, const Error& e) {
   model["message"] = e.message();
   model["has_reasons"] = !reasons.empty();
   model["reasons"] = std::move(reasons);
-  return render(c, "error", model, core::http_status(e.code()));
+  return render(c, request, "error", model, core::http_status(e.code()));
 }
 
 template <typename Body>
@@ -84,7 +86,7 @@ http::Handler page(ContextPtr ctx, Body body) {
       if (!core::is_client_error(e.code())) {
         throw;
       }
-      return error_page(*ctx, e);
+      return error_page(*ctx, request, e);
     }
   };
 }
@@ -160,7 +162,7 @@ http::Response products_page(const Context& c, const http::Request& request, con
   const auto page = c.catalog.list_products(query, request.client_ip);
   auto model = base_model(c.layout, "Products", "products", notice);
   add_products_model(model, query, page, draft);
-  return render(c, "products", model, status);
+  return render(c, request, "products", model, status);
 }
 
 ecom::catalog::AdminListQuery list_query(const http::Request& request) {
@@ -201,7 +203,7 @@ http::Response editor(const Context& c, const http::Request& request, const ecom
   add_editor_model(model, EditorInput{product, tree, state.draft ? std::move(*state.draft) : draft_of(product),
                                       std::move(state.variant), c.settings.default_currency, c.settings.assets_base_url,
                                       state.conflict});
-  return render(c, "product", model, state.status);
+  return render(c, request, "product", model, state.status);
 }
 
 // Runs one change of a product. Success: 303 to location. A refusal (a stale version, a bad value,
@@ -460,7 +462,7 @@ http::Response categories_page(const Context& c, const http::Request& request, c
                                const Notice& notice, int status) {
   auto model = base_model(c.layout, "Categories", "categories", notice);
   add_categories_model(model, c.catalog.category_tree(request.client_ip), draft);
-  return render(c, "categories", model, status);
+  return render(c, request, "categories", model, status);
 }
 
 // A refused category change shows the tree again with the message (and, for a new one, what was
@@ -541,41 +543,43 @@ void add_category_routes(http::Router& router, const ContextPtr& ctx) {
 
 // ---- import ----
 
-http::Response import_page(const Context& c, const ImportOutcome& outcome, const Notice& notice, int status) {
+http::Response import_page(const Context& c, const http::Request& request, const ImportOutcome& outcome,
+                           const Notice& notice, int status) {
   auto model = base_model(c.layout, "Import and export", "import", notice);
   add_import_model(model, outcome, c.settings.export_url);
-  return render(c, "import", model, status);
+  return render(c, request, "import", model, status);
 }
 
 void add_import_routes(http::Router& router, const ContextPtr& ctx) {
-  router.get("/import", page(ctx, [](const Context& c, http::Request&) { return import_page(c, {}, {}, 200); }),
+  router.get("/import",
+             page(ctx, [](const Context& c, http::Request& request) { return import_page(c, request, {}, {}, 200); }),
              {.execution = http::Execution::blocking, .permission = std::string(kRead)});
 
-  router.post("/import",
-              form_post(ctx,
-                        [](const Context& c, http::Request& request, const Form& form) {
-                          ImportOutcome outcome{form.value("csv"), std::nullopt, {}};
-                          if (trim(outcome.csv).empty()) {
-                            return import_page(
-                                c, outcome, Notice{"", "Paste the CSV text (or choose a file) before importing.", {}},
-                                422);
-                          }
-                          try {
-                            outcome.report = c.catalog.import_csv(outcome.csv, request.client_ip);
-                          } catch (const ecom::catalog::ImportError& e) {
-                            outcome.problems = e.problems();
-                            return import_page(
-                                c, outcome, Notice{"", e.message() + " Fix the rows below and import again.", {}}, 422);
-                          } catch (const Error& e) {
-                            if (!refusal(e.code())) {
-                              throw;
-                            }
-                            return import_page(c, outcome, notice_of(e), core::http_status(e.code()));
-                          }
-                          outcome.csv.clear();
-                          return import_page(c, outcome, Notice{"Import done.", "", {}}, 200);
-                        }),
-              {.execution = http::Execution::blocking, .permission = std::string(kWrite)});
+  router.post(
+      "/import",
+      form_post(ctx,
+                [](const Context& c, http::Request& request, const Form& form) {
+                  ImportOutcome outcome{form.value("csv"), std::nullopt, {}};
+                  if (trim(outcome.csv).empty()) {
+                    return import_page(c, request, outcome,
+                                       Notice{"", "Paste the CSV text (or choose a file) before importing.", {}}, 422);
+                  }
+                  try {
+                    outcome.report = c.catalog.import_csv(outcome.csv, request.client_ip);
+                  } catch (const ecom::catalog::ImportError& e) {
+                    outcome.problems = e.problems();
+                    return import_page(c, request, outcome,
+                                       Notice{"", e.message() + " Fix the rows below and import again.", {}}, 422);
+                  } catch (const Error& e) {
+                    if (!refusal(e.code())) {
+                      throw;
+                    }
+                    return import_page(c, request, outcome, notice_of(e), core::http_status(e.code()));
+                  }
+                  outcome.csv.clear();
+                  return import_page(c, request, outcome, Notice{"Import done.", "", {}}, 200);
+                }),
+      {.execution = http::Execution::blocking, .permission = std::string(kWrite)});
 }
 
 void add_all(http::Router& router, Settings settings, const std::shared_ptr<const http::StaticFiles>& files,

@@ -3,7 +3,6 @@
 #include "pages/routes.hpp"
 
 #include "catalog/image_routes.hpp"
-#include "home/routes.hpp"
 #include "http_client.hpp"
 #include "pages/form.hpp"
 #include "test_server.hpp"
@@ -177,7 +176,7 @@ TEST_CASE("admin pages: the product list pages, searches and filters", "[admin][
   auto bad_status = portal.get("/products?status=bogus");
   CHECK(bad_status.status == 400);
   CHECK(bad_status.header("Content-Type") == "text/html; charset=utf-8");
-  CHECK_THAT(bad_status.body, Contains("must be draft, active or archived") && Contains("<nav"));
+  CHECK_THAT(bad_status.body, Contains("must be draft, active or archived") && Contains("class=\"brand\""));
   CHECK(portal.get("/products?after=abc").status == 400);
   // Malformed escapes and repeats, through the one query parser (http::Params).
   auto escape = portal.get("/products?q=%zz");
@@ -499,18 +498,6 @@ TEST_CASE("admin pages: unknown products and categories give a 404 page", "[admi
   }
   CHECK(portal.post("/products/999999", "version=1&title=X&slug=x").status == 404);
   CHECK(portal.post("/categories/abc", "name=X&slug=x&position=0").status == 404);
-}
-
-TEST_CASE("admin pages: the dashboard links every page and says there is no login", "[admin][pages]") {
-  ecom::http::Router router;
-  ecom::admin::home::add_routes(router, ecom::http::StaticFiles::load(ECOM_SOURCE_DIR "/web", "/static"));
-  ecom::test::TestServer server(std::move(router));
-  auto res = ecom::test::fetch(server.port(), "GET", "/");
-  REQUIRE(res.status == 200);
-  for (const auto* link : {"href=\"/products\"", "href=\"/categories\"", "href=\"/import\""}) {
-    CHECK(has(res.body, link));
-  }
-  CHECK(has(res.body, "There is no staff login yet."));
 }
 
 TEST_CASE("admin pages: main() wires them from the admin's configuration", "[admin][pages]") {

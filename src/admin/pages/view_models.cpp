@@ -126,6 +126,13 @@ Notice notice_of(const core::Error& error) {
   return Notice{"", error.message(), error.details()};
 }
 
+void add_caller_model(json::object& model, const http::Caller& caller) {
+  model["signed_in"] = !caller.kind.empty();
+  model["staff_email"] = caller.name;
+  model["staff_role"] = caller.role;
+  model["csrf_token"] = caller.csrf_token;
+}
+
 json::object base_model(const Layout& layout, std::string_view title, std::string_view section, const Notice& notice) {
   json::array details;
   for (const auto& d : notice.details) {

@@ -6,6 +6,7 @@
 #include <ecom/catalog/admin.hpp>
 #include <ecom/catalog/types.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/http/message.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -18,6 +19,9 @@
 namespace ecom::admin::pages {
 
 // What every page's layout needs.
+// Who is signed in, for the layout's header, and the session's CSRF token for every form.
+void add_caller_model(boost::json::object& model, const http::Caller& caller);
+
 struct Layout {
   std::string css_url;
   std::string js_url;

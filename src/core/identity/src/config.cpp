@@ -41,4 +41,23 @@ ThrottleRules throttle_rules_from(const config::Config& config) {
   return rules;
 }
 
+void declare_staff_config(config::Schema& schema) {
+  schema
+      .boolean("staff.require_totp", false,
+               "staff must sign in with a TOTP second factor (set up at their first sign-in); on in production")
+      .integer("staff.session_idle_minutes", 30, 5, 24 * 60, "a staff session unused this long ends")
+      .integer("staff.session_absolute_hours", 12, 1, 7 * 24, "a staff session ends this long after sign-in")
+      .string("staff.totp_issuer", "ecom admin", "the name authenticator apps show beside the staff's codes");
+}
+
+StaffOptions staff_options_from(const config::Config& config) {
+  StaffOptions options;
+  options.require_totp = config.boolean("staff.require_totp");
+  options.sessions.idle = std::chrono::minutes(config.integer("staff.session_idle_minutes"));
+  options.sessions.absolute = std::chrono::hours(config.integer("staff.session_absolute_hours"));
+  options.totp_issuer = config.string("staff.totp_issuer");
+  options.throttle = throttle_rules_from(config);
+  return options;
+}
+
 }  // namespace ecom::identity

@@ -4,6 +4,7 @@
 
 #include <ecom/identity/customers.hpp>
 #include <ecom/identity/passwords.hpp>
+#include <ecom/identity/staff.hpp>
 #include <ecom/identity/throttle.hpp>
 #include <ecom/platform/config.hpp>
 
@@ -13,5 +14,9 @@ void declare_config(config::Schema& schema);
 [[nodiscard]] HashingOptions hashing_options_from(const config::Config& config);
 [[nodiscard]] SessionLimits customer_sessions_from(const config::Config& config);
 [[nodiscard]] ThrottleRules throttle_rules_from(const config::Config& config);
+
+// The staff.* keys, for the admin only: the second factor and the staff session limits.
+void declare_staff_config(config::Schema& schema);
+[[nodiscard]] StaffOptions staff_options_from(const config::Config& config);
 
 }  // namespace ecom::identity

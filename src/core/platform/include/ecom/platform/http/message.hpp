@@ -36,6 +36,15 @@ class Headers {
 
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
 
+// Who is calling, as an authenticating layer (the admin's guard) found before the handler ran.
+struct Caller {
+  std::string kind;  // "staff" or "api_key"; "" when nobody is signed in
+  std::int64_t id = 0;
+  std::string name;        // the staff member's email, or the key's name: the audit log's actor
+  std::string role;        // a staff member's role; "" for an API key
+  std::string csrf_token;  // for a cookie session: what its pages' forms send back
+};
+
 struct Request {
   Method method = Method::get;
   std::string method_text;  // as sent, for logs and for Method::other
@@ -49,6 +58,7 @@ struct Request {
   std::string route;       // matched route template, e.g. "/api/v1/products/{slug}"; "" if none
   std::vector<std::pair<std::string, std::string>> path_params;
   std::chrono::steady_clock::time_point received_at{};
+  Caller caller;
 
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
   // Path parameter by name; the router guarantees the names its templates declare.

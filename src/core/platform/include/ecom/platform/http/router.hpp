@@ -25,9 +25,14 @@ using FastHandler = std::function<std::optional<Response>(Request&)>;
 // disk) run on the bounded worker pool; inline handlers run on the I/O thread and must never block.
 enum class Execution { blocking, inline_io };
 
+// The permission of a route that anyone may call (a sign-in form, static files).
+inline constexpr std::string_view kPublicRoute = "public";
+
 struct RouteOptions {
   Execution execution = Execution::blocking;
-  // Permission the route requires once staff authentication exists ("catalog.write"); "" = public.
+  // The permission the route requires ("catalog.write"), checked by the binary's guard (the admin's
+  // auth::protect); "public" for a route anyone may call. "" = not declared, which the admin's
+  // guard refuses at start-up.
   std::string permission;
 };
 
@@ -59,6 +64,14 @@ class Router {
   }
   Router& post(std::string pattern, Handler handler, RouteOptions options = {}) {
     return add(Method::post, std::move(pattern), std::move(handler), std::move(options));
+  }
+
+  // Lets edit change every route in place (its handler, fast path and options; never its method
+  // or pattern): for a guard that wraps each handler once, at start-up, before the server runs.
+  void edit_routes(const std::function<void(Route&)>& edit) {
+    for (auto& route : routes_) {
+      edit(*route);
+    }
   }
 
   // path is percent-decoded. HEAD matches GET routes.

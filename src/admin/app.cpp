@@ -1,0 +1,47 @@
+#include "app.hpp"
+
+#include "auth/guard.hpp"
+#include "auth/routes.hpp"
+#include "catalog/routes.hpp"
+#include "pages/routes.hpp"
+#include "pages/session_pages.hpp"
+#include "staff/routes.hpp"
+
+#include <ecom/identity/config.hpp>
+#include <ecom/platform/http/static_files.hpp>
+#include <ecom/platform/http/static_route.hpp>
+#include <ecom/web/templates.hpp>
+
+#include <filesystem>
+
+namespace ecom::admin {
+
+void declare_config(config::Schema& schema) {
+  identity::declare_config(schema);
+  identity::declare_staff_config(schema);
+  schema.string("static.root", "web", "folder of static assets served under /static");
+  schema.string("admin.base_url", "", "the admin's own URL (https://admin.example.com), for invitation links");
+  admin::catalog::declare_image_config(schema);
+}
+
+App::App(const config::Config& config, db::Database& db, cache::Cache& cache, identity::StaffService& staff)
+    : config_(config), staff_(staff), catalog_(db, cache), image_routes_(config, db, cache) {}
+
+http::Router App::make_router() {
+  const std::filesystem::path root = config_.string("static.root");
+  auto files = http::StaticFiles::load(root, "/static");
+  http::Router router;
+  auth::add_routes(router, staff_);
+  staff::add_routes(router, staff_, config_.string("admin.base_url"));
+  admin::catalog::add_routes(router, catalog_);
+  image_routes_.add_to(router);
+  pages::add_routes(router, config_, files, catalog_, image_routes_.service());
+  pages::add_session_routes(router, files, web::Templates::load(root / "admin" / "templates"), staff_);
+  http::mount_favicon(router, files, "admin/favicon.ico");
+  http::mount_static(router, files, "/static");
+  // Last: the table is complete, and every route now needs its permission.
+  auth::protect(router, staff_);
+  return router;
+}
+
+}  // namespace ecom::admin

@@ -2,6 +2,7 @@
 
 #include "account/shared.hpp"
 
+#include <ecom/identity/csrf.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/query.hpp>
@@ -95,7 +96,7 @@ http::Response see_other(std::string location) {
 
 http::Response to_sign_in(const http::Request& request) {
   // A GET comes back where it was; a form sent without a session goes to the account overview.
-  if (is_unsafe(request.method) || !request.target.starts_with('/')) {
+  if (identity::is_unsafe(request.method) || !request.target.starts_with('/')) {
     return see_other(std::string(kSignInPath));
   }
   return see_other(std::string(kSignInPath) + "?" + http::build_query({{"next", safe_next(request.target)}}));
@@ -130,7 +131,7 @@ http::Params read_form(const http::Request& request, Fields fields) {
     throw Error(ErrorCode::unsupported_media, "Send the form as application/x-www-form-urlencoded.");
   }
   auto params = http::Params::parse(request.body);
-  std::vector<std::string_view> allowed{kCsrfField, "next"};
+  std::vector<std::string_view> allowed{identity::kCsrfField, "next"};
   std::transform(fields.begin(), fields.end(), std::back_inserter(allowed), [](const auto& f) { return f.name; });
   params.allow_only(allowed);
   return params;
@@ -245,7 +246,7 @@ http::Handler open_page(std::shared_ptr<const Context> ctx, Body body) {
 }
 
 // A page of the signed-in customer: without a session, the sign-in page; a POST must carry the
-// session's CSRF token (the one check, shared with the JSON API).
+// session's CSRF token (identity::require_csrf: the one check, shared with the JSON API).
 template <typename Body>
 http::Handler member_page(std::shared_ptr<const Context> ctx, Body body) {
   return [ctx = std::move(ctx), body = std::move(body)](http::Request& request) {
@@ -254,7 +255,7 @@ http::Handler member_page(std::shared_ptr<const Context> ctx, Body body) {
       return to_sign_in(request);
     }
     try {
-      require_csrf(request, session->token);
+      identity::require_csrf(request, session->token);
       return body(*ctx, request, *session);
     } catch (const Error& e) {
       return error_page(*ctx, e, session);
@@ -375,11 +376,8 @@ void add_profile_pages(http::Router& router, const std::shared_ptr<const Context
                return render(c, "account_overview", std::move(m), s);
              }));
   router.get("/account/profile", member_page(ctx, [](const Context& c, http::Request&, const CookieSession& s) {
-               const auto name = s.customer.name;
-               return render(c, "account_form",
-                             profile_model(
-                                 c, [&](std::string_view) { return name; }, s),
-                             s);
+               const ValueOf current = [&s](std::string_view) { return s.customer.name; };
+               return render(c, "account_form", profile_model(c, current, s), s);
              }));
   router.post("/account/profile",
               member_page(ctx, [](const Context& c, http::Request& request, const CookieSession& s) {

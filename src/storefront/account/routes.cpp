@@ -2,6 +2,7 @@
 
 #include "account/shared.hpp"
 
+#include <ecom/identity/csrf.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/json_body.hpp>
@@ -32,7 +33,7 @@ Error not_signed_in() {
 }
 
 // The one check of this API's sessions: a bearer token first (an API client), else the cookie,
-// whose unsafe requests must carry the session's CSRF token (require_csrf, shared with the pages).
+// whose unsafe requests must carry the session's CSRF token (identity::require_csrf, the one check).
 Caller require_customer(const http::Request& request, CustomerService& customers) {
   if (auto bearer = request.bearer_token()) {
     auto customer = customers.authenticate(*bearer);
@@ -45,7 +46,7 @@ Caller require_customer(const http::Request& request, CustomerService& customers
   if (!session) {
     throw not_signed_in();
   }
-  require_csrf(request, session->token);
+  identity::require_csrf(request, session->token);
   return {std::move(session->customer), std::move(session->token), true};
 }
 

@@ -1,6 +1,7 @@
 // What the JSON API (account/routes.cpp) and the account pages (account/pages.cpp) share, so that
-// each rule is written once: the session cookie, how a new session is handed to a browser, the one
-// CSRF check of cookie-authenticated unsafe requests, and how a path names an address.
+// each rule is written once: the session cookie, how a new session is handed to a browser, and how a
+// path names an address. The CSRF check is identity::require_csrf (<ecom/identity/csrf.hpp>), the
+// one check of the storefront and the admin alike.
 #pragma once
 
 #include <ecom/identity/customers.hpp>
@@ -15,9 +16,6 @@
 namespace ecom::storefront::account {
 
 inline constexpr std::string_view kSessionCookie = "__Host-ecom_session";
-// The form field that carries the CSRF token in a page's POST form (the API sends X-CSRF-Token).
-inline constexpr std::string_view kCsrfField = "csrf_token";
-
 // A session presented by the cookie, with its token (for sign-out and the CSRF token).
 struct CookieSession {
   identity::Customer customer;
@@ -28,14 +26,6 @@ struct CookieSession {
 // an ended or expired session. Blocking: it reads the database.
 [[nodiscard]] std::optional<CookieSession> cookie_session(const http::Request& request,
                                                           identity::CustomerService& customers);
-
-[[nodiscard]] bool is_unsafe(http::Method method) noexcept;
-
-// The one CSRF check: an unsafe request that the cookie authenticates must carry the session's
-// token, in the X-CSRF-Token header (scripts, the JSON API) or in the csrf_token field of an
-// application/x-www-form-urlencoded body (the pages' plain forms). Compared in constant time.
-// Throws core::Error forbidden when it is missing or wrong; does nothing for a safe method.
-void require_csrf(const http::Request& request, std::string_view session_token);
 
 // How long a new session lasts (its absolute end from now): the cookie's Max-Age, a bearer token's
 // expires_in.

@@ -233,11 +233,17 @@ http::Response form_failure(const Context& ctx, std::string_view page, json::obj
 // ---- route wrappers ---------------------------------------------------------------------------
 
 // A page anyone may open (sign up, sign in): the session, when there is one, only fills the header.
+// Its forms have no session to carry a CSRF token yet, so a form posted from another site (login
+// CSRF: a visitor signed into someone else's account) is refused by what the browser says about
+// where the request came from. An extra layer, for the browsers that send Sec-Fetch-Site.
 template <typename Body>
 http::Handler open_page(std::shared_ptr<const Context> ctx, Body body) {
   return [ctx = std::move(ctx), body = std::move(body)](http::Request& request) {
     const auto session = cookie_session(request, ctx->customers);
     try {
+      if (identity::is_unsafe(request.method) && request.header("Sec-Fetch-Site") == "cross-site") {
+        throw Error(ErrorCode::forbidden, "A form from another site was refused.");
+      }
       return body(*ctx, request, session);
     } catch (const Error& e) {
       return error_page(*ctx, e, session);

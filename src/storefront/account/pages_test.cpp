@@ -14,8 +14,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace ecom;
@@ -47,8 +49,9 @@ identity::CustomerOptions options() {
 // A shop with one product, the identity services and the storefront's whole router.
 class AccountShop {
  public:
-  AccountShop()
-      : customers_(catalog_.database(), hasher_, cache_, options()),
+  explicit AccountShop(identity::HashingOptions hashing = {})
+      : hasher_(hashing),
+        customers_(catalog_.database(), hasher_, cache_, options()),
         addresses_(catalog_.database()),
         accounts_{customers_, addresses_},
         server_(storefront::make_router(
@@ -58,6 +61,7 @@ class AccountShop {
             web::Templates::load(ECOM_SOURCE_DIR "/web/storefront/templates"), &accounts_)) {}
 
   [[nodiscard]] std::uint16_t port() const noexcept { return server_.port(); }
+  [[nodiscard]] identity::PasswordHasher& hasher() noexcept { return hasher_; }
 
  private:
   static catalog::CatalogService& seed(storefront::test::TestCatalog& catalog) {
@@ -237,6 +241,45 @@ TEST_CASE("account pages: a locked sign-in is a readable 429 page with Retry-Aft
   CHECK(has(locked.body, R"(<p class="form-error" role="alert">)"));
   CHECK(has(locked.body, R"(value="ada@example.com")"));
   CHECK_FALSE(locked.header("Set-Cookie"));
+}
+
+TEST_CASE("account pages: full hashing slots are a readable 503 page with Retry-After", "[storefront][pages]") {
+  // One slot, no queue, and a hash slow enough (about a second) to hold the slot while the
+  // sign-in arrives: the sign-in's own hash finds no room.
+  identity::HashingOptions slow;
+  slow.passes = 100;
+  slow.slots = 1;
+  slow.queue = 0;
+  slow.max_wait = std::chrono::milliseconds(0);
+  AccountShop shop(slow);
+  std::thread busy([&shop] { (void)shop.hasher().hash("a slow hash holding the only slot"); });
+  while (shop.hasher().load().running == 0) {
+    std::this_thread::yield();
+  }
+  Browser browser(shop);
+  const auto res = browser.sign_in("ada@example.com");
+  busy.join();
+  CHECK(res.status == 503);
+  CHECK(res.header("Content-Type") == "text/html; charset=utf-8");
+  CHECK(std::stoi(res.header("Retry-After").value_or("0")) > 0);
+  CHECK(has(res.body, R"(<p class="form-error" role="alert">So many people are signing in)"));
+  CHECK(has(res.body, R"(value="ada@example.com")"));
+}
+
+TEST_CASE("account pages: a sign-in form posted from another site is refused", "[storefront][pages]") {
+  AccountShop shop;
+  Browser browser(shop);
+  REQUIRE(browser.sign_up("ada@example.com", "Ada").status == 303);
+  const auto body = http::build_query({{"email", "ada@example.com"}, {"password", std::string(kPassword)}});
+  for (const auto* site : {"cross-site", "same-origin"}) {
+    CAPTURE(site);
+    const auto res =
+        test::fetch(shop.port(), "POST", "/account/sign-in",
+                    {{"Content-Type", "application/x-www-form-urlencoded"}, {"Sec-Fetch-Site", site}}, body);
+    const bool cross = std::string_view(site) == "cross-site";
+    CHECK(res.status == (cross ? 403 : 303));
+    CHECK(res.header("Set-Cookie").has_value() == !cross);
+  }
 }
 
 TEST_CASE("account pages: a form a cookie authenticates needs the csrf_token field, else a 403 page",

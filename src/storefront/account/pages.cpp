@@ -103,10 +103,10 @@ http::Response to_sign_in(const http::Request& request) {
 }
 
 // A client's mistake or refusal as a page in the shop's layout; anything else (a database outage)
-// goes on to the dispatcher's one error mapping.
+// goes on to the dispatcher's one error mapping. Called only while e is being handled.
 http::Response error_page(const Context& ctx, const Error& e, const MaybeSession& session) {
   if (!core::is_client_error(e.code())) {
-    throw e;
+    throw;  // the error being handled, as thrown
   }
   const auto shown =
       e.code() == ErrorCode::forbidden
@@ -184,7 +184,7 @@ std::string sentence(const std::string& reason) {
 // Puts the error on the form: each field error next to its field (above the form when no field has
 // that name), a wrong password next to password_field, a lock or a full hashing pool above the
 // form. The answer's status, with Retry-After when the error has one. Errors a form cannot show
-// (a malformed form, a database outage) are thrown on.
+// (a malformed form, a database outage) are thrown on. Called only while e is being handled.
 http::Response form_failure(const Context& ctx, std::string_view page, json::object model, const Error& e,
                             const MaybeSession& session, std::string_view password_field = "") {
   auto& fields = model["fields"].as_array();
@@ -208,7 +208,7 @@ http::Response form_failure(const Context& ctx, std::string_view page, json::obj
       break;
     case ErrorCode::unauthorized:
       if (password_field.empty()) {
-        throw e;
+        throw;  // the error being handled, as thrown
       }
       put(password_field, e.message());
       break;
@@ -221,7 +221,7 @@ http::Response form_failure(const Context& ctx, std::string_view page, json::obj
           "again in a moment.";
       break;
     default:
-      throw e;
+      throw;  // the error being handled, as thrown
   }
   auto response = render(ctx, page, std::move(model), session, core::http_status(e.code()));
   if (e.retry_after() || e.code() == ErrorCode::unavailable) {

@@ -4,6 +4,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startShop } from './lib/shop.mjs';
 import { launch } from './lib/browser.mjs';
+import { cookieHeader, staffContext } from './lib/staff.mjs';
 
 let shop;
 let browser;
@@ -54,9 +55,8 @@ async function openEditor(page, slug) {
 test('staff edit a title and a price in the admin and the storefront shows both', async () => {
   const product = await someProduct();
   const storefront = await browser.newPage();
-  const admin = await browser.newPage();
+  const { context: adminContext, page: admin } = await staffContext(browser, shop, 'owner');
   storefront.setDefaultTimeout(10000);
-  admin.setDefaultTimeout(10000);
   try {
     // The customer has seen the product: it is in the storefront's cache now.
     await storefront.goto(`${shop.storefront}/p/${product.slug}`);
@@ -94,16 +94,15 @@ test('staff edit a title and a price in the admin and the storefront shows both'
     assert.equal(json.variants.find((v) => v.id === variant.id).price.amount, 12345);
   } finally {
     await storefront.close();
-    await admin.close();
+    await adminContext.close();
   }
 });
 
 test('a second editor saving a stale version gets a conflict and overwrites nothing', async () => {
   const product = await someProduct(1);
-  const first = await browser.newPage();
-  const second = await browser.newPage();
-  first.setDefaultTimeout(10000);
-  second.setDefaultTimeout(10000);
+  // Two browsers signed in apart (the second with a recovery code: the first used this step's code).
+  const { context: firstContext, page: first } = await staffContext(browser, shop, 'owner');
+  const { context: secondContext, page: second } = await staffContext(browser, shop, 'owner');
   try {
     await openEditor(first, product.slug);
     await openEditor(second, product.slug);
@@ -123,10 +122,46 @@ test('a second editor saving a stale version gets a conflict and overwrites noth
     assert.match(await second.locator('main, body').first().textContent(), /someone else/i);
     // What the second editor typed is still in the form, and nothing of it was saved.
     assert.equal(await second.locator(`${form} input[name="title"]`).inputValue(), 'Second editor loses');
-    const stored = await (await fetch(`${shop.admin}/api/v1/admin/products/${product.id}`)).json();
+    const stored = await (
+      await fetch(`${shop.admin}/api/v1/admin/products/${product.id}`, {
+        headers: { Cookie: await cookieHeader(firstContext) },
+      })
+    ).json();
     assert.equal(stored.title, 'First editor wins');
   } finally {
-    await first.close();
-    await second.close();
+    await firstContext.close();
+    await secondContext.close();
+  }
+});
+
+test('an analyst signs in with a second factor, reads the catalog and cannot change it', async () => {
+  const product = await someProduct(2);
+  // No session: the pages send the browser to the sign-in form.
+  const anonymous = await browser.newPage();
+  await anonymous.goto(`${shop.admin}/products`);
+  assert.equal(new URL(anonymous.url()).pathname, '/sign-in');
+  await anonymous.close();
+
+  const { context, page } = await staffContext(browser, shop, 'analyst', '/products');
+  try {
+    assert.match(await page.locator('header').textContent(), /analyst@example\.com \(analyst\)/);
+    assert.ok((await page.locator('table a[href^="/products/"]').count()) > 0);
+    await openEditor(page, product.slug);
+    const form = 'form[action$="/' + product.id + '"]';
+    await page.fill(`${form} input[name="title"]`, 'An analyst was here');
+    const [response] = await Promise.all([page.waitForNavigation(), page.locator(`${form} button[type="submit"]`).click()]);
+    assert.equal(response.status(), 403);
+    assert.match(await page.locator('body').textContent(), /catalog\.write/);
+    const cookie = await cookieHeader(context);
+    const stored = await (await fetch(`${shop.admin}/api/v1/admin/products/${product.id}`, { headers: { Cookie: cookie } })).json();
+    assert.equal(stored.title, product.title);
+    // Staff are for owners and administrators.
+    assert.equal((await fetch(`${shop.admin}/api/v1/admin/staff`, { headers: { Cookie: cookie } })).status, 403);
+    // Signing out ends the session: the pages ask for a sign-in again.
+    await page.goto(`${shop.admin}/products`);
+    await Promise.all([page.waitForURL(/\/sign-in$/), page.locator('form.signed-in button').click()]);
+    assert.equal((await fetch(`${shop.admin}/api/v1/admin/me`, { headers: { Cookie: cookie } })).status, 401);
+  } finally {
+    await context.close();
   }
 });

@@ -96,6 +96,36 @@ void migrate(const std::vector<std::string>& env) {
   REQUIRE(code == 0);
 }
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A staff owner made with ecomctl (its generated password read from what it prints once).
+std::string create_owner(const std::vector<std::string>& env) {
+  Child ctl({bin("ecomctl"), "staff", "create", "--email", "e2e@example.com", "--role", "owner"}, env);
+  const auto code = ctl.wait_exit(60s);
+  INFO(ctl.output());
+  REQUIRE(code == 0);
+  const auto at = ctl.output().find("password: ");
+  REQUIRE(at != std::string::npos);
+  const auto start = at + 10;
+  return ctl.output().substr(start, ctl.output().find('\n', start) - start);
+}
+
+// Signs the owner in over the admin API: the headers of a signed-in request (cookie and CSRF).
+Headers sign_in(std::uint16_t admin, const std::string& password) {
+  const auto r = fetch(admin, "POST", "/api/v1/admin/auth/login", {{"Content-Type", "application/json"}},
+                       R"({"email":"e2e@example.com","password":")" + password + R"("})");
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  const std::string cookie(*r.header("Set-Cookie"));
+  return {{"Cookie", cookie.substr(0, cookie.find(';'))},
+          {"X-CSRF-Token", std::string(boost::json::parse(r.body).at("csrf_token").as_string())}};
+}
+
+Headers with(Headers headers, const Headers& more) {
+  headers.insert(headers.end(), more.begin(), more.end());
+  return headers;
+}
+
 boost::json::object json(const RawResponse& r) {
   INFO(r.status << " " << r.body);
   return boost::json::parse(r.body).as_object();
@@ -122,16 +152,16 @@ struct Created {
   std::int64_t version = 0;
 };
 
-Created create_product(std::uint16_t admin, const std::string& slug) {
-  const std::vector<std::pair<std::string, std::string>> json_type = {{"Content-Type", "application/json"}};
-  const auto created = fetch(admin, "POST", "/api/v1/admin/products", json_type,
-                             R"({"slug":")" + slug + R"(","title":"E2E product","status":"active"})");
+Created create_product(std::uint16_t admin, const Headers& auth, const std::string& slug) {
+  const auto created =
+      fetch(admin, "POST", "/api/v1/admin/products", with(auth, {{"Content-Type", "application/json"}}),
+            R"({"slug":")" + slug + R"(","title":"E2E product","status":"active"})");
   INFO(created.body);
   REQUIRE(created.status == 201);
   Created c;
   c.id = json(created).at("id").as_int64();
   const auto variant = fetch(admin, "POST", "/api/v1/admin/products/" + std::to_string(c.id) + "/variants",
-                             {{"Content-Type", "application/json"}, {"If-Match", *created.header("ETag")}},
+                             with(auth, {{"Content-Type", "application/json"}, {"If-Match", *created.header("ETag")}}),
                              R"({"sku":")" + slug + R"(-1","price":{"amount":1000,"currency":"EUR"},"on_hand":5})");
   INFO(variant.body);
   REQUIRE(variant.status == 201);
@@ -141,11 +171,11 @@ Created create_product(std::uint16_t admin, const std::string& slug) {
   return c;
 }
 
-void change_price(std::uint16_t admin, const Created& c, std::int64_t amount) {
-  const auto r = fetch(admin, "PATCH",
-                       "/api/v1/admin/products/" + std::to_string(c.id) + "/variants/" + std::to_string(c.variant_id),
-                       {{"Content-Type", "application/json"}, {"If-Match", "\"" + std::to_string(c.version) + "\""}},
-                       R"({"price":{"amount":)" + std::to_string(amount) + R"(,"currency":"EUR"}})");
+void change_price(std::uint16_t admin, const Headers& auth, const Created& c, std::int64_t amount) {
+  const auto r = fetch(
+      admin, "PATCH", "/api/v1/admin/products/" + std::to_string(c.id) + "/variants/" + std::to_string(c.variant_id),
+      with(auth, {{"Content-Type", "application/json"}, {"If-Match", "\"" + std::to_string(c.version) + "\""}}),
+      R"({"price":{"amount":)" + std::to_string(amount) + R"(,"currency":"EUR"}})");
   INFO(r.body);
   REQUIRE(r.status == 200);
 }
@@ -171,17 +201,19 @@ TEST_CASE("embedded: an admin price change shows on the storefront within the in
   const std::vector<std::string> env = {"ECOM_DB_URL=sqlite:" + (dir / "ecom.db").string(),
                                         "ECOM_CATALOG_CURSOR_SECRET=e2e-cursor-secret-of-at-least-32-bytes"};
   migrate(env);
+  const auto password = create_owner(env);
   {
     Server storefront("ecom-storefront", env);
     Server admin("ecom-admin", env);
+    const auto auth = sign_in(admin.port(), password);
     CHECK(storefront.output().find(R"("cache":"in-process")") != std::string::npos);
-    const auto c = create_product(admin.port(), "sqlite-hat");
+    const auto c = create_product(admin.port(), auth, "sqlite-hat");
     // Read twice: the second read is served from the storefront's cache.
     CHECK(storefront_price(storefront.port(), "sqlite-hat") == 1000);
     CHECK(storefront_price(storefront.port(), "sqlite-hat") == 1000);
     CHECK(listing_price(storefront.port()) == 1000);
 
-    change_price(admin.port(), c, 1500);
+    change_price(admin.port(), auth, c, 1500);
     const auto start = std::chrono::steady_clock::now();
     std::int64_t seen = 0;
     (void)ecom::test::eventually(
@@ -209,12 +241,14 @@ TEST_CASE("production: an admin price change shows on the very next storefront r
                                         // would fill it and block the server.
                                         "ECOM_HTTP_ACCESS_LOG=false"};
   migrate(env);
+  const auto password = create_owner(env);
   Server storefront("ecom-storefront", env);
   Server admin("ecom-admin", env);
+  const auto auth = sign_in(admin.port(), password);
   // Both really run on Redis (not a silent fallback to the in-process cache).
   CHECK(storefront.output().find(R"("cache":"redis")") != std::string::npos);
   CHECK(admin.output().find(R"("cache":"redis")") != std::string::npos);
-  const auto c = create_product(admin.port(), "redis-hat");
+  const auto c = create_product(admin.port(), auth, "redis-hat");
   CHECK(storefront_price(storefront.port(), "redis-hat") == 1000);
   CHECK(storefront_price(storefront.port(), "redis-hat") == 1000);
   CHECK(listing_price(storefront.port()) == 1000);
@@ -258,7 +292,7 @@ TEST_CASE("production: an admin price change shows on the very next storefront r
 
   // The change reaches the product's near copy and the index's marker (also read through the near
   // cache) before the admin answers: the very next product read and listing show the new price.
-  change_price(admin.port(), c, 1500);
+  change_price(admin.port(), auth, c, 1500);
   CHECK(storefront_price(storefront.port(), "redis-hat") == 1500);
   CHECK(listing_price(storefront.port()) == 1500);
 

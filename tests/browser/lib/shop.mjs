@@ -63,20 +63,29 @@ export async function startShop({ products = 60, admin: withAdmin = true } = {})
     // Invalidations between the admin and the storefront travel through the database: poll fast.
     ECOM_CACHE_INVALIDATION_POLL_MS: '50',
   };
-  const ctl = (args) =>
+  const ctl = (args, input) =>
     execFileSync(join(binDir, 'ecomctl'), [...args, '--config', join(sourceDir, 'config/ecomctl.json')], {
       cwd: sourceDir,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      input,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: 60000,
     });
   ctl(['migrate']);
   ctl(['seed', '--products', String(products), '--seed', '7']);
+  // One member per role that the tests sign in as (lib/staff.mjs).
+  const staff = {};
+  for (const role of ['owner', 'analyst']) {
+    staff[role] = { email: `${role}@example.com`, password: `browser ${role} passphrase` };
+    ctl(['staff', 'create', '--email', staff[role].email, '--role', role, '--password-stdin'], `${staff[role].password}\n`);
+  }
+  // The admin requires the second factor, as in production.
+  const adminEnv = { ...env, ECOM_STAFF_REQUIRE_TOTP: 'true' };
   const servers = [];
   try {
     const storefront = await startServer('ecom-storefront', env);
     servers.push(storefront);
-    const admin = withAdmin ? await startServer('ecom-admin', env) : null;
+    const admin = withAdmin ? await startServer('ecom-admin', adminEnv) : null;
     if (admin) {
       servers.push(admin);
     }
@@ -84,6 +93,7 @@ export async function startShop({ products = 60, admin: withAdmin = true } = {})
       dir,
       storefront: `http://127.0.0.1:${storefront.port}`,
       admin: admin ? `http://127.0.0.1:${admin.port}` : null,
+      staff,
       logs: () => servers.map((s) => s.log.join('\n')).join('\n'),
       async stop() {
         await Promise.all(

@@ -3,8 +3,8 @@
 // request strictly (an unknown field or a wrong type is a 400 naming it), call CatalogAdmin, and
 // serialise. docs/admin-api.md describes every route.
 //
-// Staff authentication arrives later: every route declares the permission it will require
-// ("catalog.read" or "catalog.write"), and until then the admin binds to loopback by default.
+// Every route declares its permission ("catalog.read" or "catalog.write"), which auth::protect
+// checks against the caller.
 #pragma once
 
 #include <ecom/catalog/admin.hpp>

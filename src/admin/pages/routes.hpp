@@ -3,10 +3,9 @@
 // variants and images), /categories (the tree) and /import (CSV import and its report). See
 // docs/admin-pages.md.
 //
-// There is no staff login yet: the admin binds to loopback, every route declares the permission
-// it will require ("catalog.read" for pages, "catalog.write" for changes), and every POST from
-// another site is refused (cross_site_post) because a malicious page could otherwise make a staff
-// browser post to the loopback admin.
+// Every route declares its permission ("catalog.read" for pages, "catalog.write" for changes),
+// which auth::protect checks; every form carries the CSRF token, and every POST from another site
+// is also refused (cross_site_post), a second layer.
 #pragma once
 
 #include <ecom/catalog/admin.hpp>

@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "api/openapi_routes.hpp"
 #include "auth/guard.hpp"
 #include "auth/routes.hpp"
 #include "catalog/routes.hpp"
@@ -39,6 +40,7 @@ http::Router App::make_router() {
   pages::add_session_routes(router, files, web::Templates::load(root / "admin" / "templates"), staff_);
   http::mount_favicon(router, files, "admin/favicon.ico");
   http::mount_static(router, files, "/static");
+  api::add_routes(router);
   // Last: the table is complete, and every route now needs its permission.
   auth::protect(router, staff_);
   return router;

@@ -6,6 +6,7 @@
 #include "catalog/routes.hpp"
 #include "pages/routes.hpp"
 #include "pages/session_pages.hpp"
+#include "staff/api_key_routes.hpp"
 #include "staff/routes.hpp"
 
 #include <ecom/identity/config.hpp>
@@ -26,7 +27,7 @@ void declare_config(config::Schema& schema) {
 }
 
 App::App(const config::Config& config, db::Database& db, cache::Cache& cache, identity::StaffService& staff)
-    : config_(config), staff_(staff), catalog_(db, cache), image_routes_(config, db, cache) {}
+    : config_(config), staff_(staff), keys_(db), catalog_(db, cache), image_routes_(config, db, cache) {}
 
 http::Router App::make_router() {
   const std::filesystem::path root = config_.string("static.root");
@@ -34,6 +35,7 @@ http::Router App::make_router() {
   http::Router router;
   auth::add_routes(router, staff_);
   staff::add_routes(router, staff_, config_.string("admin.base_url"));
+  staff::add_api_key_routes(router, keys_);
   admin::catalog::add_routes(router, catalog_);
   image_routes_.add_to(router);
   pages::add_routes(router, config_, files, catalog_, image_routes_.service());
@@ -42,7 +44,7 @@ http::Router App::make_router() {
   http::mount_static(router, files, "/static");
   api::add_routes(router);
   // Last: the table is complete, and every route now needs its permission.
-  auth::protect(router, staff_);
+  auth::protect(router, staff_, staff::key_authenticator(keys_));
   return router;
 }
 

@@ -7,6 +7,7 @@
 #include <ecom/cache/cache.hpp>
 #include <ecom/catalog/admin.hpp>
 #include <ecom/db/database.hpp>
+#include <ecom/identity/api_keys.hpp>
 #include <ecom/identity/staff.hpp>
 #include <ecom/platform/config.hpp>
 #include <ecom/platform/http/router.hpp>
@@ -32,6 +33,7 @@ class App {
  private:
   const config::Config& config_;
   identity::StaffService& staff_;
+  identity::ApiKeyService keys_;
   ecom::catalog::CatalogAdmin catalog_;
   admin::catalog::ImageRoutes image_routes_;
 };

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace ecom::admin::test {
 
@@ -36,7 +37,7 @@ struct TestApp {
       : db(db::test::sqlite_options(dir.path() / "shop.db")),
         cache(cache::LocalCacheOptions{}),
         config(admin_test_config(dir.path() / "media")),
-        staff(db, hasher, cache, staff_options),
+        staff(db, hasher, cache, std::move(staff_options)),
         app((db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply(), config), db, cache, staff) {}
 
   db::test::TempDir dir;

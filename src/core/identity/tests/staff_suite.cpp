@@ -3,6 +3,7 @@
 #include "staff_suite.hpp"
 
 #include <ecom/cache/local_cache.hpp>
+#include <ecom/identity/api_keys.hpp>
 #include <ecom/identity/staff.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/identity/totp.hpp>
@@ -226,6 +227,30 @@ void check_invitations_and_voluntary_totp(db::Database& database) {
   CHECK_NOTHROW((void)f.sign_in("new@example.com", f.code(enrolment.secret)));
 }
 
+void check_api_keys(db::Database& database) {
+  Fixture f(database);
+  const auto owner = f.add("owner@example.com", "owner");
+  ApiKeyService keys(database, [&f] { return f.clock.load(); });
+  const auto made = keys.create(" sync ", {"catalog.write", "catalog.read", "catalog.read"}, owner.id, "owner", "");
+  CHECK(made.key.name == "sync");
+  CHECK(made.key.permissions == std::vector<std::string>{"catalog.read", "catalog.write"});
+  CHECK(f.count("SELECT COUNT(*) FROM api_keys WHERE secret_hash = '" + token_hash(made.secret) + "'") == 1);
+  CHECK(f.count("SELECT COUNT(*) FROM api_keys WHERE secret_hash = '" + made.secret + "'") == 0);
+  // At most the creator's permissions.
+  CHECK(refusal([&] { (void)keys.create("x", {"catalog.write"}, owner.id, "analyst", ""); }).details().at(0).name ==
+        "permissions");
+  const auto used = keys.authenticate(made.secret);
+  REQUIRE(used.has_value());
+  CHECK(used->last_used_at == f.clock.load());
+  f.clock += kMinute / 2;
+  CHECK(keys.authenticate(made.secret)->last_used_at == kStart);  // written at most once a minute
+  CHECK_FALSE(keys.authenticate(made.secret + "x").has_value());
+  keys.revoke(made.key.id, "");
+  CHECK_FALSE(keys.authenticate(made.secret).has_value());
+  CHECK(keys.list().at(0).revoked);
+  CHECK(refusal([&] { keys.revoke(made.key.id, ""); }).code() == core::ErrorCode::not_found);
+}
+
 }  // namespace
 
 std::vector<ecom::test::SuiteCase<db::Database>> staff_suite() {
@@ -237,6 +262,7 @@ std::vector<ecom::test::SuiteCase<db::Database>> staff_suite() {
        check_required_totp},
       {"invitations set a password once and expire, a second factor can be set up by choice",
        check_invitations_and_voluntary_totp},
+      {"API keys hold at most their maker's permissions, are stored hashed and end when revoked", check_api_keys},
   };
 }
 

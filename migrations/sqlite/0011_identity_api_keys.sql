@@ -1,0 +1,14 @@
+-- API keys for integrations (the identity module, docs/identity.md). Only the SHA-256 of the secret
+-- is stored; permissions is the space-separated list the key may use (roles.hpp names). A revoked
+-- key keeps its row, for the audit log's references, and never authenticates again. last_used_at
+-- is written at most once a minute.
+CREATE TABLE api_keys (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL UNIQUE,
+  permissions TEXT NOT NULL,
+  created_by INTEGER REFERENCES staff (id) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);

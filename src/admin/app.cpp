@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include "api/openapi_routes.hpp"
+#include "audit/routes.hpp"
 #include "auth/guard.hpp"
 #include "auth/routes.hpp"
 #include "catalog/routes.hpp"
@@ -27,7 +28,7 @@ void declare_config(config::Schema& schema) {
 }
 
 App::App(const config::Config& config, db::Database& db, cache::Cache& cache, identity::StaffService& staff)
-    : config_(config), staff_(staff), keys_(db), catalog_(db, cache), image_routes_(config, db, cache) {}
+    : config_(config), db_(db), staff_(staff), keys_(db), catalog_(db, cache), image_routes_(config, db, cache) {}
 
 http::Router App::make_router() {
   const std::filesystem::path root = config_.string("static.root");
@@ -36,6 +37,7 @@ http::Router App::make_router() {
   auth::add_routes(router, staff_);
   staff::add_routes(router, staff_, config_.string("admin.base_url"));
   staff::add_api_key_routes(router, keys_);
+  audit::add_routes(router, db_);
   admin::catalog::add_routes(router, catalog_);
   image_routes_.add_to(router);
   pages::add_routes(router, config_, files, catalog_, image_routes_.service());

@@ -32,6 +32,7 @@ class App {
 
  private:
   const config::Config& config_;
+  db::Database& db_;
   identity::StaffService& staff_;
   identity::ApiKeyService keys_;
   ecom::catalog::CatalogAdmin catalog_;

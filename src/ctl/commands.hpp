@@ -14,6 +14,7 @@ using Args = std::span<char* const>;
 int migrate_command(Args args);  // migrate [--status] [--config FILE]
 int outbox_command(Args args);   // outbox --status | outbox retry-dead [--config FILE]
 int seed_command(Args args);     // seed --products N [--seed S] [--append | --if-empty] [--config FILE]
+int audit_command(Args args);    // audit verify [--config FILE]
 int staff_command(Args args);    // staff create --email E --role R [--name N] [--password-stdin] [--if-none]
 
 }  // namespace ecom::ctl

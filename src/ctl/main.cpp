@@ -48,6 +48,9 @@ int outbox(int argc, char** argv) {
 int seed(int argc, char** argv) {
   return ecom::ctl::seed_command({argv, static_cast<std::size_t>(argc)});
 }
+int audit(int argc, char** argv) {
+  return ecom::ctl::audit_command({argv, static_cast<std::size_t>(argc)});
+}
 int staff(int argc, char** argv) {
   return ecom::ctl::staff_command({argv, static_cast<std::size_t>(argc)});
 }
@@ -56,6 +59,7 @@ constexpr std::array kCommands{
     Command{"migrate", "apply pending database migrations (--status lists them)", migrate},
     Command{"seed", "seed --products N: fill the catalog with deterministic demo data", seed},
     Command{"staff", "staff create --email E --role R: a staff member (the password from stdin or generated)", staff},
+    Command{"audit", "audit verify: check the audit log's hash chain (exit 1 naming the first broken entry)", audit},
     Command{"outbox", "outbox --status: pending, sent, dead letters; outbox retry-dead", outbox},
     Command{"version", "print the version", print_version},
     Command{"env-name", "print the environment variable that overrides a config key", env_name},

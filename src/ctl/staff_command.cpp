@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "ctl_config.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/db/database.hpp>
 #include <ecom/identity/staff.hpp>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ecom::ctl {
 namespace {
@@ -74,6 +76,8 @@ int create(const CreateArgs& args) {
     identity::PasswordHasher hasher;
     cache::LocalCache cache{cache::LocalCacheOptions{}};
     identity::StaffService staff(database, hasher, cache);
+    // The audit log names the operator's tool as the actor.
+    const audit::Scope scope(audit::Actor{"ecomctl", 0, "ecomctl", "", ""});
     if (args.if_none && !staff.list().empty()) {
       fmt::print("staff exist already: nothing created\n");
       return 0;
@@ -96,15 +100,26 @@ int create(const CreateArgs& args) {
 }  // namespace
 
 int staff_command(Args args) {
-  if (args.empty() || std::string_view(args[0]) == "--help" || std::string_view(args[0]) == "-h") {
-    fmt::print("{}", kUsage);
-    return args.empty() ? 2 : 0;
+  // The action may come after --config FILE (ecomctl staff --config F create ...).
+  std::vector<char*> rest;
+  bool create_asked = false;
+  for (auto* arg : args) {
+    const std::string_view text = arg;
+    if (text == "--help" || text == "-h") {
+      fmt::print("{}", kUsage);
+      return 0;
+    }
+    if (text == "create" && !create_asked) {
+      create_asked = true;
+    } else {
+      rest.push_back(arg);
+    }
   }
-  if (std::string_view(args[0]) != "create") {
-    fmt::print(stderr, "ecomctl staff: unknown action '{}'\n{}", args[0], kUsage);
+  if (!create_asked) {
+    fmt::print(stderr, "ecomctl staff: give an action (create)\n{}", kUsage);
     return 2;
   }
-  const auto parsed = parse(args.subspan(1));
+  const auto parsed = parse(rest);
   return parsed ? create(*parsed) : 2;
 }
 

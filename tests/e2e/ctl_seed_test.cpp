@@ -1,9 +1,14 @@
-// ecomctl seed as scripts/run and an operator run it: the built binary against a temporary SQLite
-// file migrated with the real migrations, checking what it prints and its exit code.
+// ecomctl seed, staff create and audit verify as scripts/run and an operator run them: the built
+// binary against a temporary SQLite file migrated with the real migrations, checking what it
+// prints and its exit code.
 #include "child_process.hpp"
 #include "temp_dir.hpp"
+#include "test_support.hpp"
+
+#include <ecom/db/database.hpp>
 
 #include <catch2/catch.hpp>
+#include <soci/soci.h>
 
 #include <chrono>
 #include <filesystem>
@@ -103,4 +108,36 @@ TEST_CASE("ecomctl seed --no-images writes neither image rows nor files", "[e2e]
   CHECK(contains(seeded.output, "seeded 20 products, "));
   CHECK(contains(seeded.output, " 0 images, "));
   CHECK_FALSE(std::filesystem::exists(w.dir / "var/media"));
+}
+
+TEST_CASE("ecomctl staff create makes an owner once, and audit verify finds a changed entry", "[e2e][ctl]") {
+  Workspace w;
+  REQUIRE(w.ecomctl("migrate").exit_code == 0);
+  const auto created = w.ecomctl("staff", {"create", "--email", "Boss@Example.com", "--role", "owner"});
+  INFO(created.output);
+  REQUIRE(created.exit_code == 0);
+  CHECK(contains(created.output, "created staff member 1 boss@example.com (owner)"));
+  CHECK(contains(created.output, "password: "));
+  const auto again = w.ecomctl("staff", {"create", "--email", "second@example.com", "--role", "owner", "--if-none"});
+  CHECK(again.exit_code == 0);
+  CHECK(contains(again.output, "nothing created"));
+  CHECK(w.ecomctl("staff", {"create", "--email", "x@example.com", "--role", "root"}).exit_code == 1);
+  CHECK(w.ecomctl("staff", {"create", "--role", "owner"}).exit_code == 2);
+
+  const auto intact = w.ecomctl("audit", {"verify"});
+  INFO(intact.output);
+  CHECK(intact.exit_code == 0);
+  CHECK(contains(intact.output, "audit log intact: 1 entries"));
+  {
+    // Someone with the database file rewrites history around the append-only triggers.
+    ecom::db::Database db(ecom::db::test::sqlite_options(w.dir / "shop.db"));
+    db.transact("", [](soci::session& tx) {
+      tx << "DROP TRIGGER audit_log_no_update";
+      tx << "UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 1";
+    });
+  }
+  const auto broken = w.ecomctl("audit", {"verify"});
+  INFO(broken.output);
+  CHECK(broken.exit_code == 1);
+  CHECK(contains(broken.output, "audit log broken at entry 1"));
 }

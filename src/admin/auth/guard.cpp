@@ -1,5 +1,6 @@
 #include "auth/guard.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/identity/csrf.hpp>
 #include <ecom/identity/roles.hpp>
 #include <ecom/identity/tokens.hpp>
@@ -84,6 +85,9 @@ http::Handler guarded(http::Handler inner, std::string permission, identity::Sta
     if (!auth.cookie_token.empty()) {
       identity::require_csrf(request, auth.cookie_token);
     }
+    // Every change the handler makes is recorded by this caller (the handler runs on this thread).
+    const audit::Scope scope(audit::Actor{request.caller.kind, request.caller.id, request.caller.name,
+                                          request.client_ip, request.request_id});
     return inner(request);
   };
 }

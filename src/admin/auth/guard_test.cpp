@@ -416,3 +416,63 @@ TEST_CASE("admin auth: an API key works within its permissions, without CSRF, un
   CHECK(ecom::test::fetch(admin.server->port(), "DELETE", "/api/v1/admin/api-keys/" + id, as_owner).status == 404);
   CHECK(admin.get("/api/v1/admin/products", {{"Authorization", "Bearer ecomk_not-a-key"}}).status == 401);
 }
+
+TEST_CASE("admin auth: every change is in the audit log with its actor, request and values", "[admin][auth][audit]") {
+  Admin admin;
+  (void)admin.add("owner@example.com", "owner");
+  (void)admin.add("analyst@example.com", "analyst");
+  const auto owner = admin.sign_in("owner@example.com");
+  const Headers as_owner{{"Cookie", owner.cookie}, {"X-CSRF-Token", owner.csrf}};
+  const auto created =
+      admin.post_json("/api/v1/admin/products", R"({"slug":"audited-hat","title":"Hat","status":"draft"})", as_owner);
+  REQUIRE(created.status == 201);
+  const auto id = boost::json::parse(created.body).at("id").to_number<std::int64_t>();
+  auto patch_headers = as_owner;
+  patch_headers.emplace_back("Content-Type", "application/json");
+  patch_headers.emplace_back("If-Match", std::string(*created.header("ETag")));
+  const auto renamed = ecom::test::fetch(admin.server->port(), "PATCH", "/api/v1/admin/products/" + std::to_string(id),
+                                         patch_headers, R"({"title":"Better hat"})");
+  REQUIRE(renamed.status == 200);
+  // A refused change leaves nothing.
+  CHECK(admin.post_json("/api/v1/admin/products", R"({"slug":"Bad Slug","title":"x"})", as_owner).status == 422);
+  // A page's form is audited the same way.
+  const auto form = ecom::test::fetch(admin.server->port(), "POST", "/categories",
+                                      {{"Cookie", owner.cookie}, {"Content-Type", "application/x-www-form-urlencoded"}},
+                                      "csrf_token=" + owner.csrf + "&name=Hats&slug=hats&position=0");
+  CHECK(form.status == 303);
+
+  const auto listed = admin.get("/api/v1/admin/audit", as_owner);
+  REQUIRE(listed.status == 200);
+  const auto items = boost::json::parse(listed.body).at("items").as_array();
+  REQUIRE(items.size() == 5);  // the two staff members the test made (by "system"), then three changes
+  CHECK(items[0].at("action") == "category.create");
+  CHECK(items[0].at("object").at("key") == "hats");
+  CHECK(items[1].at("action") == "product.update");
+  CHECK(items[1].at("actor").at("name") == "owner@example.com");
+  CHECK(items[1].at("actor").at("kind") == "staff");
+  CHECK(items[1].at("client") == "127.0.0.1");
+  CHECK(items[1].at("request_id").as_string() == *renamed.header("X-Request-Id"));
+  CHECK(items[1].at("object").at("id").as_string() == std::to_string(id));
+  CHECK(items[1].at("object").at("key") == "audited-hat");
+  CHECK(items[1].at("before").at("title") == "Hat");
+  CHECK(items[1].at("after").at("title") == "Better hat");
+  CHECK(items[2].at("action") == "product.create");
+  CHECK(items[2].at("before").is_null());
+  CHECK(items[3].at("action") == "staff.create");
+  CHECK(items[3].at("actor").at("kind") == "system");
+  CHECK(items[3].at("after").as_object().count("password_hash") == 0);
+
+  const auto products = admin.get("/api/v1/admin/audit?object_type=product&object_id=" + std::to_string(id), as_owner);
+  CHECK(boost::json::parse(products.body).at("items").as_array().size() == 2);
+  CHECK(admin.get("/api/v1/admin/audit?actor=nobody%40example.com", as_owner).body.find("\"items\":[]") !=
+        std::string::npos);
+  CHECK(admin.get("/api/v1/admin/audit?limit=0", as_owner).status == 400);
+  CHECK(admin.get("/api/v1/admin/audit?colour=red", as_owner).status == 400);
+  const auto csv = admin.get("/api/v1/admin/audit.csv", as_owner);
+  REQUIRE(csv.status == 200);
+  CHECK(csv.header("Content-Type") == "text/csv; charset=utf-8");
+  CHECK_THAT(csv.body, Catch::StartsWith("seq,at,actor_kind,actor_id,actor,") && Catch::Contains("product.update"));
+  // Only owners and administrators read it.
+  const auto analyst = admin.sign_in("analyst@example.com");
+  CHECK(admin.get("/api/v1/admin/audit", {{"Cookie", analyst.cookie}}).status == 403);
+}

@@ -2,7 +2,9 @@
 #include "admin_rules.hpp"
 #include "internal.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/catalog/admin.hpp>
+#include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
 
 #include <soci/soci.h>
@@ -11,6 +13,27 @@
 
 namespace ecom::catalog {
 namespace {
+
+// The audit entry of a change to a category (its id and slug), with its values before and after.
+void audit_category(soci::session& sql, std::string action, const Category* before, const Category* after) {
+  const auto& c = after != nullptr ? *after : *before;
+  audit::record(sql, audit::Change{std::move(action), "category", std::to_string(c.id), c.slug,
+                                   before != nullptr ? to_json(*before) : boost::json::value(nullptr),
+                                   after != nullptr ? to_json(*after) : boost::json::value(nullptr)});
+}
+
+Category category_of(std::int64_t id, std::string slug, std::string name, long long parent, soci::indicator parent_ind,
+                     long long position) {
+  Category c;
+  c.id = id;
+  c.slug = std::move(slug);
+  c.name = std::move(name);
+  c.position = position;
+  if (parent_ind == soci::i_ok) {
+    c.parent_id = parent;
+  }
+  return c;
+}
 
 using core::Error;
 using core::ErrorCode;
@@ -66,6 +89,7 @@ Category CatalogAdmin::create_category(const NewCategory& category, std::string_
     c.slug = category.slug;
     c.name = category.name;
     c.position = category.position;
+    audit_category(sql, "category.create", nullptr, &c);
     return c;
   });
   cache_.invalidate_tag(detail::kCategoriesTag);
@@ -96,6 +120,7 @@ Category CatalogAdmin::update_category(std::int64_t id, const CategoryChanges& c
     if (!sql.got_data()) {
       throw Error(ErrorCode::not_found, "No such category.");
     }
+    const auto before = category_of(id, c.slug, c.name, parent, parent_ind, position);
     const bool renamed = (changes.slug && *changes.slug != c.slug) || (changes.name && *changes.name != c.name);
     if (changes.slug && *changes.slug != c.slug) {
       if (find_id(sql, kSelectCategoryIdBySlug, *changes.slug)) {
@@ -150,6 +175,7 @@ Category CatalogAdmin::update_category(std::int64_t id, const CategoryChanges& c
       c.parent_id = parent;
     }
     c.position = position;
+    audit_category(sql, "category.update", &before, &c);
     return c;
   });
   cache_.invalidate_tag(detail::kCategoriesTag);
@@ -165,6 +191,7 @@ void CatalogAdmin::delete_category(std::int64_t id, std::string_view client) {
     const long long cid = id;
     long long children = 0;
     long long products = 0;
+    Category before;
     {
       long long parent = 0;
       soci::indicator parent_ind = soci::i_null;
@@ -176,6 +203,7 @@ void CatalogAdmin::delete_category(std::int64_t id, std::string_view client) {
       if (!sql.got_data()) {
         throw Error(ErrorCode::not_found, "No such category.");
       }
+      before = category_of(id, slug, name, parent, parent_ind, position);
     }
     sql << kCountChildren, soci::into(children), soci::use(cid, "id");
     if (children > 0) {
@@ -187,6 +215,7 @@ void CatalogAdmin::delete_category(std::int64_t id, std::string_view client) {
                   "The category holds " + std::to_string(products) + " product(s): take them out of it first.");
     }
     sql << kDeleteCategory, soci::use(cid, "id");
+    audit_category(sql, "category.delete", &before, nullptr);
   });
   cache_.invalidate_tag(detail::kCategoriesTag);
   cache_.invalidate_tag(detail::kListingsTag);

@@ -1,13 +1,15 @@
 // CatalogAdmin: CSV import (parse -> validate -> plan -> apply) and export.
 #include "admin_rules.hpp"
 #include "codec.hpp"
-#include "csv.hpp"
 #include "internal.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/catalog/admin.hpp>
 #include <ecom/money/money.hpp>
+#include <ecom/platform/csv.hpp>
 #include <ecom/platform/error.hpp>
 
+#include <boost/json.hpp>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -712,6 +714,15 @@ ImportReport CatalogAdmin::import_csv(std::string_view text, std::string_view cl
       writer.write(p, report, updated_ids);
     }
     detail::insert_variants(sql, db_.backend(), writer.new_variants);
+    // One entry for the import, with what it did and the ids of the products it changed.
+    boost::json::array changed(updated_ids.begin(), updated_ids.end());
+    audit::record(sql, audit::Change{"catalog.import", "catalog", "", "", nullptr,
+                                     boost::json::object{{"rows", report.rows},
+                                                         {"products_created", report.products_created},
+                                                         {"products_updated", report.products_updated},
+                                                         {"variants_created", report.variants_created},
+                                                         {"variants_updated", report.variants_updated},
+                                                         {"updated_product_ids", std::move(changed)}}});
   });
   for (const auto id : updated_ids) {
     cache_.invalidate_tag(product_tag(id));

@@ -2,7 +2,9 @@
 #include "admin_rules.hpp"
 #include "internal.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/catalog/admin.hpp>
+#include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
 
 #include <soci/soci.h>
@@ -13,6 +15,19 @@
 
 namespace ecom::catalog {
 namespace {
+
+// The audit entry of a change to a product or one of its variants: the object's id and slug or
+// SKU, and the whole product before and after (a variant's values are in it).
+void audit_change(soci::session& sql, std::string action, std::string type, std::int64_t id, std::string key,
+                  const Product* before, const Product* after) {
+  audit::record(sql, audit::Change{std::move(action), std::move(type), std::to_string(id), std::move(key),
+                                   before != nullptr ? to_json(*before) : boost::json::value(nullptr),
+                                   after != nullptr ? to_json(*after) : boost::json::value(nullptr)});
+}
+void audit_product(soci::session& sql, std::string action, const Product* before, const Product* after) {
+  const auto& p = after != nullptr ? *after : *before;
+  audit_change(sql, std::move(action), "product", p.id, p.slug, before, after);
+}
 
 using core::Error;
 using core::ErrorCode;
@@ -191,7 +206,9 @@ Product CatalogAdmin::create_product(const NewProduct& product, std::string_view
         soci::use(now, "created_at"), soci::use(now, "updated_at"), soci::into(id);
     replace_categories(sql, id, product.category_slugs);
     replace_attributes(sql, id, product.attributes);
-    return detail::load_product(sql, id, false);
+    auto loaded = detail::load_product(sql, id, false);
+    audit_product(sql, "product.create", nullptr, &loaded);
+    return loaded;
   });
   // Nothing cached holds a new product (a slug miss is never cached), but a listing may now show it.
   cache_.invalidate_tag(detail::kListingsTag);
@@ -242,7 +259,9 @@ Product CatalogAdmin::update_product(std::int64_t id, const ProductChanges& chan
     if (changes.attributes) {
       replace_attributes(sql, pid, merged.attributes);
     }
-    return detail::load_product(sql, pid, false);
+    auto loaded = detail::load_product(sql, pid, false);
+    audit_product(sql, "product.update", &current, &loaded);
+    return loaded;
   });
   cache_.invalidate_tag(product_tag(id));
   if (updated.slug != old_slug) {
@@ -265,11 +284,13 @@ void CatalogAdmin::delete_product(std::int64_t id, std::int64_t expected_version
     const long long pid = id;
     const long long expected = expected_version;
     std::string deleted_slug;
+    const auto before = detail::load_product(sql, pid, false);
     // Variants, categories, attributes and images go with it (ON DELETE CASCADE).
     sql << kDeleteProduct, soci::use(pid, "id"), soci::use(expected, "expected"), soci::into(deleted_slug);
     if (!sql.got_data()) {
       throw_guard_failure(sql, pid);
     }
+    audit_product(sql, "product.delete", &before, nullptr);
     return deleted_slug;
   });
   cache_.invalidate_tag(product_tag(id));
@@ -282,10 +303,16 @@ Product CatalogAdmin::add_variant(std::int64_t product_id, const NewVariant& var
   check_variant(variant);
   Product updated = detail::write(db_, client, [&](soci::session& sql) {
     const long long pid = product_id;
+    const auto before = detail::load_product(sql, pid, false);
     bump_version(sql, pid, expected_version);
     check_sku_free(sql, variant.sku);
     detail::insert_variants(sql, db_.backend(), {detail::variant_row(pid, variant)});
-    return detail::load_product(sql, pid, false);
+    auto loaded = detail::load_product(sql, pid, false);
+    const auto added = std::find_if(loaded.variants.begin(), loaded.variants.end(),
+                                    [&](const Variant& v) { return v.sku == variant.sku; });
+    audit_change(sql, "variant.create", "variant", added != loaded.variants.end() ? added->id : 0, variant.sku, &before,
+                 &loaded);
+    return loaded;
   });
   cache_.invalidate_tag(product_tag(product_id));
   cache_.invalidate_tag(detail::kListingsTag);
@@ -316,7 +343,9 @@ Product CatalogAdmin::update_variant(std::int64_t product_id, std::int64_t varia
       check_sku_free(sql, merged.sku, variant_id);
     }
     detail::update_variant(sql, variant_id, detail::variant_row(pid, merged));
-    return detail::load_product(sql, pid, false);
+    auto loaded = detail::load_product(sql, pid, false);
+    audit_change(sql, "variant.update", "variant", variant_id, merged.sku, &current, &loaded);
+    return loaded;
   });
   cache_.invalidate_tag(product_tag(product_id));
   cache_.invalidate_tag(detail::kListingsTag);
@@ -328,13 +357,19 @@ Product CatalogAdmin::delete_variant(std::int64_t product_id, std::int64_t varia
   Product updated = detail::write(db_, client, [&](soci::session& sql) {
     const long long pid = product_id;
     const long long vid = variant_id;
+    const auto before = detail::load_product(sql, pid, false);
     bump_version(sql, pid, expected_version);
     long long deleted = 0;
     sql << kDeleteVariant, soci::use(vid, "id"), soci::use(pid, "product_id"), soci::into(deleted);
     if (!sql.got_data()) {
       throw Error(ErrorCode::not_found, "No such variant of this product.");
     }
-    return detail::load_product(sql, pid, false);
+    auto loaded = detail::load_product(sql, pid, false);
+    const auto gone = std::find_if(before.variants.begin(), before.variants.end(),
+                                   [&](const Variant& v) { return v.id == variant_id; });
+    audit_change(sql, "variant.delete", "variant", variant_id, gone != before.variants.end() ? gone->sku : "", &before,
+                 &loaded);
+    return loaded;
   });
   cache_.invalidate_tag(product_tag(product_id));
   cache_.invalidate_tag(detail::kListingsTag);

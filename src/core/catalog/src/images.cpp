@@ -2,7 +2,9 @@
 // concurrent uploads to one product queue instead of racing for positions or the image limit.
 #include "internal.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/catalog/images.hpp>
+#include <ecom/catalog/json.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/log.hpp>
 #include <ecom/storage/resize.hpp>
@@ -17,6 +19,14 @@
 
 namespace ecom::catalog {
 namespace {
+
+// The audit entry of a change to an image (its id and stored path) of a product.
+void audit_image(soci::session& sql, std::string action, const Image* before, const Image* after) {
+  const auto& i = after != nullptr ? *after : *before;
+  audit::record(sql, audit::Change{std::move(action), "image", std::to_string(i.id), i.path,
+                                   before != nullptr ? to_json(*before) : boost::json::value(nullptr),
+                                   after != nullptr ? to_json(*after) : boost::json::value(nullptr)});
+}
 
 using core::Error;
 using core::ErrorCode;
@@ -171,6 +181,7 @@ Image ImageService::add_image(std::int64_t product_id, std::string_view bytes, c
           soci::use(created, "created_at"), soci::into(id);
       image.id = id;
       image.position = position;
+      audit_image(sql, "image.create", nullptr, &image);
     } catch (...) {
       if (!existed) {
         remove_with_copies(storage_, image.path, image.width);
@@ -234,10 +245,13 @@ Image ImageService::update_image(std::int64_t product_id, std::int64_t image_id,
     bump_product(sql, pid);
     current.width = width;
     current.height = height;
+    current.position = position;
+    const Image before = current;
     current.alt = update.alt.value_or(current.alt);
     const long long new_position = update.position.value_or(position);
     current.position = new_position;
     sql << kUpdateImage, soci::use(current.alt, "alt"), soci::use(new_position, "position"), soci::use(iid, "id");
+    audit_image(sql, "image.update", &before, &current);
     return current;
   });
   invalidate(product_id);
@@ -260,6 +274,14 @@ void ImageService::delete_image(std::int64_t product_id, std::int64_t image_id, 
     }
     bump_product(sql, pid);
     sql << kDeleteImage, soci::use(iid, "id");
+    Image before;
+    before.id = iid;
+    before.path = path;
+    before.alt = alt;
+    before.width = width;
+    before.height = height;
+    before.position = position;
+    audit_image(sql, "image.delete", &before, nullptr);
   });
   invalidate(product_id);
   // Keys under "products/<id>/" belong to that product alone; seeded rows share the placeholder

@@ -1,14 +1,14 @@
 // The RFC 4180 reader and writer behind the admin's CSV import and export.
-#include "csv.hpp"
+#include <ecom/platform/csv.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using ecom::catalog::csv::append_record;
-using ecom::catalog::csv::Limits;
-using ecom::catalog::csv::parse;
-using ecom::catalog::csv::Record;
+using ecom::csv::append_record;
+using ecom::csv::Limits;
+using ecom::csv::parse;
+using ecom::csv::Record;
 
 TEST_CASE("csv: quoted fields, doubled quotes, embedded line ends, CRLF and LF", "[csv]") {
   const auto result = parse(

@@ -1,11 +1,13 @@
 // API keys: see api_keys.hpp. Statements name only this module's table (0011_identity_api_keys).
 #include "text.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/identity/api_keys.hpp>
 #include <ecom/identity/roles.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
 
+#include <boost/json.hpp>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -51,6 +53,15 @@ struct KeyRow {
     return out;
   }
 };
+
+// The audit log's values of a key: never its secret or hash.
+boost::json::value audited(const ApiKey& key) {
+  boost::json::array permissions;
+  for (const auto& p : key.permissions) {
+    permissions.emplace_back(p);
+  }
+  return boost::json::object{{"name", key.name}, {"permissions", std::move(permissions)}, {"revoked", key.revoked}};
+}
 
 void bind(soci::statement& st, KeyRow& r) {
   st.exchange(soci::into(r.id));
@@ -116,7 +127,10 @@ NewApiKey ApiKeyService::create(std::string_view name, const std::vector<std::st
     soci::statement st = (sql.prepare << kColumns << "WHERE id = :id", soci::use(id, "id"));
     bind(st, r);
     st.execute(true);
-    return r.key();
+    auto key = r.key();
+    audit::record(sql,
+                  audit::Change{"api_key.create", "api_key", std::to_string(key.id), key.name, nullptr, audited(key)});
+    return key;
   });
   return out;
 }
@@ -144,6 +158,15 @@ void ApiKeyService::revoke(std::int64_t id, std::string_view client) {
     if (st.get_affected_rows() == 0) {
       throw Error(ErrorCode::not_found, "No such API key.");
     }
+    KeyRow r;
+    soci::statement read = (sql.prepare << kColumns << "WHERE id = :id", soci::use(key, "id"));
+    bind(read, r);
+    read.execute(true);
+    auto after = r.key();
+    auto before = after;
+    before.revoked = false;
+    audit::record(sql, audit::Change{"api_key.revoke", "api_key", std::to_string(key), after.name, audited(before),
+                                     audited(after)});
   });
 }
 

@@ -3,6 +3,7 @@
 #include "sessions.hpp"
 #include "text.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/identity/roles.hpp>
 #include <ecom/identity/staff.hpp>
 #include <ecom/identity/tokens.hpp>
@@ -119,6 +120,22 @@ void check_owner_rule(const std::optional<StaffActor>& by, std::string_view touc
   if (by && touched_role == "owner" && by->role != "owner") {
     throw Error(ErrorCode::forbidden, "Only an owner can make, change or remove an owner.");
   }
+}
+
+// The audit log's values of a staff member: never a hash or a secret.
+boost::json::value audited(const std::optional<StaffMember>& m) {
+  if (!m) {
+    return nullptr;
+  }
+  return boost::json::object{{"email", m->email},   {"name", m->name},       {"role", m->role},
+                             {"active", m->active}, {"invited", m->invited}, {"totp_enabled", m->totp_enabled}};
+}
+
+void audit_staff(soci::session& tx, std::string action, const std::optional<StaffMember>& before,
+                 const std::optional<StaffMember>& after) {
+  const auto& m = after ? *after : *before;
+  audit::record(
+      tx, audit::Change{std::move(action), "staff", std::to_string(m.id), m.email, audited(before), audited(after)});
 }
 
 // Refuses a change that leaves no active owner: checked inside the change's transaction.
@@ -349,6 +366,7 @@ CreatedStaff StaffService::create(const NewStaff& staff, const std::optional<Sta
             soci::use(expires, "expires_at");
       }
       out.staff = find_by_id(sql, id)->member();
+      audit_staff(sql, "staff.create", std::nullopt, out.staff);
     });
   } catch (const db::UniqueViolation& e) {
     if (e.constraint() != "staff_email_key") {
@@ -415,7 +433,9 @@ StaffMember StaffService::update(std::int64_t id, const StaffChange& change, con
     if (!active) {
       d.sessions.end_all(sql, key);  // a disabled member is signed out at once
     }
-    return find_by_id(sql, key)->member();
+    auto updated = find_by_id(sql, key)->member();
+    audit_staff(sql, "staff.update", row->member(), updated);
+    return updated;
   });
 }
 
@@ -431,6 +451,7 @@ void StaffService::remove(std::int64_t id, const std::optional<StaffActor>& by, 
     if (row->role == "owner") {
       keep_an_owner(sql);
     }
+    audit_staff(sql, "staff.delete", row->member(), std::nullopt);
   });
 }
 

@@ -1,6 +1,6 @@
-#include "csv.hpp"
+#include <ecom/platform/csv.hpp>
 
-namespace ecom::catalog::csv {
+namespace ecom::csv {
 namespace {
 
 // A spreadsheet runs a cell that begins with one of these as a formula ("=HYPERLINK(...)" in a
@@ -128,4 +128,4 @@ void append_record(std::string& out, const Record& record) {
   out += "\r\n";
 }
 
-}  // namespace ecom::catalog::csv
+}  // namespace ecom::csv

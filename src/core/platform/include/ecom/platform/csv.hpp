@@ -1,7 +1,7 @@
-// RFC 4180 CSV for the admin's product import and export: comma-separated fields, records ended by
-// CRLF or LF, fields optionally in double quotes (a quote inside one doubled), quoted fields may
-// span lines. Parsing is bounded (records, fields per record, bytes per field) because the text
-// comes from a client; its errors name the record (1-based, the header is record 1).
+// RFC 4180 CSV, for the catalog's product import and export and the audit log's export:
+// comma-separated fields, records ended by CRLF or LF, fields optionally in double quotes (a quote
+// inside one doubled), quoted fields may span lines. Parsing is bounded (records, fields per record, bytes per field)
+// because the text comes from a client; its errors name the record (1-based, the header is record 1).
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ecom::catalog::csv {
+namespace ecom::csv {
 
 using Record = std::vector<std::string>;
 
@@ -41,4 +41,4 @@ struct ParseResult {
 // again (a field of two or more characters that begins with ' and then one of those).
 void append_record(std::string& out, const Record& record);
 
-}  // namespace ecom::catalog::csv
+}  // namespace ecom::csv

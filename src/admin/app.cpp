@@ -24,6 +24,8 @@ void declare_config(config::Schema& schema) {
   identity::declare_staff_config(schema);
   schema.string("static.root", "web", "folder of static assets served under /static");
   schema.string("admin.base_url", "", "the admin's own URL (https://admin.example.com), for invitation links");
+  schema.integer("admin.api_key_requests_per_minute", 600, 0, 1'000'000,
+                 "requests one API key may make a minute (429 with Retry-After beyond); 0 = no limit");
   admin::catalog::declare_image_config(schema);
 }
 
@@ -46,7 +48,8 @@ http::Router App::make_router() {
   http::mount_static(router, files, "/static");
   api::add_routes(router);
   // Last: the table is complete, and every route now needs its permission.
-  auth::protect(router, staff_, staff::key_authenticator(keys_));
+  const auto key_rate = static_cast<std::uint32_t>(config_.integer("admin.api_key_requests_per_minute"));
+  auth::protect(router, staff_, staff::key_authenticator(keys_), http::RateLimit{key_rate, 0});
   return router;
 }
 

@@ -158,9 +158,11 @@ TEST_CASE("both servers refuse a Host they do not serve", "[e2e]") {
     Child server({bin(name)}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", "ECOM_HTTP_IO_THREADS=1", db.env()});
     REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
     auto port = *listening_port(server.output());
-    auto get_home = [port](const std::string& host) {
+    // A page anyone may open: the storefront's home, the admin's sign-in form.
+    const std::string page = std::string(name) == "ecom-admin" ? "/sign-in" : "/";
+    auto get_home = [port, page](const std::string& host) {
       ecom::test::Connection c(port);
-      c.send("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      c.send("GET " + page + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
       return c.read_response().status;
     };
     // A page whose DNS name was rebound to 127.0.0.1 sends its own name.

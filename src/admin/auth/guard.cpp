@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -70,9 +71,16 @@ bool allowed(const http::Caller& caller, const std::string& permission, const st
 }
 
 http::Handler guarded(http::Handler inner, std::string permission, identity::StaffService& staff,
-                      const KeyAuthenticator& keys) {
-  return [inner = std::move(inner), permission = std::move(permission), &staff, keys](http::Request& request) {
+                      const KeyAuthenticator& keys, const std::shared_ptr<http::RateLimiter>& key_limiter) {
+  return [inner = std::move(inner), permission = std::move(permission), &staff, keys,
+          key_limiter](http::Request& request) {
     const auto auth = authenticate(request, staff, keys);
+    if (auth.key) {
+      if (const auto wait = key_limiter->acquire(std::to_string(auth.key->id))) {
+        throw Error(ErrorCode::too_many_requests, "This API key made too many requests; slow down.")
+            .with_retry_after(*wait);
+      }
+    }
     if (request.caller.kind.empty()) {
       if (is_api(request)) {
         throw Error(ErrorCode::unauthorized, "Sign in first: this needs a staff session or an API key.");
@@ -94,7 +102,8 @@ http::Handler guarded(http::Handler inner, std::string permission, identity::Sta
 
 }  // namespace
 
-void protect(http::Router& router, identity::StaffService& staff, KeyAuthenticator keys) {
+void protect(http::Router& router, identity::StaffService& staff, KeyAuthenticator keys, http::RateLimit key_rate) {
+  const auto key_limiter = std::make_shared<http::RateLimiter>(key_rate);
   router.edit_routes([&](http::Route& route) {
     const auto& permission = route.options.permission;
     if (permission == http::kPublicRoute) {
@@ -106,7 +115,7 @@ void protect(http::Router& router, identity::StaffService& staff, KeyAuthenticat
           http::to_string(route.method), route.pattern,
           permission.empty() ? std::string("no permission") : "the unknown permission \"" + permission + "\""));
     }
-    route.handler = guarded(std::move(route.handler), permission, staff, keys);
+    route.handler = guarded(std::move(route.handler), permission, staff, keys, key_limiter);
     // The check reads the database: never on the I/O thread, and never skipped by a fast path.
     route.options.execution = http::Execution::blocking;
     route.fast = {};

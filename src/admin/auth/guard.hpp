@@ -16,6 +16,7 @@
 #pragma once
 
 #include <ecom/identity/staff.hpp>
+#include <ecom/platform/http/rate_limit.hpp>
 #include <ecom/platform/http/router.hpp>
 
 #include <cstdint>
@@ -40,8 +41,10 @@ struct KeyCaller {
 using KeyAuthenticator = std::function<std::optional<KeyCaller>(std::string_view secret)>;
 
 // Checks every route's permission and wraps every route that is not public, as described above.
-// Routes added after it are not protected: call it last, once the table is complete.
-void protect(http::Router& router, identity::StaffService& staff, KeyAuthenticator keys = {});
+// Routes added after it are not protected: call it last, once the table is complete. key_rate
+// limits each API key's requests (429 with Retry-After beyond it), beside the per-address limit.
+void protect(http::Router& router, identity::StaffService& staff, KeyAuthenticator keys = {},
+             http::RateLimit key_rate = {});
 
 // The CSRF token of the request's staff session, for a page's forms; "" when there is none.
 [[nodiscard]] std::string csrf_token(const http::Request& request);

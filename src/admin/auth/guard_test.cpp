@@ -35,15 +35,16 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 const std::string kPassword = "a long staff passphrase";
 
-ecom::config::Config admin_config(const std::filesystem::path& media) {
+// extra: more top-level members of the config, e.g. R"("admin":{"api_key_requests_per_minute":2})".
+ecom::config::Config admin_config(const std::filesystem::path& media, const std::string& extra = "") {
   ecom::config::Schema schema;
   ecom::admin::declare_config(schema);
   auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  return ecom::config::Config::parse(schema,
-                                     R"({"static":{"root":")" + std::string(ECOM_SOURCE_DIR) +
-                                         R"(/web"},"storage":{"root":")" + media.string() +
-                                         R"("},"assets":{"base_url":"/media"}})",
-                                     "test.json", env);
+  return ecom::config::Config::parse(
+      schema,
+      R"({"static":{"root":")" + std::string(ECOM_SOURCE_DIR) + R"(/web"},"storage":{"root":")" + media.string() +
+          R"("},"assets":{"base_url":"/media"})" + (extra.empty() ? "" : "," + extra) + "}",
+      "test.json", env);
 }
 
 struct RouteInfo {
@@ -59,10 +60,10 @@ struct Browser {
 };
 
 struct Admin {
-  explicit Admin(bool require_totp = false)
+  explicit Admin(bool require_totp = false, const std::string& extra_config = "")
       : db(ecom::db::test::sqlite_options(dir.path() / "shop.db")),
         cache(ecom::cache::LocalCacheOptions{}),
-        config(admin_config(dir.path() / "media")),
+        config(admin_config(dir.path() / "media", extra_config)),
         staff(db, hasher, cache, staff_options(require_totp)),
         app((ecom::db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply(), config), db, cache, staff) {
     auto router = app.make_router();
@@ -475,4 +476,22 @@ TEST_CASE("admin auth: every change is in the audit log with its actor, request 
   // Only owners and administrators read it.
   const auto analyst = admin.sign_in("analyst@example.com");
   CHECK(admin.get("/api/v1/admin/audit", {{"Cookie", analyst.cookie}}).status == 403);
+}
+
+TEST_CASE("admin auth: an API key beyond its request rate gets 429 with Retry-After", "[admin][auth]") {
+  Admin admin(false, R"("admin":{"api_key_requests_per_minute":2})");
+  (void)admin.add("owner@example.com", "owner");
+  const auto owner = admin.sign_in("owner@example.com");
+  const auto made = admin.post_json("/api/v1/admin/api-keys", R"({"name":"busy","permissions":["catalog.read"]})",
+                                    {{"Cookie", owner.cookie}, {"X-CSRF-Token", owner.csrf}});
+  REQUIRE(made.status == 201);
+  const Headers bearer{
+      {"Authorization", "Bearer " + std::string(boost::json::parse(made.body).at("secret").as_string())}};
+  CHECK(admin.get("/api/v1/admin/products", bearer).status == 200);
+  CHECK(admin.get("/api/v1/admin/products", bearer).status == 200);
+  const auto limited = admin.get("/api/v1/admin/products", bearer);
+  CHECK(limited.status == 429);
+  CHECK(std::stoi(std::string(limited.header("Retry-After").value_or("0"))) >= 1);
+  // The staff member's own session is not the key's budget.
+  CHECK(admin.get("/api/v1/admin/products", {{"Cookie", owner.cookie}}).status == 200);
 }

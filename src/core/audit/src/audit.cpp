@@ -30,8 +30,8 @@ constexpr const char* kColumns =
 thread_local const Actor* t_actor = nullptr;
 
 const Actor& system_actor() {
-  static const Actor actor{};
-  return actor;
+  static const Actor kSystem{};
+  return kSystem;
 }
 
 std::string sha256_hex(std::string_view text) {

@@ -25,7 +25,7 @@ struct RoleGrants {
 // Analysts read, never change; only owners and administrators see staff, API keys and the audit
 // log. Making an owner is an owner's alone, decided by StaffService, not by a permission.
 const std::vector<RoleGrants>& table() {
-  static const std::vector<RoleGrants> roles = {
+  static const std::vector<RoleGrants> kRoles = {
       {"owner", {kPermissions.begin(), kPermissions.end()}},
       {"administrator", {kPermissions.begin(), kPermissions.end()}},
       {"catalog_manager",
@@ -39,16 +39,16 @@ const std::vector<RoleGrants>& table() {
        {"admin.view", "catalog.read", "inventory.read", "orders.read", "customers.read", "promotions.read",
         "reports.read"}},
   };
-  return roles;
+  return kRoles;
 }
 
 const std::array<std::string_view, 6>& role_names() {
-  static const std::array<std::string_view, 6> names = [] {
+  static const std::array<std::string_view, 6> kNames = [] {
     std::array<std::string_view, 6> out{};
     std::transform(table().begin(), table().end(), out.begin(), [](const RoleGrants& r) { return r.role; });
     return out;
   }();
-  return names;
+  return kNames;
 }
 
 const RoleGrants* find(std::string_view role) {

@@ -251,3 +251,60 @@ TEST_CASE("no socket is leaked after errors, refusals and timeouts", "[limits]")
   // Every connection above is closed on both sides: the server holds none of them.
   CHECK(eventually([&] { return s.metrics().open_connections() == 0; }));
 }
+
+TEST_CASE("connections beyond the per-address cap are refused, other addresses and freed slots are not", "[limits]") {
+  auto options = test::test_options();
+  options.max_connections_per_address = 2;
+  test::TestServer s(echo_router(), options);
+  auto a = std::make_unique<Connection>(s.port());
+  Connection b(s.port());
+  a->send(test::build_request("GET", "/hello"));
+  CHECK(a->read_response().status == 200);
+  b.send(test::build_request("GET", "/hello"));
+  CHECK(b.read_response().status == 200);
+  Connection third(s.port());
+  CHECK(third.read_response().status == 503);
+  CHECK(third.closed_by_peer(2s));
+  a.reset();
+  CHECK(eventually([&] {
+    try {
+      return fetch(s.port(), "GET", "/hello").status == 200;
+    } catch (const test::TestError&) {
+      return false;
+    }
+  }));
+
+  // A trusted proxy carries many clients: it is never capped.
+  auto proxied = test::test_options();
+  proxied.max_connections_per_address = 1;
+  proxied.trusted_proxies = {"127.0.0.1"};
+  test::TestServer behind(echo_router(), proxied);
+  Connection one(behind.port());
+  Connection two(behind.port());
+  one.send(test::build_request("GET", "/hello"));
+  two.send(test::build_request("GET", "/hello"));
+  CHECK(one.read_response().status == 200);
+  CHECK(two.read_response().status == 200);
+}
+
+TEST_CASE("requests beyond the per-address rate get 429 with Retry-After, static files do not count", "[limits]") {
+  http::Router router = echo_router();
+  router.get("/static/{path...}", [](http::Request&) { return http::Response::text(200, "asset"); },
+             {.execution = http::Execution::inline_io, .permission = "public", .rate_limited = false});
+  auto options = test::test_options();
+  options.dispatcher.rate_limit = http::RateLimit{60, 3};
+  options.trusted_proxies = {"127.0.0.1"};
+  test::TestServer s(std::move(router), options);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(fetch(s.port(), "GET", "/hello").status == 200);
+  }
+  const auto limited = fetch(s.port(), "GET", "/hello");
+  CHECK(limited.status == 429);
+  CHECK(limited.header("Retry-After") == "1");
+  CHECK(limited.header("Content-Type") == "application/problem+json");
+  for (int i = 0; i < 5; ++i) {
+    CHECK(fetch(s.port(), "GET", "/static/app.css").status == 200);
+  }
+  // Behind the trusted proxy each client has a bucket of its own.
+  CHECK(fetch(s.port(), "GET", "/hello", {{"X-Forwarded-For", "198.51.100.7"}}).status == 200);
+}

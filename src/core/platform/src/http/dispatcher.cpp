@@ -35,7 +35,10 @@ std::string generate_request_id() {
 }
 
 Dispatcher::Dispatcher(Router router, DispatcherOptions options, std::shared_ptr<metrics::Registry> metrics)
-    : router_(std::move(router)), options_(std::move(options)), metrics_(std::move(metrics)) {}
+    : router_(std::move(router)),
+      options_(std::move(options)),
+      limiter_(std::make_unique<RateLimiter>(options_.rate_limit)),
+      metrics_(std::move(metrics)) {}
 
 bool Dispatcher::origin_allowed(std::string_view origin) const {
   return std::any_of(options_.cors_origins.begin(), options_.cors_origins.end(),
@@ -68,6 +71,14 @@ Dispatcher::Plan Dispatcher::route(Request& req) const {
     case Match::Kind::found:
       req.route = m.route->pattern;
       req.path_params = std::move(m.params);
+      if (const auto wait = m.route->options.rate_limited ? limiter_->acquire(req.client_ip) : std::nullopt) {
+        metrics_->increment("http_rejected_total{reason=\"rate_limit\"}");
+        plan.immediate = error_response(
+            core::Error(core::ErrorCode::too_many_requests, "Too many requests from this address; slow down.")
+                .with_retry_after(*wait),
+            req);
+        break;
+      }
       plan.route = m.route;
       break;
     case Match::Kind::method_not_allowed: {

@@ -62,6 +62,12 @@ void declare_server_config(config::Schema& schema, std::string_view default_addr
                "(413 beyond)")
       .integer("http.max_connections", sz(d.max_connections), 1, 1'000'000,
                "open client connections; beyond it new ones get 503 and are closed")
+      .integer("http.max_connections_per_address", 0, 0, 1'000'000,
+               "open connections from one client address (trusted proxies excepted); 0 = no cap")
+      .integer("http.rate_limit_per_minute", 0, 0, 1'000'000,
+               "requests a client address may make a minute (static files excepted); beyond: 429; 0 = no limit")
+      .integer("http.rate_limit_burst", 0, 0, 1'000'000,
+               "requests a client address may make at once before the per-minute rate applies (0 = the rate)")
       .integer("http.read_header_timeout_ms", ms(d.read_header_timeout), 100, 600'000,
                "time a client has to send a whole request header")
       .integer("http.body_timeout_ms", ms(d.body_timeout), 100, 3'600'000, "time a client has to send the body")
@@ -96,6 +102,9 @@ ServerOptions server_options_from(const config::Config& config, std::string name
   o.max_body_bytes = size("http.max_body_bytes");
   o.max_get_body_bytes = size("http.max_get_body_bytes");
   o.max_connections = size("http.max_connections");
+  o.max_connections_per_address = size("http.max_connections_per_address");
+  o.dispatcher.rate_limit = RateLimit{static_cast<std::uint32_t>(config.integer("http.rate_limit_per_minute")),
+                                      static_cast<std::uint32_t>(config.integer("http.rate_limit_burst"))};
   o.read_header_timeout = ms("http.read_header_timeout_ms");
   o.body_timeout = ms("http.body_timeout_ms");
   o.idle_timeout = ms("http.idle_timeout_ms");
@@ -216,6 +225,9 @@ struct ConnectionRegistry {
   std::mutex mutex;
   std::condition_variable gone;
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> open;
+  // Open connections per client address, for http.max_connections_per_address (only counted
+  // when that cap is on; trusted proxies are never counted).
+  std::unordered_map<std::string, std::size_t> per_address;
   std::uint64_t next_id = 1;
 };
 
@@ -370,32 +382,45 @@ asio::awaitable<void> Server::Impl::accept_loop(Tcp::acceptor& from, const Dispa
     }
     boost::system::error_code ignored;
     socket.set_option(Tcp::no_delay(true), ignored);
+    const auto ep = socket.remote_endpoint(ignored);
+    const std::string peer = ignored ? std::string("unknown") : ep.address().to_string();
+    // The per-address cap counts client addresses, never a trusted proxy that carries many clients.
+    const std::string counted = options.max_connections_per_address > 0 && !proxies.contains(peer) ? peer : "";
     std::shared_ptr<Connection> conn;
     {
       std::lock_guard lock(registry->mutex);
-      if (registry->open.size() >= options.max_connections) {
-        metrics->increment("http_rejected_total{reason=\"max_connections\"}");
+      const auto here = counted.empty() ? registry->per_address.end() : registry->per_address.find(counted);
+      const bool too_many_here =
+          here != registry->per_address.end() && here->second >= options.max_connections_per_address;
+      if (registry->open.size() >= options.max_connections || too_many_here) {
+        metrics->increment(too_many_here ? "http_rejected_total{reason=\"max_connections_per_address\"}"
+                                         : "http_rejected_total{reason=\"max_connections\"}");
         auto ex = socket.get_executor();
         asio::co_spawn(ex, refuse(std::move(socket)), asio::detached);
         continue;
       }
       auto id = registry->next_id++;
       conn = std::shared_ptr<Connection>(new Connection(std::move(socket), id, to),
-                                         [reg = registry, m = metrics](Connection* c) {
+                                         [reg = registry, m = metrics, counted](Connection* c) {
                                            auto cid = c->id;
                                            delete c;
                                            {
                                              std::lock_guard l(reg->mutex);
                                              reg->open.erase(cid);
+                                             if (!counted.empty() && --reg->per_address[counted] == 0) {
+                                               reg->per_address.erase(counted);
+                                             }
                                            }
                                            m->connection_closed();
                                            reg->gone.notify_all();
                                          });
       registry->open.emplace(id, conn);
+      if (!counted.empty()) {
+        ++registry->per_address[counted];
+      }
     }
     metrics->connection_opened();
-    auto ep = conn->stream.socket().remote_endpoint(ignored);
-    conn->peer = ignored ? std::string("unknown") : ep.address().to_string();
+    conn->peer = peer;
     asio::co_spawn(conn->stream.get_executor(), session(conn), [this](const std::exception_ptr& e) {
       if (e) {
         try {

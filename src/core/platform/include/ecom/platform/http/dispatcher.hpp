@@ -4,6 +4,7 @@
 // an answer from the fast path gets the same headers, metrics and log line as any other.
 #pragma once
 
+#include <ecom/platform/http/rate_limit.hpp>
 #include <ecom/platform/http/router.hpp>
 #include <ecom/platform/metrics.hpp>
 
@@ -23,6 +24,9 @@ struct DispatcherOptions {
   // Strict-Transport-Security on every answer; set by a binary whose public URL is https.
   bool strict_transport_security = false;
   bool access_log = true;
+  // Requests per client address (after X-Forwarded-For from a trusted proxy) on every route that
+  // is rate_limited (all but static files); beyond it 429 with Retry-After before the handler.
+  RateLimit rate_limit;
 };
 
 // Accepts a client-sent request id when it is 1-128 chars of [A-Za-z0-9._-]; else generates one.
@@ -54,6 +58,7 @@ class Dispatcher {
   [[nodiscard]] bool origin_allowed(std::string_view origin) const;
   Router router_;
   DispatcherOptions options_;
+  std::unique_ptr<RateLimiter> limiter_;
   std::shared_ptr<metrics::Registry> metrics_;
 };
 

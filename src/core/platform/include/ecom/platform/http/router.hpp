@@ -34,6 +34,8 @@ struct RouteOptions {
   // auth::protect); "public" for a route anyone may call. "" = not declared, which the admin's
   // guard refuses at start-up.
   std::string permission;
+  // Counted by the per-address rate limit (DispatcherOptions::rate_limit); static files are not.
+  bool rate_limited = true;
 };
 
 struct Route {

@@ -31,6 +31,9 @@ struct ServerOptions {
   // GET, HEAD, OPTIONS and DELETE: no route reads their body, so a large one is only load.
   std::size_t max_get_body_bytes = 4 * 1024;
   std::size_t max_connections = 10000;
+  // Open connections from one client address (the socket's peer; trusted proxies are not
+  // counted); beyond it a new one gets 503 and is closed. 0: no cap.
+  std::size_t max_connections_per_address = 0;
   std::chrono::milliseconds read_header_timeout{10'000};  // from the first byte to the end of the header
   std::chrono::milliseconds body_timeout{30'000};         // to read the whole body
   std::chrono::milliseconds idle_timeout{60'000};         // a keep-alive connection waiting for a request

@@ -31,7 +31,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libboost-json1.81.0 libboost-url1.81.0 \
       libsoci-core4.0 libsoci-sqlite3-4.0 libsoci-postgresql4.0 \
-      libhiredis0.14 librabbitmq4 libfmt9 zlib1g libssl3 libpq5 libsqlite3-0 libxxhash0 libgd3 libsodium23 ca-certificates \
+      libhiredis0.14 librabbitmq4 libfmt9 zlib1g libssl3 libpq5 libsqlite3-0 libxxhash0 libgd3 libsodium23 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --user-group --home-dir /opt/ecom --shell /usr/sbin/nologin ecom \
  && mkdir -p /var/lib/ecom \

@@ -5,6 +5,7 @@
 #include "auth/guard.hpp"
 #include "auth/routes.hpp"
 #include "catalog/routes.hpp"
+#include "pages/identity_pages.hpp"
 #include "pages/routes.hpp"
 #include "pages/session_pages.hpp"
 #include "staff/api_key_routes.hpp"
@@ -43,7 +44,10 @@ http::Router App::make_router() {
   admin::catalog::add_routes(router, catalog_);
   image_routes_.add_to(router);
   pages::add_routes(router, config_, files, catalog_, image_routes_.service());
-  pages::add_session_routes(router, files, web::Templates::load(root / "admin" / "templates"), staff_);
+  const auto templates = web::Templates::load(root / "admin" / "templates");
+  pages::add_session_routes(router, files, templates, staff_);
+  pages::add_identity_routes(router, files, templates,
+                             pages::IdentityServices{staff_, keys_, db_, config_.string("admin.base_url")});
   http::mount_favicon(router, files, "admin/favicon.ico");
   http::mount_static(router, files, "/static");
   api::add_routes(router);

@@ -20,23 +20,24 @@
 
 namespace ecom::admin::test {
 
-inline config::Config admin_test_config(const std::filesystem::path& media) {
+// extra: more top-level members, e.g. R"("admin":{"api_key_requests_per_minute":2})".
+inline config::Config admin_test_config(const std::filesystem::path& media, const std::string& extra = "") {
   config::Schema schema;
   declare_config(schema);
   auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   return config::Config::parse(schema,
                                R"({"static":{"root":")" + std::string(ECOM_SOURCE_DIR) +
                                    R"(/web"},"storage":{"root":")" + media.string() +
-                                   R"("},"assets":{"base_url":"/media"}})",
+                                   R"("},"assets":{"base_url":"/media"})" + (extra.empty() ? "" : "," + extra) + "}",
                                "test.json", env);
 }
 
 // Members are declared in the order they are built; app must not outlive the others.
 struct TestApp {
-  explicit TestApp(identity::StaffOptions staff_options = {})
+  explicit TestApp(identity::StaffOptions staff_options = {}, const std::string& extra_config = "")
       : db(db::test::sqlite_options(dir.path() / "shop.db")),
         cache(cache::LocalCacheOptions{}),
-        config(admin_test_config(dir.path() / "media")),
+        config(admin_test_config(dir.path() / "media", extra_config)),
         staff(db, hasher, cache, std::move(staff_options)),
         app((db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply(), config), db, cache, staff) {}
 

@@ -5,6 +5,7 @@
 // pages.
 #include "auth/guard.hpp"
 
+#include "api/test_app.hpp"
 #include "app.hpp"
 #include "http_client.hpp"
 #include "pages/session_pages.hpp"
@@ -35,18 +36,6 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 const std::string kPassword = "a long staff passphrase";
 
-// extra: more top-level members of the config, e.g. R"("admin":{"api_key_requests_per_minute":2})".
-ecom::config::Config admin_config(const std::filesystem::path& media, const std::string& extra = "") {
-  ecom::config::Schema schema;
-  ecom::admin::declare_config(schema);
-  auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  return ecom::config::Config::parse(
-      schema,
-      R"({"static":{"root":")" + std::string(ECOM_SOURCE_DIR) + R"(/web"},"storage":{"root":")" + media.string() +
-          R"("},"assets":{"base_url":"/media"})" + (extra.empty() ? "" : "," + extra) + "}",
-      "test.json", env);
-}
-
 struct RouteInfo {
   ecom::http::Method method;
   std::string pattern;
@@ -61,12 +50,12 @@ struct Browser {
 
 struct Admin {
   explicit Admin(bool require_totp = false, const std::string& extra_config = "")
-      : db(ecom::db::test::sqlite_options(dir.path() / "shop.db")),
-        cache(ecom::cache::LocalCacheOptions{}),
-        config(admin_config(dir.path() / "media", extra_config)),
-        staff(db, hasher, cache, staff_options(require_totp)),
-        app((ecom::db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply(), config), db, cache, staff) {
-    auto router = app.make_router();
+      : shop(staff_options(require_totp), extra_config),
+        db(shop.db),
+        hasher(shop.hasher),
+        cache(shop.cache),
+        staff(shop.staff) {
+    auto router = shop.app.make_router();
     for (const auto& route : router.routes()) {
       routes.push_back({route->method, route->pattern, route->options.permission});
     }
@@ -102,13 +91,11 @@ struct Admin {
     return ecom::test::fetch(server->port(), "GET", target, headers);
   }
 
-  ecom::db::test::TempDir dir;
-  ecom::db::Database db;
-  ecom::cache::LocalCache cache;
-  identity::PasswordHasher hasher;
-  ecom::config::Config config;
-  identity::StaffService staff;
-  ecom::admin::App app;
+  ecom::admin::test::TestApp shop;
+  ecom::db::Database& db;
+  identity::PasswordHasher& hasher;
+  ecom::cache::LocalCache& cache;
+  identity::StaffService& staff;
   std::vector<RouteInfo> routes;
   std::unique_ptr<ecom::test::TestServer> server;
 };
@@ -494,4 +481,86 @@ TEST_CASE("admin auth: an API key beyond its request rate gets 429 with Retry-Af
   CHECK(std::stoi(std::string(limited.header("Retry-After").value_or("0"))) >= 1);
   // The staff member's own session is not the key's budget.
   CHECK(admin.get("/api/v1/admin/products", {{"Cookie", owner.cookie}}).status == 200);
+}
+
+namespace {
+
+ecom::test::RawResponse post_form(const Admin& admin, const Browser& b, const std::string& target, std::string body) {
+  return ecom::test::fetch(admin.server->port(), "POST", target,
+                           {{"Cookie", b.cookie}, {"Content-Type", "application/x-www-form-urlencoded"}},
+                           "csrf_token=" + b.csrf + "&" + body);
+}
+
+}  // namespace
+
+TEST_CASE("admin pages: staff invitations, roles and removal through the staff page", "[admin][auth][pages]") {
+  Admin admin;
+  (void)admin.add("owner@example.com", "owner");
+  const auto owner = admin.sign_in("owner@example.com");
+  const auto page = admin.get("/staff", {{"Cookie", owner.cookie}});
+  REQUIRE(page.status == 200);
+  CHECK_THAT(page.body, Catch::Contains("owner@example.com") && Catch::Contains("href=\"/audit\""));
+  const auto invited = post_form(admin, owner, "/staff", "email=%3Cb%3Enew%40example.com&name=New&role=support");
+  CHECK(invited.status == 422);  // not an email address; and what it says is escaped
+  CHECK_THAT(invited.body, !Catch::Contains("<b>new"));
+  const auto made = post_form(admin, owner, "/staff", "email=new%40example.com&name=New&role=support");
+  REQUIRE(made.status == 303);
+  const auto shown = admin.get(std::string(*made.header("Location")), {{"Cookie", owner.cookie}});
+  CHECK_THAT(shown.body, Catch::Contains("/invitation?token="));
+  const auto members = admin.staff.list();
+  REQUIRE(members.size() == 2);
+  const auto id = std::to_string(members[1].id);
+  CHECK(post_form(admin, owner, "/staff/" + id, "role=analyst&active=on").status == 303);
+  CHECK(admin.staff.get(members[1].id).role == "analyst");
+  CHECK(post_form(admin, owner, "/staff/" + id, "role=analyst").status == 303);  // unchecked: disabled
+  CHECK_FALSE(admin.staff.get(members[1].id).active);
+  // The last owner stays: the page says so instead of changing it.
+  const auto last = post_form(admin, owner, "/staff/" + std::to_string(members[0].id), "role=support&active=on");
+  CHECK(last.status == 409);
+  CHECK_THAT(last.body, Catch::Contains("at least one active owner"));
+  CHECK(post_form(admin, owner, "/staff/" + id + "/delete", "").status == 303);
+  CHECK(admin.staff.list().size() == 1);
+  // Without the CSRF token: refused.
+  CHECK(ecom::test::fetch(admin.server->port(), "POST", "/staff",
+                          {{"Cookie", owner.cookie}, {"Content-Type", "application/x-www-form-urlencoded"}},
+                          "email=x%40example.com&role=support")
+            .status == 403);
+}
+
+TEST_CASE("admin pages: an API key made on its page shows its secret once and can be revoked", "[admin][auth][pages]") {
+  Admin admin;
+  (void)admin.add("owner@example.com", "owner");
+  const auto owner = admin.sign_in("owner@example.com");
+  const auto made = post_form(admin, owner, "/api-keys", "name=Warehouse&permission=catalog.read");
+  REQUIRE(made.status == 201);
+  const auto at = made.body.find("ecomk_");
+  REQUIRE(at != std::string::npos);
+  const auto secret = made.body.substr(at, made.body.find('<', at) - at);
+  CHECK(admin.get("/api/v1/admin/products", {{"Authorization", "Bearer " + secret}}).status == 200);
+  const auto listed = admin.get("/api-keys", {{"Cookie", owner.cookie}});
+  CHECK_THAT(listed.body, Catch::Contains("Warehouse") && !Catch::Contains(secret));
+  CHECK(post_form(admin, owner, "/api-keys", "name=Nothing").status == 422);
+  const auto keys = boost::json::parse(admin.get("/api/v1/admin/api-keys", {{"Cookie", owner.cookie}}).body);
+  const auto id = std::to_string(keys.at("items").at(0).at("id").to_number<std::int64_t>());
+  CHECK(post_form(admin, owner, "/api-keys/" + id + "/revoke", "").status == 303);
+  CHECK(admin.get("/api/v1/admin/products", {{"Authorization", "Bearer " + secret}}).status == 401);
+}
+
+TEST_CASE("admin pages: the audit page lists changes, escaped, and the navigation follows the role",
+          "[admin][auth][pages]") {
+  Admin admin;
+  (void)admin.add("owner@example.com", "owner");
+  (void)admin.add("clerk@example.com", "support");
+  const auto owner = admin.sign_in("owner@example.com");
+  CHECK(post_form(admin, owner, "/categories", "name=%3Cscript%3Ex%3C%2Fscript%3E&slug=evil&position=0").status == 303);
+  const auto page = admin.get("/audit?object_type=category", {{"Cookie", owner.cookie}});
+  REQUIRE(page.status == 200);
+  CHECK_THAT(page.body, Catch::Contains("category.create") && Catch::Contains("owner@example.com"));
+  CHECK_THAT(page.body, !Catch::Contains("<script>x</script>"));
+  CHECK_THAT(page.body, !Catch::Contains("staff.create"));  // filtered out
+  const auto clerk = admin.sign_in("clerk@example.com");
+  const auto products = admin.get("/products", {{"Cookie", clerk.cookie}});
+  REQUIRE(products.status == 200);
+  CHECK_THAT(products.body, !Catch::Contains("href=\"/audit\"") && !Catch::Contains("href=\"/staff\""));
+  CHECK(admin.get("/audit", {{"Cookie", clerk.cookie}}).status == 403);
 }

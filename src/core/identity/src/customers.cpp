@@ -100,6 +100,10 @@ CustomerService::CustomerService(db::Database& db, PasswordHasher& hasher, cache
       hasher_(hasher),
       options_(std::move(options)),
       throttle_(cache, options_.throttle, [this] { return now(); }),
+      mail_throttle_(cache,
+                     ThrottleRules{0, std::chrono::hours(1), options_.mail.emails_per_account_per_hour,
+                                   options_.mail.requests_per_address_per_hour, std::chrono::hours(1)},
+                     [this] { return now(); }),
       sessions_(std::make_unique<detail::Sessions>(db, detail::kCustomerSessions, options_.sessions)) {}
 
 CustomerService::~CustomerService() = default;
@@ -119,19 +123,20 @@ bool CustomerService::register_customer(const Registration& registration, std::s
   // Hashed before the email is looked at: a taken email costs the same time as a free one.
   const auto hash = hasher_.hash(registration.password);
   const long long at = now();
+  std::string token;
   try {
-    db_.transact(client, [&](soci::session& sql) {
+    token = db_.transact(client, [&](soci::session& sql) {
       long long id = 0;
       sql << kInsertCustomer, soci::use(email, "email"), soci::use(name, "name"), soci::use(hash, "hash"),
           soci::use(at, "now"), soci::use(at, "now2"), soci::into(id);
       detail::publish(sql, kCustomerRegistered, id);
+      return issue_token(sql, id, "verify", at);
     });
   } catch (const db::UniqueViolation& e) {
     if (e.constraint() != "customers_email_key") {
       throw;
     }
-    // The owner of the address is to be told (by email, once notifications exist): an event for
-    // the account that has it.
+    // The owner of the address is told by email, and an event records it for the account's history.
     db_.transact(client, [&](soci::session& sql) {
       long long owner = 0;
       sql << kFindIdByEmail, soci::use(email, "email"), soci::into(owner);
@@ -139,8 +144,10 @@ bool CustomerService::register_customer(const Registration& registration, std::s
         detail::publish(sql, kRegistrationForTakenEmail, owner);
       }
     });
+    send_taken_notice(email);
     return false;
   }
+  send_verification(email, token);
   return true;
 }
 

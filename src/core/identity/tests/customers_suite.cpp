@@ -2,6 +2,7 @@
 // the clock is the test's own, so expiry is tested without waiting.
 #include "customers_suite.hpp"
 
+#include "customer_tokens_suite.hpp"
 #include "eventually.hpp"
 
 #include <ecom/cache/local_cache.hpp>
@@ -32,7 +33,8 @@ constexpr std::int64_t kStart = 1'800'000'000'000'000;
 
 struct Fixture {
   explicit Fixture(db::Database& database, SessionLimits limits = {}, ThrottleRules throttle = {})
-      : db(database), service(db, hasher, cache, CustomerOptions{limits, throttle, [this] { return clock.load(); }}) {}
+      : db(database),
+        service(db, hasher, cache, CustomerOptions{limits, throttle, [this] { return clock.load(); }, {}}) {}
 
   [[nodiscard]] long long count(const std::string& sql) const {
     return db.read("", db::Consistency::strong, [&](soci::session& s) {
@@ -408,7 +410,7 @@ void check_unknown_accounts_and_addresses_are_throttled(db::Database& db) {
 }  // namespace
 
 std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
-  return {
+  std::vector<ecom::test::SuiteCase<db::Database>> cases = {
       {"register, sign in, the session names the customer", check_register_and_sign_in},
       {"a taken email creates nothing and changes nothing", check_taken_email},
       {"invalid registrations name their field and store nothing", check_invalid_registrations},
@@ -425,6 +427,9 @@ std::vector<ecom::test::SuiteCase<db::Database>> customers_suite() {
       {"ten failed sign-ins lock the account, whatever the password, for longer each time", check_lockout},
       {"unknown emails and busy addresses are throttled too", check_unknown_accounts_and_addresses_are_throttled},
   };
+  auto tokens = customer_tokens_cases();
+  cases.insert(cases.end(), tokens.begin(), tokens.end());
+  return cases;
 }
 
 }  // namespace ecom::identity::test

@@ -7,6 +7,7 @@
 #include <ecom/db/database.hpp>
 #include <ecom/identity/passwords.hpp>
 #include <ecom/identity/throttle.hpp>
+#include <ecom/mail/mailer.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -16,6 +17,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace soci {
+class session;
+}
 
 namespace ecom::identity {
 
@@ -42,11 +47,24 @@ struct SessionLimits {
   std::chrono::seconds absolute{std::chrono::hours(24 * 30)};  // signed in this long: signed out
 };
 
+// The emails the service sends itself (docs/identity.md#reset-and-verification-tokens): a reset
+// link, a verification link, the notice to the owner of a taken address.
+struct AccountMail {
+  mail::Mailer* mailer = nullptr;                  // must outlive the service; nullptr: nothing is sent
+  std::string base_url = "http://localhost:8080";  // shop.base_url: the links' origin
+  std::string shop_name = "ecom demo shop";
+  std::chrono::seconds reset_lifetime{std::chrono::minutes(30)};
+  std::chrono::seconds verify_lifetime{std::chrono::hours(24)};
+  int emails_per_account_per_hour = 5;     // reset or verification emails; past it none is sent
+  int requests_per_address_per_hour = 50;  // reset requests from one client address; then 429
+};
+
 struct CustomerOptions {
   SessionLimits sessions;
   ThrottleRules throttle;
   // Microseconds since the Unix epoch; the system clock unless a test sets its own.
   std::function<std::int64_t()> now_us;
+  AccountMail mail;
 };
 
 // What the account holds beyond its profile, for the customer's data export.
@@ -78,11 +96,11 @@ class CustomerService {
   CustomerService(const CustomerService&) = delete;
   CustomerService& operator=(const CustomerService&) = delete;
 
-  // Creates the account, or nothing when the email is taken; the caller answers both alike (the
-  // owner of a taken email is told by email, once notifications exist). Returns whether an account
-  // was created, for that email only: never show it to the client. Both paths hash the password,
-  // so they take the same time. Throws core::Error unprocessable naming "email", "name" or
-  // "password" for invalid input, and unavailable when the hashing slots are full.
+  // Creates the account, or nothing when the email is taken; the caller answers both alike. A new
+  // account is sent a verification link; the owner of a taken email is told by email that someone
+  // tried. Returns whether an account was created: never show it to the client. Both paths hash the
+  // password and hand one email to the mailer, so they take the same time. Throws core::Error unprocessable naming
+  // "email", "name" or "password" for invalid input, and unavailable when the hashing slots are full.
   bool register_customer(const Registration& registration, std::string_view client);
 
   // A new session for the right email and password (a new token every time: no fixation). Throws
@@ -125,8 +143,38 @@ class CustomerService {
   [[nodiscard]] SignIn change_password(std::int64_t customer_id, std::string_view current, std::string_view next,
                                        std::string_view client);
 
+  // Emails a reset link to the account with this email, when there is one and it has had fewer than
+  // AccountMail::emails_per_account_per_hour such emails in the last hour; returns normally either
+  // way, after the same work (a token made and hashed, one transaction), so neither the answer nor
+  // its time says whether the account exists. Throws unprocessable naming "email" for a malformed
+  // address, too_many_requests (Retry-After) when the client address asked too often.
+  void request_password_reset(std::string_view email, std::string_view client);
+
+  // Sets the password of the reset token's customer (the rules apply: unprocessable naming
+  // "password") and uses the token up; every session of the customer ends, every other open reset
+  // token too, and the email counts as verified (the link proved it). Throws gone (410) for a token
+  // that is unknown, used or expired, alike. Publishes identity.password_reset.
+  void reset_password(std::string_view token, std::string_view password, std::string_view client);
+
+  // Emails a new verification link to a customer whose address is not verified yet (nothing when it
+  // is). Throws too_many_requests past AccountMail::emails_per_account_per_hour.
+  void request_verification(std::int64_t customer_id, std::string_view client);
+
+  // Marks the token's customer's email verified and uses the token up; publishes
+  // identity.customer_verified the first time. Throws gone (410) for a token that is unknown, used
+  // or expired, alike.
+  Customer verify_email(std::string_view token, std::string_view client);
+
  private:
   [[nodiscard]] std::int64_t now() const;
+  // A token for customer_id, stored hashed in the caller's transaction; returns the token itself,
+  // for the email only.
+  std::string issue_token(soci::session& tx, std::int64_t customer_id, std::string_view purpose, std::int64_t at) const;
+  // Hands an email to the mailer (nothing without one). Never blocks.
+  void send_mail(const std::string& to, std::string subject, std::string text) const;
+  void send_verification(const std::string& email, const std::string& token) const;
+  // Tells the owner of a taken email that someone tried to register it (at most a few an hour).
+  void send_taken_notice(const std::string& email);
   // The customer's email once password is checked again (for a change the session alone must not
   // allow): not_found without the customer, unauthorized (`wrong`) and a throttle count when wrong.
   [[nodiscard]] std::string reauthenticate(std::int64_t customer_id, std::string_view password, std::string_view client,
@@ -136,6 +184,7 @@ class CustomerService {
   PasswordHasher& hasher_;
   CustomerOptions options_;
   Throttle throttle_;
+  Throttle mail_throttle_;  // reset and verification emails, per account and per client address
   std::unique_ptr<detail::Sessions> sessions_;
 };
 

@@ -34,10 +34,7 @@ http::RouteOptions blocking(std::string permission) {
 
 http::Response render(const Context& c, const http::Request& request, std::string_view name, json::object model,
                       int status) {
-  add_caller_model(model, request.caller);
-  auto response = http::Response::html(status, c.templates->render(name, model));
-  response.headers.set("Cache-Control", "no-store");
-  return response;
+  return render_page(*c.templates, request, name, std::move(model), status);
 }
 
 http::Response see_other(const std::string& location) {

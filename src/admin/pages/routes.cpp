@@ -41,13 +41,7 @@ using ContextPtr = std::shared_ptr<const Context>;
 
 http::Response render(const Context& c, const http::Request& request, std::string_view name, json::object model,
                       int status = 200) {
-  add_caller_model(model, request.caller);
-  auto response = http::Response::html(status, c.templates->render(name, model));
-  // Staff pages show the state of the moment: never cached. (The dispatcher adds X-Frame-Options
-  // and the configured Content-Security-Policy, whose frame-ancestors 'none' keeps the forms from
-  // being framed by another site.)
-  response.headers.set("Cache-Control", "no-store");
-  return response;
+  return render_page(*c.templates, request, name, std::move(model), status);
 }
 
 http::Response see_other(const std::string& location) {

@@ -27,10 +27,7 @@ struct Pages {
 
   [[nodiscard]] http::Response render(const http::Request& request, std::string_view name, json::object model,
                                       int status = 200) const {
-    add_caller_model(model, request.caller);
-    auto response = http::Response::html(status, templates->render(name, model));
-    response.headers.set("Cache-Control", "no-store");
-    return response;
+    return render_page(*templates, request, name, std::move(model), status);
   }
 };
 using PagesPtr = std::shared_ptr<const Pages>;

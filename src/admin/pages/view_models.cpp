@@ -138,6 +138,14 @@ void add_caller_model(json::object& model, const http::Caller& caller) {
   model["can_see_audit"] = identity::role_grants(caller.role, "audit.read");
 }
 
+http::Response render_page(const web::Templates& templates, const http::Request& request, std::string_view name,
+                           json::object model, int status) {
+  add_caller_model(model, request.caller);
+  auto response = http::Response::html(status, templates.render(name, model));
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
 json::object base_model(const Layout& layout, std::string_view title, std::string_view section, const Notice& notice) {
   json::array details;
   for (const auto& d : notice.details) {

@@ -7,6 +7,7 @@
 #include <ecom/catalog/types.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/message.hpp>
+#include <ecom/web/templates.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -21,6 +22,12 @@ namespace ecom::admin::pages {
 // What every page's layout needs.
 // Who is signed in, for the layout's header, and the session's CSRF token for every form.
 void add_caller_model(boost::json::object& model, const http::Caller& caller);
+
+// An admin page: the model with the caller's part, rendered, never cached (staff pages show the
+// state of the moment). The dispatcher adds X-Frame-Options and the Content-Security-Policy,
+// whose frame-ancestors 'none' keeps the forms from being framed by another site.
+[[nodiscard]] http::Response render_page(const web::Templates& templates, const http::Request& request,
+                                         std::string_view name, boost::json::object model, int status = 200);
 
 struct Layout {
   std::string css_url;

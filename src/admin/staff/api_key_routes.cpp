@@ -1,11 +1,11 @@
 #include "staff/api_key_routes.hpp"
 
+#include "pages/form.hpp"
+
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/json_body.hpp>
 
 #include <boost/json.hpp>
-
-#include <charconv>
 
 namespace ecom::admin::staff {
 namespace {
@@ -51,15 +51,12 @@ std::vector<std::string> permission_list(const json::object& body) {
   return out;
 }
 
+// A path id that is not a positive integer names no key: 404, like one that does not exist.
 std::int64_t key_id(const http::Request& request) {
-  const auto text = request.param("id");
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || value <= 0) {
-    throw Error(ErrorCode::not_found, "No such API key.");
+  if (const auto id = pages::parse_id(request.param("id"))) {
+    return *id;
   }
-  return value;
+  throw Error(ErrorCode::not_found, "No such API key.");
 }
 
 }  // namespace

@@ -1,14 +1,13 @@
 #include "staff/routes.hpp"
 
 #include "auth/routes.hpp"
+#include "pages/form.hpp"
 
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/json_body.hpp>
 #include <ecom/platform/http/query.hpp>
 
 #include <boost/json.hpp>
-
-#include <charconv>
 
 namespace ecom::admin::staff {
 namespace {
@@ -28,14 +27,10 @@ http::Response json_answer(int status, const json::value& body) {
 
 // A path id that is not a positive integer names nobody: 404, like one that does not exist.
 std::int64_t staff_id(const http::Request& request) {
-  const auto text = request.param("id");
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || value <= 0) {
-    throw Error(ErrorCode::not_found, "No such staff member.");
+  if (const auto id = pages::parse_id(request.param("id"))) {
+    return *id;
   }
-  return value;
+  throw Error(ErrorCode::not_found, "No such staff member.");
 }
 
 std::optional<identity::StaffActor> actor(const http::Request& request) {

@@ -10,23 +10,19 @@
 
 namespace {
 
+// A fresh, migrated database for each case of both suites.
+void with_database(const std::function<void(ecom::db::Database&)>& run) {
+  ecom::db::test::TempPgDatabase pg;
+  ecom::db::Database db(pg.options());
+  ecom::db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply();
+  run(db);
+}
+
 const bool kCustomersSuite = ecom::test::register_suite<ecom::db::Database>(
-    "postgresql customers", "[identity][integration]", ecom::identity::test::customers_suite(),
-    [](const std::function<void(ecom::db::Database&)>& run) {
-      ecom::db::test::TempPgDatabase pg;
-      ecom::db::Database db(pg.options());
-      ecom::db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply();
-      run(db);
-    },
-    __FILE__, __LINE__);
-const bool kStaffSuite = ecom::test::register_suite<ecom::db::Database>(
-    "postgresql staff", "[identity][integration]", ecom::identity::test::staff_suite(),
-    [](const std::function<void(ecom::db::Database&)>& run) {
-      ecom::db::test::TempPgDatabase pg;
-      ecom::db::Database db(pg.options());
-      ecom::db::Migrator(db, ECOM_SOURCE_DIR "/migrations").apply();
-      run(db);
-    },
-    __FILE__, __LINE__);
+    "postgresql customers", "[identity][integration]", ecom::identity::test::customers_suite(), with_database, __FILE__,
+    __LINE__);
+const bool kStaffSuite = ecom::test::register_suite<ecom::db::Database>("postgresql staff", "[identity][integration]",
+                                                                        ecom::identity::test::staff_suite(),
+                                                                        with_database, __FILE__, __LINE__);
 
 }  // namespace

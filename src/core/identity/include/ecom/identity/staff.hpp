@@ -136,8 +136,8 @@ class StaffService {
 
  private:
   struct Impl;
+  StaffOptions options_;  // before impl_, which keeps a reference to it
   std::unique_ptr<Impl> impl_;
-  StaffOptions options_;
 };
 
 }  // namespace ecom::identity

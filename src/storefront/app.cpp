@@ -8,6 +8,7 @@
 #include "pages/routes.hpp"
 
 #include <ecom/identity/config.hpp>
+#include <ecom/mail/mailer.hpp>
 #include <ecom/money/money.hpp>
 #include <ecom/platform/http/query.hpp>
 #include <ecom/platform/http/static_route.hpp>
@@ -29,6 +30,7 @@ void declare_config(config::Schema& schema) {
       .string("templates.root", "web/storefront/templates", "folder of the storefront's *.mustache page templates");
   ecom::catalog::declare_config(schema);
   ecom::identity::declare_config(schema);
+  ecom::mail::declare_config(schema);
   ecom::storage::declare_config(schema);
 }
 

@@ -228,6 +228,37 @@ void add_profile_routes(http::Router& router, CustomerService& customers, identi
   });
 }
 
+// Password reset and email verification: public, since the token in the link is the proof.
+void add_recovery_routes(http::Router& router, CustomerService& customers) {
+  // The same answer, after the same work, whether or not an account has the email.
+  router.post("/api/v1/auth/password-reset", [&customers](http::Request& request) {
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"email"});
+    customers.request_password_reset(http::required_string(body, "email"), request.client_ip);
+    return json(202, {{"status", "accepted"}});
+  });
+  router.post("/api/v1/auth/password-reset/confirm", [&customers](http::Request& request) {
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"token", "password"});
+    customers.reset_password(http::required_string(body, "token"), http::required_string(body, "password"),
+                             request.client_ip);
+    return ended(request);
+  });
+  router.post("/api/v1/auth/verify", [&customers](http::Request& request) {
+    const auto body = http::json_body(request);
+    http::allow_only(body, {"token"});
+    (void)customers.verify_email(http::required_string(body, "token"), request.client_ip);
+    auto response = http::Response::empty(204);
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+  });
+  router.post("/api/v1/me/verification", [&customers](http::Request& request) {
+    const auto caller = require_customer(request, customers);
+    customers.request_verification(caller.customer.id, request.client_ip);
+    return json(202, {{"status", "accepted"}});
+  });
+}
+
 }  // namespace
 
 void add_routes(http::Router& router, CustomerService& customers, identity::AddressBook& addresses) {
@@ -266,6 +297,7 @@ void add_routes(http::Router& router, CustomerService& customers, identity::Addr
     return ended(request);
   });
 
+  add_recovery_routes(router, customers);
   add_profile_routes(router, customers, addresses);
 }
 

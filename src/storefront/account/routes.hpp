@@ -13,6 +13,10 @@
 //   GET  /api/v1/me/addresses                                     -> 200 {items: [address]}
 //   POST /api/v1/me/addresses            {name, line1, city, country, line2?, postal_code?, region?, phone?} -> 201
 //   GET/PATCH/DELETE /api/v1/me/addresses/{id}                    -> 200 / 200 / 204; another customer's id is 404
+//   POST /api/v1/auth/password-reset     {email}                  -> 202, the same whether or not an account has it
+//   POST /api/v1/auth/password-reset/confirm {token, password}    -> 204, every session ended; 410 for a spent token
+//   POST /api/v1/auth/verify             {token}                  -> 204, the email verified; 410 for a spent token
+//   POST /api/v1/me/verification                                  -> 202, a new verification link is emailed
 //
 // A session is presented as the __Host-ecom_session cookie or as Authorization: Bearer. An unsafe
 // request authenticated by the cookie must carry the session's CSRF token in X-CSRF-Token (403

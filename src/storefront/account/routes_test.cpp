@@ -4,19 +4,24 @@
 #include "account/routes.hpp"
 
 #include "http_client.hpp"
+#include "smtp_server.hpp"
 #include "test_server.hpp"
 #include "test_support.hpp"
 
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/db/migrations.hpp>
 #include <ecom/identity/customers.hpp>
+#include <ecom/mail/mailer.hpp>
+#include <ecom/platform/log.hpp>
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 
 using namespace ecom;
 
@@ -28,7 +33,8 @@ class Accounts {
  public:
   Accounts()
       : db_(std::make_unique<db::Database>(db::test::sqlite_options(dir_.path() / "shop.db"))),
-        customers_(*db_, hasher_, cache_),
+        mailer_(mail_options(smtp_)),
+        customers_(*db_, hasher_, cache_, customer_options(mailer_)),
         server_(router()) {
     db::Migrator(*db_, ECOM_SOURCE_DIR "/migrations").apply();
   }
@@ -49,6 +55,14 @@ class Accounts {
     return post("/api/v1/auth/login", R"({"email": "ada@example.com", "password": ")" + password + R"("})");
   }
 
+  // The n-th email the shop sent (from 1), once it has arrived at the loopback SMTP server.
+  [[nodiscard]] test::SmtpMessage email(std::size_t n) const {
+    const auto got = smtp_.wait_for(n);
+    REQUIRE(got.size() >= n);
+    return got[n - 1];
+  }
+  [[nodiscard]] std::size_t emails() const { return smtp_.messages().size(); }
+
   // The routes as the server has them, for tests that walk the route table.
   http::Router router() {
     http::Router r;
@@ -57,13 +71,57 @@ class Accounts {
   }
 
  private:
+  static mail::SmtpOptions mail_options(const test::SmtpServer& smtp) {
+    mail::SmtpOptions o;
+    o.url = smtp.url();
+    o.from = "shop@example.com";
+    return o;
+  }
+  static identity::CustomerOptions customer_options(mail::Mailer& mailer) {
+    identity::CustomerOptions o;
+    o.mail.mailer = &mailer;
+    o.mail.base_url = "https://shop.example";
+    return o;
+  }
+
   db::test::TempDir dir_;
   std::unique_ptr<db::Database> db_;
   identity::PasswordHasher hasher_;
   cache::LocalCache cache_{cache::LocalCacheOptions{}};
+  test::SmtpServer smtp_;
+  mail::SmtpMailer mailer_;
   identity::CustomerService customers_;
   identity::AddressBook addresses_{*db_};
   test::TestServer server_;
+};
+
+// The token of the link "https://shop.example<path>?token=..." in an email.
+std::string link_token(const test::SmtpMessage& m, const std::string& path) {
+  const auto body = m.body();
+  const auto prefix = "https://shop.example" + path + "?token=";
+  const auto at = body.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const auto start = at + prefix.size();
+  return body.substr(start, body.find_first_of("\r\n", start) - start);
+}
+
+// Every log line while it lives.
+struct LogLines {
+  LogLines() {
+    log::set_sink([this](std::string_view line) {
+      const std::lock_guard lock(mutex);
+      text += std::string(line) + "\n";
+    });
+  }
+  ~LogLines() { log::set_sink({}); }
+  LogLines(const LogLines&) = delete;
+  LogLines& operator=(const LogLines&) = delete;
+  [[nodiscard]] bool contains(const std::string& s) {
+    const std::lock_guard lock(mutex);
+    return text.find(s) != std::string::npos;
+  }
+  std::mutex mutex;
+  std::string text;
 };
 
 // "__Host-ecom_session=<token>" from a login answer's Set-Cookie.
@@ -338,7 +396,13 @@ TEST_CASE("account API: every unsafe route a cookie can reach refuses a request 
   REQUIRE(address.status == 201);
   const auto address_id = std::to_string(boost::json::parse(address.body).at("id").as_int64());
   // Sign-up and sign-in take no session, so there is no session whose CSRF token they could need.
-  const std::set<std::string> public_routes = {"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/token"};
+  // Nor do the reset and verification routes, whose token in the emailed link is the proof.
+  const std::set<std::string> public_routes = {"/api/v1/auth/register",
+                                               "/api/v1/auth/login",
+                                               "/api/v1/auth/token",
+                                               "/api/v1/auth/password-reset",
+                                               "/api/v1/auth/password-reset/confirm",
+                                               "/api/v1/auth/verify"};
   int walked = 0;
   const auto routes = a.router();
   for (const auto& route : routes.routes()) {
@@ -396,4 +460,65 @@ TEST_CASE("account API: every route that takes an id answers 404 for another cus
   const auto still = a.get("/api/v1/me/addresses/" + id, ada);
   REQUIRE(still.status == 200);
   CHECK(boost::json::parse(still.body).at("city").as_string() == "X");
+}
+
+TEST_CASE("account API: a reset link by email, the same 202 for an unknown email, once only, every session ended",
+          "[storefront][account][reset]") {
+  LogLines logs;
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  (void)a.email(1);  // the verification link
+  const auto cookie = session_cookie_of(a.login());
+  const auto unknown = a.post("/api/v1/auth/password-reset", R"({"email": "nobody@example.com"})");
+  const auto known = a.post("/api/v1/auth/password-reset", R"({"email": "Ada@Example.com"})");
+  CHECK(unknown.status == 202);
+  CHECK(known.status == 202);
+  CHECK(unknown.body == known.body);
+  CHECK(unknown.header("Cache-Control") == known.header("Cache-Control"));
+  const auto m = a.email(2);  // the unknown email sent nothing: the next one is Ada's
+  CHECK(m.to == std::vector<std::string>{"ada@example.com"});
+  const auto token = link_token(m, "/account/reset-password");
+
+  CHECK(a.post("/api/v1/auth/password-reset/confirm", R"({"token": ")" + token + R"(", "password": "short"})").status ==
+        422);
+  const auto done =
+      a.post("/api/v1/auth/password-reset/confirm", R"({"token": ")" + token + R"(", "password": "a new passphrase"})");
+  CHECK(done.status == 204);
+  CHECK(a.get("/api/v1/me", {{"Cookie", cookie}}).status == 401);  // the old session ended
+  CHECK(a.login().status == 401);
+  CHECK(a.login("a new passphrase").status == 200);
+  // Once only: a used token is 410, like one that never was.
+  CHECK(a.post("/api/v1/auth/password-reset/confirm", R"({"token": ")" + token + R"(", "password": "another one!"})")
+            .status == 410);
+  CHECK(a.post("/api/v1/auth/password-reset/confirm", R"({"token": "made-up", "password": "another one!"})").status ==
+        410);
+  CHECK(a.post("/api/v1/auth/password-reset", R"({"email": "not an address"})").status == 422);
+  CHECK(a.post("/api/v1/auth/password-reset", R"({"email": "a@example.com", "extra": 1})").status == 400);
+  CHECK_FALSE(logs.contains(token));
+}
+
+TEST_CASE("account API: the emailed verification link verifies once, and a new one can be asked for",
+          "[storefront][account][verify]") {
+  LogLines logs;
+  Accounts a;
+  REQUIRE(a.register_ada().status == 202);
+  const auto first = link_token(a.email(1), "/account/verify-email");
+  const auto login = a.login();
+  const auto cookie = session_cookie_of(login);
+  const std::string csrf(boost::json::parse(login.body).at("csrf_token").as_string());
+  CHECK_FALSE(boost::json::parse(a.get("/api/v1/me", {{"Cookie", cookie}}).body).at("email_verified").as_bool());
+  // Asking for a new link is a cookie-authenticated change: CSRF applies.
+  CHECK(a.post("/api/v1/me/verification", "", {{"Cookie", cookie}}).status == 403);
+  CHECK(a.post("/api/v1/me/verification", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status == 202);
+  const auto second = link_token(a.email(2), "/account/verify-email");
+  CHECK(second != first);
+  CHECK(a.post("/api/v1/auth/verify", R"({"token": ")" + first + R"("})").status == 204);
+  CHECK(boost::json::parse(a.get("/api/v1/me", {{"Cookie", cookie}}).body).at("email_verified").as_bool());
+  CHECK(a.post("/api/v1/auth/verify", R"({"token": ")" + first + R"("})").status == 410);
+  // Verified: a new link is not sent.
+  CHECK(a.post("/api/v1/me/verification", "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}).status == 202);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(a.emails() == 2);
+  CHECK_FALSE(logs.contains(first));
+  CHECK_FALSE(logs.contains(second));
 }

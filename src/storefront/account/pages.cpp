@@ -51,6 +51,10 @@ constexpr std::array kSignUpFields = {
     FieldSpec{"password", "Password (at least 8 characters)", "password", "new-password", true}};
 constexpr std::array kSignInFields = {FieldSpec{"email", "Email address", "email", "username", true},
                                       FieldSpec{"password", "Password", "password", "current-password", true}};
+constexpr std::array kForgotFields = {FieldSpec{"email", "Email address", "email", "email", true}};
+constexpr std::array kResetFields = {
+    FieldSpec{"password", "New password (at least 8 characters)", "password", "new-password", true}};
+constexpr std::array<FieldSpec, 0> kNoFields = {};
 constexpr std::array kProfileFields = {FieldSpec{"name", "Your name", "text", "name", false}};
 constexpr std::array kPasswordFields = {
     FieldSpec{"current_password", "Current password", "password", "current-password", true},
@@ -126,12 +130,12 @@ http::Response error_page(const Context& ctx, const Error& e, const MaybeSession
 
 // The body of a plain HTML form, parsed by the platform (Boost.URL): only the form's own fields,
 // the CSRF token and next. 415 for another body, 400 naming a field that is unknown or repeated.
-http::Params read_form(const http::Request& request, Fields fields) {
+http::Params read_form(const http::Request& request, Fields fields, std::string_view hidden = "next") {
   if (request.media_type() != "application/x-www-form-urlencoded") {
     throw Error(ErrorCode::unsupported_media, "Send the form as application/x-www-form-urlencoded.");
   }
   auto params = http::Params::parse(request.body);
-  std::vector<std::string_view> allowed{identity::kCsrfField, "next"};
+  std::vector<std::string_view> allowed{identity::kCsrfField, hidden};
   std::transform(fields.begin(), fields.end(), std::back_inserter(allowed), [](const auto& f) { return f.name; });
   params.allow_only(allowed);
   return params;
@@ -213,6 +217,7 @@ http::Response form_failure(const Context& ctx, std::string_view page, json::obj
       put(password_field, e.message());
       break;
     case ErrorCode::too_many_requests:
+    case ErrorCode::gone:  // a spent reset or verification link
       model["form_error"] = e.message();
       break;
     case ErrorCode::unavailable:
@@ -271,7 +276,13 @@ http::Handler member_page(std::shared_ptr<const Context> ctx, Body body) {
 
 // The message a ?done= on a page stands for, after the POST that redirected there.
 std::string notice(const http::Request& request) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kNotices = {{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kNotices = {{
+      {"sent",
+       "If an account has this email address, we have sent it a link to choose a new password. The link works "
+       "once, for 30 minutes."},
+      {"reset", "Your password is changed and every device is signed out. Sign in with the new password."},
+      {"verified", "Thank you: your email address is confirmed."},
+      {"verification-sent", "We have sent you a new link. It works once, for 24 hours."},
       {"profile", "Your name is saved."},
       {"password", "Your password is changed. Every other device has been signed out."},
       {"added", "The address is added."},
@@ -299,6 +310,7 @@ json::object sign_in_model(const Context& ctx, const ValueOf& value_of, const st
                            const MaybeSession& session) {
   auto m = form_model(ctx, "Sign in", kSignInPath, "Sign in", field_models(kSignInFields, value_of), session);
   m["next"] = next;
+  m["forgot"] = json::object{{"text", "Forgot your password?"}, {"url", kForgotPath}};
   m["after"] = json::object{{"text", "New here?"}, {"link", "Create an account"}, {"url", "/account/sign-up"}};
   return m;
 }
@@ -360,6 +372,99 @@ void add_sign_in_pages(http::Router& router, const std::shared_ptr<const Context
               }));
 }
 
+// ---- forgot and reset the password, verify the email ----------------------------------------------
+
+// A page whose address holds a token: no Referer may carry it to another site.
+http::Response no_referrer(http::Response response) {
+  response.headers.set("Referrer-Policy", "no-referrer");
+  return response;
+}
+
+json::object forgot_model(const Context& ctx, const ValueOf& value_of, const MaybeSession& session) {
+  auto m = form_model(ctx, "Forgot your password?", kForgotPath, "Email me a link",
+                      field_models(kForgotFields, value_of), session);
+  m["after"] = json::object{{"text", "Remembered it?"}, {"link", "Sign in"}, {"url", kSignInPath}};
+  return m;
+}
+
+// The token goes back in a hidden field, never into a field the page shows.
+json::object token_model(const Context& ctx, const std::string& heading, std::string_view action,
+                         std::string_view button, json::array fields, const std::string& token,
+                         const MaybeSession& session) {
+  auto m = form_model(ctx, heading, action, button, std::move(fields), session);
+  m["token"] = token;
+  return m;
+}
+
+void add_recovery_pages(http::Router& router, const std::shared_ptr<const Context>& ctx) {
+  router.get(std::string(kForgotPath),
+             open_page(ctx, [](const Context& c, http::Request& request, const MaybeSession& s) {
+               auto m = forgot_model(c, kBlank, s);
+               m["notice"] = notice(request);
+               return render(c, "account_form", std::move(m), s);
+             }));
+  // The same next step whether or not an account has the email; the email leaves later, from the
+  // mailer's own thread.
+  router.post(std::string(kForgotPath),
+              open_page(ctx, [](const Context& c, http::Request& request, const MaybeSession& s) {
+                const auto form = read_form(request, kForgotFields);
+                try {
+                  c.customers.request_password_reset(form.value("email"), request.client_ip);
+                } catch (const Error& e) {
+                  return form_failure(c, "account_form", forgot_model(c, typed(form), s), e, s);
+                }
+                return see_other(std::string(kForgotPath) + "?done=sent");
+              }));
+  router.get(
+      "/account/reset-password", open_page(ctx, [](const Context& c, http::Request& request, const MaybeSession& s) {
+        const auto token = request.query_param("token").value_or("");
+        return no_referrer(render(c, "account_form",
+                                  token_model(c, "Choose a new password", "/account/reset-password",
+                                              "Change the password", field_models(kResetFields, kBlank), token, s),
+                                  s));
+      }));
+  router.post("/account/reset-password",
+              open_page(ctx, [](const Context& c, http::Request& request, const MaybeSession& s) {
+                const auto form = read_form(request, kResetFields, "token");
+                try {
+                  c.customers.reset_password(form.value("token"), form.value("password"), request.client_ip);
+                } catch (const Error& e) {
+                  auto m = token_model(c, "Choose a new password", "/account/reset-password", "Change the password",
+                                       field_models(kResetFields, kBlank), form.value("token"), s);
+                  return no_referrer(form_failure(c, "account_form", std::move(m), e, s, "password"));
+                }
+                auto response = see_other(std::string(kSignInPath) + "?done=reset");
+                response.headers.add("Set-Cookie", ended_session_cookie());  // every session has ended
+                return response;
+              }));
+  // Opening the link only shows a button: a GET changes nothing (mail scanners open links too).
+  router.get("/account/verify-email",
+             open_page(ctx, [](const Context& c, http::Request& request, const MaybeSession& s) {
+               const auto token = request.query_param("token").value_or("");
+               return no_referrer(render(c, "account_form",
+                                         token_model(c, "Confirm your email address", "/account/verify-email",
+                                                     "Confirm my email address", json::array(), token, s),
+                                         s));
+             }));
+  router.post("/account/verify-email",
+              open_page(ctx, [](const Context& c, http::Request& request, const MaybeSession& s) {
+                const auto form = read_form(request, kNoFields, "token");
+                try {
+                  (void)c.customers.verify_email(form.value("token"), request.client_ip);
+                } catch (const Error& e) {
+                  auto m = token_model(c, "Confirm your email address", "/account/verify-email",
+                                       "Confirm my email address", json::array(), form.value("token"), s);
+                  return no_referrer(form_failure(c, "account_form", std::move(m), e, s));
+                }
+                return see_other(std::string(kAccountPath) + "?done=verified");
+              }));
+  router.post("/account/verify-email/send",
+              member_page(ctx, [](const Context& c, http::Request& request, const CookieSession& s) {
+                c.customers.request_verification(s.customer.id, request.client_ip);
+                return see_other(std::string(kAccountPath) + "?done=verification-sent");
+              }));
+}
+
 // ---- the account: overview, profile, password ---------------------------------------------------
 
 json::object profile_model(const Context& ctx, const ValueOf& value_of, const CookieSession& s) {
@@ -378,6 +483,7 @@ void add_profile_pages(http::Router& router, const std::shared_ptr<const Context
                m["notice"] = notice(request);
                m["account_name"] = s.customer.name;
                m["account_email"] = s.customer.email;
+               m["email_unverified"] = !s.customer.email_verified;
                m["csrf_token"] = identity::csrf_token_for(s.token);
                return render(c, "account_overview", std::move(m), s);
              }));
@@ -553,6 +659,7 @@ void add_pages(http::Router& router, pages::Site site, std::shared_ptr<const web
   const auto ctx =
       std::make_shared<const Context>(Context{std::move(site), std::move(templates), customers, addresses});
   add_sign_in_pages(router, ctx);
+  add_recovery_pages(router, ctx);
   add_profile_pages(router, ctx);
   add_address_pages(router, ctx);
 }

@@ -1,4 +1,5 @@
-// The customer's account pages (docs/identity.md#pages): sign up, sign in, the account overview,
+// The customer's account pages (docs/identity.md#pages): sign up, sign in, forgot and reset the
+// password, verify the email, the account overview,
 // profile, address book, password change, sign out here and everywhere. Plain HTML forms that work
 // without JavaScript: every POST answers 303 after it did its work, or the form again with what was
 // typed (never a password) and each error next to its field. A page that needs a session sends a
@@ -22,6 +23,7 @@ namespace ecom::storefront::account {
 
 inline constexpr std::string_view kAccountPath = "/account";
 inline constexpr std::string_view kSignInPath = "/account/sign-in";
+inline constexpr std::string_view kForgotPath = "/account/forgot-password";
 
 // customers and addresses must outlive the router.
 void add_pages(http::Router& router, pages::Site site, std::shared_ptr<const web::Templates> templates,

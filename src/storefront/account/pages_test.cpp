@@ -6,10 +6,12 @@
 #include "app.hpp"
 #include "catalog/test_catalog.hpp"
 #include "http_client.hpp"
+#include "smtp_server.hpp"
 #include "test_server.hpp"
 
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/identity/customers.hpp>
+#include <ecom/mail/mailer.hpp>
 #include <ecom/platform/http/query.hpp>
 
 #include <catch2/catch.hpp>
@@ -40,9 +42,17 @@ std::string csrf_in(const std::string& body) {
   return body.substr(start, body.find('"', start) - start);
 }
 
-identity::CustomerOptions options() {
+identity::CustomerOptions options(mail::Mailer& mailer) {
   identity::CustomerOptions o;
   o.throttle.failures_before_lock = 3;
+  o.mail.mailer = &mailer;
+  o.mail.base_url = "https://shop.example";
+  return o;
+}
+
+mail::SmtpOptions mail_options(const test::SmtpServer& smtp) {
+  mail::SmtpOptions o;
+  o.url = smtp.url();
   return o;
 }
 
@@ -51,7 +61,8 @@ class AccountShop {
  public:
   explicit AccountShop(identity::HashingOptions hashing = {})
       : hasher_(hashing),
-        customers_(catalog_.database(), hasher_, cache_, options()),
+        mailer_(mail_options(smtp_)),
+        customers_(catalog_.database(), hasher_, cache_, options(mailer_)),
         addresses_(catalog_.database()),
         accounts_{customers_, addresses_},
         server_(storefront::make_router(
@@ -62,6 +73,16 @@ class AccountShop {
 
   [[nodiscard]] std::uint16_t port() const noexcept { return server_.port(); }
   [[nodiscard]] identity::PasswordHasher& hasher() noexcept { return hasher_; }
+  // The path and query of the link in the n-th email (from 1) that starts with https://shop.example + path.
+  [[nodiscard]] std::string link(std::size_t n, const std::string& path) const {
+    const auto got = smtp_.wait_for(n);
+    REQUIRE(got.size() >= n);
+    const auto body = got[n - 1].body();
+    const auto at = body.find("https://shop.example" + path + "?token=");
+    REQUIRE(at != std::string::npos);
+    const auto start = at + std::string("https://shop.example").size();
+    return body.substr(start, body.find_first_of("\r\n", start) - start);
+  }
 
  private:
   static catalog::CatalogService& seed(storefront::test::TestCatalog& catalog) {
@@ -82,6 +103,8 @@ class AccountShop {
   storefront::test::TestCatalog catalog_;
   cache::LocalCache cache_{cache::LocalCacheOptions{}};
   identity::PasswordHasher hasher_;
+  test::SmtpServer smtp_;
+  mail::SmtpMailer mailer_;
   identity::CustomerService customers_;
   identity::AddressBook addresses_;
   storefront::AccountServices accounts_;
@@ -482,7 +505,6 @@ TEST_CASE("account pages: the password changes with the current one, and only th
   CHECK(weak.status == 422);
   CHECK(has(weak.body, R"(id="f-new_password-error">Must be at least 8 characters.)"));
 
-  const auto old_cookie = browser.cookie();
   const auto changed = browser.post("/account/password", {{"csrf_token", token},
                                                           {"current_password", std::string(kPassword)},
                                                           {"new_password", "a brand new passphrase"}});
@@ -498,4 +520,70 @@ TEST_CASE("account pages: the password changes with the current one, and only th
   CHECK(location(browser.post("/account/sign-out-everywhere", {{"csrf_token", browser.csrf()}})) == "/");
   CHECK(other.get("/account").status == 303);
   CHECK(browser.get("/account").status == 303);
+}
+
+TEST_CASE("account pages: forgot the password, the emailed link, a new password, and sign in with it",
+          "[storefront][pages][reset]") {
+  AccountShop shop;
+  Browser browser(shop);
+  browser.join("ada@example.com", "Ada");
+  Browser other(shop);
+  const auto sign_in = other.get("/account/sign-in");
+  CHECK(has(sign_in.body, R"(<a href="/account/forgot-password">Forgot your password?</a>)"));
+  REQUIRE(other.get("/account/forgot-password").status == 200);
+  // A malformed address stays in the form with its error; a good one goes on, known or not.
+  const auto bad = other.post("/account/forgot-password", {{"email", "ada at example"}});
+  CHECK(bad.status == 422);
+  CHECK(has(bad.body, R"(value="ada at example")"));
+  const auto unknown = other.post("/account/forgot-password", {{"email", "nobody@example.com"}});
+  const auto known = other.post("/account/forgot-password", {{"email", "ada@example.com"}});
+  CHECK(unknown.status == 303);
+  CHECK(location(unknown) == location(known));
+  CHECK(has(other.get(location(known)).body, "If an account has this email address, we have sent it a link"));
+
+  const auto link = shop.link(2, "/account/reset-password");  // the first email was the verification link
+  const auto page = other.get(link);
+  REQUIRE(page.status == 200);
+  CHECK(page.header("Referrer-Policy") == "no-referrer");
+  const auto token = link.substr(link.find('=') + 1);
+  CHECK(has(page.body, R"(<input type="hidden" name="token" value=")" + token + R"(">)"));
+  const auto weak = other.post("/account/reset-password", {{"token", token}, {"password", "short"}});
+  CHECK(weak.status == 422);
+  CHECK(has(weak.body, R"(name="token" value=")" + token + R"(")"));  // kept for the next try
+  const auto done = other.post("/account/reset-password", {{"token", token}, {"password", "a new passphrase"}});
+  CHECK(done.status == 303);
+  CHECK(location(done) == "/account/sign-in?done=reset");
+  const auto again = other.post("/account/reset-password", {{"token", token}, {"password", "a new passphrase"}});
+  CHECK(again.status == 410);
+  CHECK(has(again.body, "This link has expired or was already used."));
+  // The old browser is signed out; the new password works.
+  CHECK(browser.get("/account").status == 303);
+  CHECK(other.sign_in("ada@example.com", "a new passphrase").status == 303);
+  CHECK(browser.sign_in("ada@example.com").status == 401);
+}
+
+TEST_CASE("account pages: verify the email from the overview's link, and send it again",
+          "[storefront][pages][verify]") {
+  AccountShop shop;
+  Browser browser(shop);
+  browser.join("ada@example.com", "Ada");
+  auto overview = browser.get("/account");
+  CHECK(has(overview.body, "Verify your email"));
+  // Sending the link again is a form the cookie authenticates: CSRF applies.
+  CHECK(browser.post("/account/verify-email/send", {}).status == 403);
+  const auto sent = browser.post("/account/verify-email/send", {{"csrf_token", browser.csrf()}});
+  CHECK(sent.status == 303);
+  CHECK(has(browser.get(location(sent)).body, "We have sent you a new link."));
+  const auto link = shop.link(2, "/account/verify-email");
+  // Opening the link changes nothing yet: it shows a button.
+  const auto page = browser.get(link);
+  REQUIRE(page.status == 200);
+  CHECK(has(browser.get("/account").body, "Verify your email"));
+  const auto token = link.substr(link.find('=') + 1);
+  const auto done = browser.post("/account/verify-email", {{"token", token}});
+  CHECK(done.status == 303);
+  overview = browser.get(location(done));
+  CHECK(has(overview.body, "your email address is confirmed"));
+  CHECK_FALSE(has(overview.body, "Verify your email"));
+  CHECK(browser.post("/account/verify-email", {{"token", token}}).status == 410);
 }

@@ -5,6 +5,7 @@
 #include "auth/guard.hpp"
 #include "auth/routes.hpp"
 #include "catalog/routes.hpp"
+#include "pages/customer_pages.hpp"
 #include "pages/identity_pages.hpp"
 #include "pages/routes.hpp"
 #include "pages/session_pages.hpp"
@@ -46,6 +47,7 @@ http::Router App::make_router() {
   pages::add_routes(router, config_, files, catalog_, image_routes_.service());
   const auto templates = web::Templates::load(root / "admin" / "templates");
   pages::add_session_routes(router, files, templates, staff_);
+  pages::add_customer_routes(router, files, templates, db_);
   pages::add_identity_routes(router, files, templates,
                              pages::IdentityServices{staff_, keys_, db_, config_.string("admin.base_url")});
   http::mount_favicon(router, files, "admin/favicon.ico");

@@ -12,6 +12,7 @@
 #include "test_server.hpp"
 #include "test_support.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/db/migrations.hpp>
 #include <ecom/identity/customers.hpp>
@@ -563,4 +564,46 @@ TEST_CASE("admin pages: the audit page lists changes, escaped, and the navigatio
   REQUIRE(products.status == 200);
   CHECK_THAT(products.body, !Catch::Contains("href=\"/audit\"") && !Catch::Contains("href=\"/staff\""));
   CHECK(admin.get("/audit", {{"Cookie", clerk.cookie}}).status == 403);
+}
+
+TEST_CASE("admin pages: staff find a customer, disable the account (signed out, no sign-in) and erase it",
+          "[admin][auth][pages]") {
+  Admin admin;
+  (void)admin.add("support@example.com", "support");
+  (void)admin.add("analyst@example.com", "analyst");
+  identity::CustomerService customers(admin.db, admin.hasher, admin.cache);
+  (void)customers.register_customer({"Shopper@Example.com", "shopper password", "<i>Shopper</i>"}, "");
+  (void)customers.register_customer({"other@example.com", "other password!", "Other"}, "");
+  const auto session = customers.sign_in("shopper@example.com", "shopper password", "");
+  const auto support = admin.sign_in("support@example.com");
+  const auto found = admin.get("/customers?q=SHOPPER", {{"Cookie", support.cookie}});
+  REQUIRE(found.status == 200);
+  CHECK_THAT(found.body, Catch::Contains("shopper@example.com") && !Catch::Contains("other@example.com"));
+  CHECK_THAT(found.body, !Catch::Contains("<i>Shopper</i>") && Catch::Contains("&lt;i&gt;Shopper"));
+  CHECK_THAT(admin.get("/customers?q=%25", {{"Cookie", support.cookie}}).body, !Catch::Contains("shopper@"));
+  const auto id = std::to_string(session.customer.id);
+  CHECK(admin.get("/customers/" + id, {{"Cookie", support.cookie}}).status == 200);
+  CHECK(admin.get("/customers/999999", {{"Cookie", support.cookie}}).status == 404);
+
+  CHECK(post_form(admin, support, "/customers/" + id + "/state", "disabled=true").status == 303);
+  CHECK_FALSE(customers.authenticate(session.token).has_value());
+  CHECK_THROWS_AS(customers.sign_in("shopper@example.com", "shopper password", ""), ecom::core::Error);
+  CHECK(post_form(admin, support, "/customers/" + id + "/state", "disabled=false").status == 303);
+  CHECK_NOTHROW((void)customers.sign_in("shopper@example.com", "shopper password", ""));
+
+  // Analysts look, never change.
+  const auto analyst = admin.sign_in("analyst@example.com");
+  CHECK(admin.get("/customers/" + id, {{"Cookie", analyst.cookie}}).status == 200);
+  CHECK(post_form(admin, analyst, "/customers/" + id + "/state", "disabled=true").status == 403);
+
+  CHECK(post_form(admin, support, "/customers/" + id + "/erase", "confirm=yes").status == 422);
+  CHECK(post_form(admin, support, "/customers/" + id + "/erase", "confirm=ERASE").status == 303);
+  CHECK(admin.get("/customers/" + id, {{"Cookie", support.cookie}}).status == 404);
+  CHECK_THROWS_AS(customers.sign_in("shopper@example.com", "shopper password", ""), ecom::core::Error);
+  // The audit log has the disabling with its actor, and the erasure without the person's email.
+  const auto entries = ecom::audit::list(admin.db, {});
+  REQUIRE(entries.size() >= 4);
+  CHECK(entries[0].action == "customer.erase");
+  CHECK(entries[0].object_key.empty());
+  CHECK(entries[0].actor.name == "support@example.com");
 }

@@ -133,6 +133,7 @@ void add_caller_model(json::object& model, const http::Caller& caller) {
   model["staff_role"] = caller.role;
   model["csrf_token"] = caller.csrf_token;
   // The navigation shows only the sections the caller's role opens.
+  model["can_see_customers"] = identity::role_grants(caller.role, "customers.read");
   model["can_see_staff"] = identity::role_grants(caller.role, "staff.read");
   model["can_see_keys"] = identity::role_grants(caller.role, "api_keys.read");
   model["can_see_audit"] = identity::role_grants(caller.role, "audit.read");
@@ -157,6 +158,7 @@ json::object base_model(const Layout& layout, std::string_view title, std::strin
                       {"in_products", section == "products"},
                       {"in_categories", section == "categories"},
                       {"in_import", section == "import"},
+                      {"in_customers", section == "customers"},
                       {"in_staff", section == "staff"},
                       {"in_api_keys", section == "api_keys"},
                       {"in_audit", section == "audit"},

@@ -27,7 +27,8 @@ constexpr const char* kInsertCustomer =
     "INSERT INTO customers (email, name, password_hash, created_at, updated_at) "
     "VALUES (:email, :name, :hash, :now, :now2) RETURNING id";
 constexpr const char* kFindForSignIn =
-    "SELECT id, email, name, email_verified_at, created_at, password_hash FROM customers WHERE email = :email";
+    "SELECT id, email, name, email_verified_at, created_at, password_hash FROM customers WHERE email = :email "
+    "AND disabled_at IS NULL";  // a disabled account is answered like an unknown one
 constexpr const char* kUpdateHash = "UPDATE customers SET password_hash = :hash, updated_at = :now WHERE id = :id";
 constexpr const char* kRename = "UPDATE customers SET name = :name, updated_at = :now WHERE id = :id";
 constexpr const char* kListSessions =
@@ -64,8 +65,10 @@ struct CustomerRow {
 
 std::optional<Customer> find_customer(soci::session& sql, long long id) {
   CustomerRow row;
-  sql << "SELECT " << kCustomerColumns << " FROM customers WHERE id = :id", soci::use(id, "id"), soci::into(row.id),
-      soci::into(row.email), soci::into(row.name), soci::into(row.verified_at, row.verified_ind),
+  // A disabled account (CustomerDirectory) is gone for its own sessions too, even one opened by a
+  // sign-in that raced the disabling.
+  sql << "SELECT " << kCustomerColumns << " FROM customers WHERE id = :id AND disabled_at IS NULL", soci::use(id, "id"),
+      soci::into(row.id), soci::into(row.email), soci::into(row.name), soci::into(row.verified_at, row.verified_ind),
       soci::into(row.created_at);
   if (!sql.got_data()) {
     return std::nullopt;

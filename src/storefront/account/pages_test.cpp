@@ -505,6 +505,7 @@ TEST_CASE("account pages: the password changes with the current one, and only th
   CHECK(weak.status == 422);
   CHECK(has(weak.body, R"(id="f-new_password-error">Must be at least 8 characters.)"));
 
+  const auto old_cookie = browser.cookie();
   const auto changed = browser.post("/account/password", {{"csrf_token", token},
                                                           {"current_password", std::string(kPassword)},
                                                           {"new_password", "a brand new passphrase"}});

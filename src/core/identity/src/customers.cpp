@@ -107,7 +107,7 @@ CustomerService::CustomerService(db::Database& db, PasswordHasher& hasher, cache
                      ThrottleRules{0, std::chrono::hours(1), options_.mail.emails_per_account_per_hour,
                                    options_.mail.requests_per_address_per_hour, std::chrono::hours(1)},
                      [this] { return now(); }),
-      sessions_(std::make_unique<detail::Sessions>(db, detail::kCustomerSessions, options_.sessions)) {}
+      sessions_(std::make_unique<detail::Sessions>(db, cache, detail::kCustomerSessions, options_.sessions)) {}
 
 CustomerService::~CustomerService() = default;
 

@@ -269,8 +269,9 @@ struct StaffService::Impl {
 
 StaffService::StaffService(db::Database& db, PasswordHasher& hasher, cache::Cache& cache, StaffOptions options)
     : options_(std::move(options)),
-      impl_(std::unique_ptr<Impl>(new Impl{db, hasher, Throttle(cache, options_.throttle, [this] { return impl_->now(); }),
-                                           detail::Sessions(db, cache, detail::kStaffSessions, options_.sessions), options_})) {}
+      impl_(std::unique_ptr<Impl>(
+          new Impl{db, hasher, Throttle(cache, options_.throttle, [this] { return impl_->now(); }),
+                   detail::Sessions(db, cache, detail::kStaffSessions, options_.sessions), options_})) {}
 
 StaffService::~StaffService() = default;
 

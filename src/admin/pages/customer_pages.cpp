@@ -90,19 +90,11 @@ http::Response detail_page(Context& c, const http::Request& request, const Notic
   return render_page(*c.templates, request, "customer", std::move(model), status);
 }
 
-http::Response see_other(const std::string& location) {
-  auto response = http::Response::empty(303);
-  response.headers.set("Location", location);
-  return response;
-}
-
 // A POST of the customer page: refused from another site; a client error shown on the page.
 template <typename Body>
 http::Handler customer_post(const ContextPtr& ctx, Body body) {
   return [ctx, body = std::move(body)](http::Request& request) {
-    if (cross_site_post(request)) {
-      throw Error(ErrorCode::forbidden, "This form was sent from another web site, so it was refused.");
-    }
+    refuse_cross_site(request);
     try {
       return body(*ctx, request, parse_form(request.body));
     } catch (const Error& e) {

@@ -37,21 +37,13 @@ http::Response render(const Context& c, const http::Request& request, std::strin
   return render_page(*c.templates, request, name, std::move(model), status);
 }
 
-http::Response see_other(const std::string& location) {
-  auto response = http::Response::empty(303);
-  response.headers.set("Location", location);
-  return response;
-}
-
 // A page's POST: refused from another site, its form parsed, a client error shown on the page
 // (by show), a server error left to the dispatcher's one mapping.
 using Show = std::function<http::Response(const Context&, http::Request&, const Notice&, int)>;
 template <typename Body>
 http::Handler form_post(ContextPtr ctx, Show show, Body body) {
   return [ctx = std::move(ctx), show = std::move(show), body = std::move(body)](http::Request& request) {
-    if (cross_site_post(request)) {
-      throw Error(ErrorCode::forbidden, "This form was sent from another web site, so it was refused.");
-    }
+    refuse_cross_site(request);
     try {
       return body(*ctx, request, parse_form(request.body));
     } catch (const Error& e) {

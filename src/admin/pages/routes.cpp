@@ -44,12 +44,6 @@ http::Response render(const Context& c, const http::Request& request, std::strin
   return render_page(*c.templates, request, name, std::move(model), status);
 }
 
-http::Response see_other(const std::string& location) {
-  auto response = http::Response::empty(303);
-  response.headers.set("Location", location);
-  return response;
-}
-
 // A refusal a form can show in place, with what was typed.
 bool refusal(ErrorCode code) noexcept {
   return code == ErrorCode::bad_request || code == ErrorCode::conflict || code == ErrorCode::precondition_failed ||
@@ -93,11 +87,7 @@ bool is_form(const http::Request& request) {
 template <typename Body>
 http::Handler form_post(ContextPtr ctx, Body body) {
   return page(std::move(ctx), [body = std::move(body)](const Context& c, http::Request& request) {
-    if (cross_site_post(request)) {
-      throw Error(ErrorCode::forbidden,
-                  "This form was sent from another web site, so it was refused. Open the admin portal directly "
-                  "and submit the form there.");
-    }
+    refuse_cross_site(request);
     if (!is_form(request)) {
       throw Error(ErrorCode::unsupported_media, "The admin pages accept forms (application/x-www-form-urlencoded).");
     }
@@ -605,6 +595,14 @@ bool cross_site_post(const http::Request& request) {
     return !http::iequals(*origin, "http://" + host_text) && !http::iequals(*origin, "https://" + host_text);
   }
   return false;
+}
+
+void refuse_cross_site(const http::Request& request) {
+  if (cross_site_post(request)) {
+    throw Error(ErrorCode::forbidden,
+                "This form was sent from another web site, so it was refused. Open the admin portal directly and "
+                "submit the form there.");
+  }
 }
 
 void add_routes(http::Router& router, Settings settings, const std::shared_ptr<const http::StaticFiles>& files,

@@ -30,6 +30,8 @@ struct Settings {
 // True when a POST must be refused: its Sec-Fetch-Site is present and neither "same-origin" nor
 // "none" (typed by the user), or its Origin is present and is not http(s)://<Host>.
 [[nodiscard]] bool cross_site_post(const http::Request& request);
+// Throws core::Error forbidden (a readable page) when cross_site_post(request).
+void refuse_cross_site(const http::Request& request);
 
 // catalog and images must outlive the router. templates: web/admin/templates.
 void add_routes(http::Router& router, Settings settings, const std::shared_ptr<const http::StaticFiles>& files,

@@ -35,21 +35,6 @@ using PagesPtr = std::shared_ptr<const Pages>;
 const http::RouteOptions kPublic{.execution = http::Execution::blocking, .permission = std::string(http::kPublicRoute)};
 const http::RouteOptions kSignedIn{.execution = http::Execution::blocking, .permission = "admin.view"};
 
-http::Response see_other(const std::string& location) {
-  auto response = http::Response::empty(303);
-  response.headers.set("Location", location);
-  response.headers.set("Cache-Control", "no-store");
-  return response;
-}
-
-void refuse_cross_site(const http::Request& request) {
-  if (cross_site_post(request)) {
-    throw Error(ErrorCode::forbidden,
-                "This form was sent from another web site, so it was refused. Open the admin portal directly and "
-                "sign in there.");
-  }
-}
-
 // What the sign-in form shows: what was typed (never the password), the error, and the second
 // factor's field or set-up when the account needs them.
 struct SignInState {

@@ -139,6 +139,13 @@ void add_caller_model(json::object& model, const http::Caller& caller) {
   model["can_see_audit"] = identity::role_grants(caller.role, "audit.read");
 }
 
+http::Response see_other(const std::string& location) {
+  auto response = http::Response::empty(303);
+  response.headers.set("Location", location);
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
 http::Response render_page(const web::Templates& templates, const http::Request& request, std::string_view name,
                            json::object model, int status) {
   add_caller_model(model, request.caller);

@@ -23,6 +23,9 @@ namespace ecom::admin::pages {
 // Who is signed in, for the layout's header, and the session's CSRF token for every form.
 void add_caller_model(boost::json::object& model, const http::Caller& caller);
 
+// 303 See Other to location (after a form's POST), never cached.
+[[nodiscard]] http::Response see_other(const std::string& location);
+
 // An admin page: the model with the caller's part, rendered, never cached (staff pages show the
 // state of the moment). The dispatcher adds X-Frame-Options and the Content-Security-Policy,
 // whose frame-ancestors 'none' keeps the forms from being framed by another site.

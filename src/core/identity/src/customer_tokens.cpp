@@ -37,7 +37,8 @@ constexpr const char* kUseToken =
 constexpr const char* kUseAllResets =
     "UPDATE customer_tokens SET used_at = :now WHERE customer_id = :customer_id AND purpose = 'reset' "
     "AND used_at IS NULL";
-constexpr const char* kFindIdByEmail = "SELECT id FROM customers WHERE email = :email";
+// A disabled account gets no reset link: its request is answered like an unknown email's.
+constexpr const char* kFindIdByEmail = "SELECT id FROM customers WHERE email = :email AND disabled_at IS NULL";
 constexpr const char* kFindVerified = "SELECT email, email_verified_at FROM customers WHERE id = :id";
 constexpr const char* kSetHash = "UPDATE customers SET password_hash = :hash, updated_at = :now WHERE id = :id";
 constexpr const char* kVerify =

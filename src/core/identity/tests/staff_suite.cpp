@@ -4,6 +4,7 @@
 
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/identity/api_keys.hpp>
+#include <ecom/identity/customers.hpp>
 #include <ecom/identity/staff.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/identity/totp.hpp>
@@ -81,6 +82,11 @@ void check_sign_in_and_sessions(db::Database& database) {
   REQUIRE(f.service.authenticate(in.token).has_value());
   // A staff token is not a customer session, and the other way round (tables of their own).
   CHECK(f.count("SELECT COUNT(*) FROM customer_sessions") == 0);
+  CustomerService customers(database, f.hasher, f.cache);
+  (void)customers.register_customer({"owner@example.com", "a customer passphrase", "Same person"}, "");
+  const auto shopper = customers.sign_in("owner@example.com", "a customer passphrase", "");
+  CHECK_FALSE(customers.authenticate(in.token).has_value());
+  CHECK_FALSE(f.service.authenticate(shopper.token).has_value());
 
   const auto wrong = refusal([&] { (void)f.service.sign_in({"owner@example.com", "not the password!", {}}, ""); });
   const auto unknown = refusal([&] { (void)f.service.sign_in({"nobody@example.com", kPassword, {}}, ""); });

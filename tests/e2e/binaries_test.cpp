@@ -220,3 +220,53 @@ TEST_CASE("the storefront's accounts end to end, with no secret in the log or th
     CHECK(body->find("$argon2id$") == std::string::npos);
   }
 }
+
+TEST_CASE("the admin's staff sign-in and API keys end to end, with no secret in the log or the answers",
+          "[e2e][identity]") {
+  MigratedDatabase db;
+  db.migrate();
+  Child ctl({bin("ecomctl"), "staff", "create", "--email", "canary-owner@example.com", "--role", "owner"}, {db.env()});
+  REQUIRE(ctl.wait_exit(30s) == 0);
+  const auto at = ctl.output().find("password: ");
+  REQUIRE(at != std::string::npos);
+  const auto password = ctl.output().substr(at + 10, ctl.output().find('\n', at) - at - 10);
+  Child server({bin("ecom-admin")}, {"ECOM_HTTP_ADDRESS=127.0.0.1", "ECOM_HTTP_PORT=0", "ECOM_LOG_LEVEL=debug",
+                                     "ECOM_HTTP_ACCESS_LOG=true", db.env()});
+  REQUIRE(server.read_until([](const std::string& out) { return listening_port(out).has_value(); }, 15s));
+  const auto port = *listening_port(server.output());
+  const std::vector<std::pair<std::string, std::string>> json = {{"Content-Type", "application/json"}};
+  // Without a session the API says 401 and a page sends the browser to sign in.
+  CHECK(ecom::test::fetch(port, "GET", "/api/v1/admin/products").status == 401);
+  CHECK(ecom::test::fetch(port, "GET", "/products").status == 303);
+  const auto login = ecom::test::fetch(port, "POST", "/api/v1/admin/auth/login", json,
+                                       R"({"email": "canary-owner@example.com", "password": ")" + password + R"("})");
+  REQUIRE(login.status == 200);
+  const auto set_cookie = std::string(*login.header("Set-Cookie"));
+  const auto cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const auto session_token = cookie.substr(cookie.find('=') + 1);
+  const auto csrf = std::string(boost::json::parse(login.body).at("csrf_token").as_string());
+  auto signed_in = json;
+  signed_in.emplace_back("Cookie", cookie);
+  signed_in.emplace_back("X-CSRF-Token", csrf);
+  const auto key = ecom::test::fetch(port, "POST", "/api/v1/admin/api-keys", signed_in,
+                                     R"({"name": "canary", "permissions": ["catalog.read"]})");
+  REQUIRE(key.status == 201);
+  const auto secret = std::string(boost::json::parse(key.body).at("secret").as_string());
+  CHECK(ecom::test::fetch(port, "GET", "/api/v1/admin/products", {{"Authorization", "Bearer " + secret}}).status ==
+        200);
+  const auto listed = ecom::test::fetch(port, "GET", "/api/v1/admin/api-keys", {{"Cookie", cookie}});
+  const auto audit = ecom::test::fetch(port, "GET", "/api/v1/admin/audit", {{"Cookie", cookie}});
+  CHECK(audit.status == 200);
+  server.signal(SIGTERM);
+  REQUIRE(server.wait_exit(15s) == 0);
+  const auto& log = server.output();
+  CHECK(log.find("/api/v1/admin/auth/login") != std::string::npos);
+  for (const auto& canary : {password, session_token, csrf, secret}) {
+    INFO(canary);
+    CHECK(log.find(canary) == std::string::npos);
+    CHECK(listed.body.find(canary) == std::string::npos);
+    CHECK(audit.body.find(canary) == std::string::npos);
+  }
+  CHECK(login.body.find(password) == std::string::npos);
+  CHECK(audit.body.find("$argon2id$") == std::string::npos);
+}

@@ -2,8 +2,10 @@
 // test's own clock, so expiry and TOTP steps are tested without waiting.
 #include "staff_suite.hpp"
 
+#include <ecom/audit/audit.hpp>
 #include <ecom/cache/local_cache.hpp>
 #include <ecom/identity/api_keys.hpp>
+#include <ecom/identity/customer_directory.hpp>
 #include <ecom/identity/customers.hpp>
 #include <ecom/identity/staff.hpp>
 #include <ecom/identity/tokens.hpp>
@@ -257,6 +259,35 @@ void check_api_keys(db::Database& database) {
   CHECK(refusal([&] { keys.revoke(made.key.id, ""); }).code() == core::ErrorCode::not_found);
 }
 
+void check_customer_directory(db::Database& database) {
+  Fixture f(database);
+  CustomerService customers(database, f.hasher, f.cache);
+  CustomerDirectory directory(database);
+  (void)customers.register_customer({"Shopper@Example.com", "a customer passphrase", "Shop 100%"}, "");
+  (void)customers.register_customer({"other@example.com", "a customer passphrase", "Other"}, "");
+  const auto session = customers.sign_in("shopper@example.com", "a customer passphrase", "");
+  CHECK(directory.search({"SHOP", std::nullopt, 50}).size() == 1);
+  CHECK(directory.search({"100%", std::nullopt, 50}).size() == 1);
+  CHECK(directory.search({"_", std::nullopt, 50}).empty());  // a pattern character is plain text
+  CHECK(directory.search({"", std::nullopt, 50}).size() == 2);
+  const auto disabled = directory.set_disabled(session.customer.id, true, "");
+  CHECK(disabled.disabled);
+  CHECK_FALSE(customers.authenticate(session.token).has_value());
+  CHECK(refusal([&] { (void)customers.sign_in("shopper@example.com", "a customer passphrase", ""); }).code() ==
+        core::ErrorCode::unauthorized);
+  // Nor does a reset link reopen it: none is made.
+  customers.request_password_reset("shopper@example.com", "");
+  CHECK(f.count("SELECT COUNT(*) FROM customer_tokens WHERE purpose = 'reset'") == 0);
+  CHECK_FALSE(directory.set_disabled(session.customer.id, false, "").disabled);
+  CHECK_NOTHROW((void)customers.sign_in("shopper@example.com", "a customer passphrase", ""));
+  directory.erase(session.customer.id, "");
+  CHECK(refusal([&] { (void)directory.get(session.customer.id); }).code() == core::ErrorCode::not_found);
+  const auto entries = audit::list(database, {});
+  REQUIRE_FALSE(entries.empty());
+  CHECK(entries[0].action == "customer.erase");
+  CHECK(entries[0].object_key.empty());  // the erased person's email is not kept
+}
+
 }  // namespace
 
 std::vector<ecom::test::SuiteCase<db::Database>> staff_suite() {
@@ -268,6 +299,8 @@ std::vector<ecom::test::SuiteCase<db::Database>> staff_suite() {
        check_required_totp},
       {"invitations set a password once and expire, a second factor can be set up by choice",
        check_invitations_and_voluntary_totp},
+      {"staff find, disable and erase a customer; a disabled one neither signs in nor gets a reset link",
+       check_customer_directory},
       {"API keys hold at most their maker's permissions, are stored hashed and end when revoked", check_api_keys},
   };
 }

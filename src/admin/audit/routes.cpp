@@ -1,5 +1,7 @@
 #include "audit/routes.hpp"
 
+#include "auth/routes.hpp"
+
 #include <ecom/audit/audit.hpp>
 #include <ecom/platform/csv.hpp>
 #include <ecom/platform/error.hpp>
@@ -81,9 +83,7 @@ void add_routes(http::Router& router, db::Database& db) {
         const bool more = static_cast<int>(entries.size()) == filter.limit;
         json::object body{{"items", std::move(items)},
                           {"next_before", more ? json::value(entries.back().seq) : json::value(nullptr)}};
-        auto response = http::Response::json(200, json::serialize(body));
-        response.headers.set("Cache-Control", "no-store");
-        return response;
+        return auth::json_answer(200, body);
       },
       kRead);
 

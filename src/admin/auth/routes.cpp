@@ -6,6 +6,7 @@
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
 #include <ecom/platform/http/json_body.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 
@@ -15,19 +16,6 @@ namespace ecom::admin::auth {
 namespace {
 
 namespace json = boost::json;
-
-http::Response json_answer(int status, const json::object& body) {
-  auto response = http::Response::json(status, json::serialize(body));
-  response.headers.set("Cache-Control", "no-store");
-  return response;
-}
-
-std::chrono::seconds seconds_left(std::int64_t expires_at_us) {
-  const auto now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(expires_at_us - now_us));
-}
 
 json::array strings(const std::vector<std::string>& values) {
   json::array out;
@@ -53,6 +41,12 @@ const http::RouteOptions kSelf{.execution = http::Execution::blocking, .permissi
 
 }  // namespace
 
+http::Response json_answer(int status, const json::value& body) {
+  auto response = http::Response::json(status, json::serialize(body));
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
 json::object staff_json(const identity::StaffMember& member) {
   return {{"id", member.id},
           {"email", member.email},
@@ -64,7 +58,7 @@ json::object staff_json(const identity::StaffMember& member) {
 }
 
 std::string new_staff_cookie(const identity::StaffSignIn& session) {
-  return http::session_cookie(kStaffCookie, session.token, seconds_left(session.expires_at));
+  return http::session_cookie(kStaffCookie, session.token, time::seconds_until_us(session.expires_at));
 }
 
 std::string ended_staff_cookie() {

@@ -9,6 +9,7 @@
 #include <ecom/platform/http/router.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <string>
 
@@ -16,6 +17,9 @@ namespace ecom::admin::auth {
 
 // staff must outlive the router.
 void add_routes(http::Router& router, identity::StaffService& staff);
+
+// A JSON answer of the admin API: never cached (each shows staff, keys or state of the moment).
+[[nodiscard]] http::Response json_answer(int status, const boost::json::value& body);
 
 // A staff member as the admin API shows one.
 [[nodiscard]] boost::json::object staff_json(const identity::StaffMember& member);

@@ -1,5 +1,6 @@
 #include "staff/api_key_routes.hpp"
 
+#include "auth/routes.hpp"
 #include "pages/form.hpp"
 
 #include <ecom/platform/error.hpp>
@@ -28,12 +29,6 @@ json::object key_json(const identity::ApiKey& key) {
           {"created_at", key.created_at},
           {"last_used_at", key.last_used_at ? json::value(*key.last_used_at) : json::value(nullptr)},
           {"revoked", key.revoked}};
-}
-
-http::Response json_answer(int status, const json::value& body) {
-  auto response = http::Response::json(status, json::serialize(body));
-  response.headers.set("Cache-Control", "no-store");
-  return response;
 }
 
 std::vector<std::string> permission_list(const json::object& body) {
@@ -69,7 +64,7 @@ void add_api_key_routes(http::Router& router, identity::ApiKeyService& keys) {
         for (const auto& key : keys.list()) {
           items.push_back(key_json(key));
         }
-        return json_answer(200, json::object{{"items", std::move(items)}});
+        return auth::json_answer(200, json::object{{"items", std::move(items)}});
       },
       kRead);
 
@@ -86,7 +81,7 @@ void add_api_key_routes(http::Router& router, identity::ApiKeyService& keys) {
                                          request.caller.role, request.client_ip);
         auto answer = key_json(created.key);
         answer["secret"] = created.secret;  // shown this once: only its hash is kept
-        auto response = json_answer(201, answer);
+        auto response = auth::json_answer(201, answer);
         response.headers.set("Location", "/api/v1/admin/api-keys/" + std::to_string(created.key.id));
         return response;
       },

@@ -19,12 +19,6 @@ using core::ErrorCode;
 const http::RouteOptions kRead{.execution = http::Execution::blocking, .permission = "staff.read"};
 const http::RouteOptions kWrite{.execution = http::Execution::blocking, .permission = "staff.write"};
 
-http::Response json_answer(int status, const json::value& body) {
-  auto response = http::Response::json(status, json::serialize(body));
-  response.headers.set("Cache-Control", "no-store");
-  return response;
-}
-
 // A path id that is not a positive integer names nobody: 404, like one that does not exist.
 std::int64_t staff_id(const http::Request& request) {
   if (const auto id = pages::parse_id(request.param("id"))) {
@@ -58,7 +52,7 @@ void add_routes(http::Router& router, identity::StaffService& staff, std::string
         for (const auto& member : staff.list()) {
           items.push_back(auth::staff_json(member));
         }
-        return json_answer(200, json::object{{"items", std::move(items)}});
+        return auth::json_answer(200, json::object{{"items", std::move(items)}});
       },
       kRead);
 
@@ -76,7 +70,7 @@ void add_routes(http::Router& router, identity::StaffService& staff, std::string
           // Shown this once: the link is the invitation, to be sent to the new member.
           answer["invitation_url"] = base + "/invitation?token=" + http::encode_component(*created.invitation_token);
         }
-        auto response = json_answer(201, answer);
+        auto response = auth::json_answer(201, answer);
         response.headers.set("Location", "/api/v1/admin/staff/" + std::to_string(created.staff.id));
         return response;
       },
@@ -84,7 +78,9 @@ void add_routes(http::Router& router, identity::StaffService& staff, std::string
 
   router.get(
       "/api/v1/admin/staff/{id}",
-      [&staff](http::Request& request) { return json_answer(200, auth::staff_json(staff.get(staff_id(request)))); },
+      [&staff](http::Request& request) {
+        return auth::json_answer(200, auth::staff_json(staff.get(staff_id(request))));
+      },
       kRead);
 
   router.add(
@@ -95,7 +91,7 @@ void add_routes(http::Router& router, identity::StaffService& staff, std::string
         http::allow_only(body, {"name", "role", "active"});
         const identity::StaffChange change{http::optional_string(body, "name"), http::optional_string(body, "role"),
                                            optional_bool(body, "active")};
-        return json_answer(200, auth::staff_json(staff.update(id, change, actor(request), request.client_ip)));
+        return auth::json_answer(200, auth::staff_json(staff.update(id, change, actor(request), request.client_ip)));
       },
       kWrite);
 

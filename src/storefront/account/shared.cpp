@@ -1,6 +1,7 @@
 #include "account/shared.hpp"
 
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <charconv>
 #include <chrono>
@@ -20,10 +21,7 @@ std::optional<CookieSession> cookie_session(const http::Request& request, identi
 }
 
 std::chrono::seconds seconds_left(const identity::SignIn& session) {
-  const auto now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(session.expires_at - now_us));
+  return time::seconds_until_us(session.expires_at);
 }
 
 std::string new_session_cookie(const identity::SignIn& session) {

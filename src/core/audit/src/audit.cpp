@@ -1,6 +1,7 @@
 // The audit log: see audit.hpp. Statements name only this module's tables (0012_audit_log.sql).
 #include <ecom/audit/audit.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -97,11 +98,6 @@ void bind(soci::statement& st, Row& r) {
   st.define_and_bind();
 }
 
-long long now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 Scope::Scope(Actor actor) : previous_(t_actor), actor_(std::move(actor)) {
@@ -123,7 +119,7 @@ void record(soci::session& tx, const Change& change) {
   tx << kTakeHead;
   Row r;
   tx << kReadHead, soci::into(r.seq), soci::into(r.prev_hash);
-  r.at = now_us();
+  r.at = time::now_us();
   r.actor_kind = actor.kind;
   r.actor_id = actor.id;
   r.actor_name = actor.name;

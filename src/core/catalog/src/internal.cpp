@@ -4,6 +4,7 @@
 
 #include <ecom/money/money.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <algorithm>
 #include <array>
@@ -204,8 +205,7 @@ std::string product_slug_tag(std::string_view slug) {
 }
 
 std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return time::now_us();
 }
 
 bool valid_slug(std::string_view slug) {

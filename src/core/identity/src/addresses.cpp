@@ -4,6 +4,7 @@
 
 #include <ecom/identity/addresses.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <soci/soci.h>
 
@@ -36,11 +37,6 @@ Error no_such_address() {
 
 std::string field(const std::string& value, const std::string& name, bool required) {
   return detail::checked_text(value, name, kMaxChars, required);
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 struct Row {
@@ -124,7 +120,7 @@ std::vector<Address> AddressBook::list(std::int64_t customer_id, std::string_vie
 Address AddressBook::add(std::int64_t customer_id, const AddressFields& fields, std::string_view client) {
   auto f = checked_address(fields);
   const long long owner = customer_id;
-  const long long at = now_us();
+  const long long at = time::now_us();
   return db_.transact(client, [&](soci::session& sql) {
     long long count = 0;
     sql << kCount, soci::use(owner, "customer_id"), soci::into(count);
@@ -153,7 +149,7 @@ Address AddressBook::update(std::int64_t customer_id, std::int64_t address_id, c
                             std::string_view client) {
   const long long owner = customer_id;
   const long long id = address_id;
-  const long long at = now_us();
+  const long long at = time::now_us();
   return db_.transact(client, [&](soci::session& sql) {
     auto current = find(sql, owner, id);
     if (!current) {

@@ -6,6 +6,7 @@
 #include <ecom/identity/roles.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -102,8 +103,7 @@ std::int64_t ApiKeyService::now() const {
   if (now_us_) {
     return now_us_();
   }
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return time::now_us();
 }
 
 NewApiKey ApiKeyService::create(std::string_view name, const std::vector<std::string>& permissions,

@@ -6,6 +6,7 @@
 #include <ecom/identity/customer_directory.hpp>
 #include <ecom/identity/events.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -75,11 +76,6 @@ boost::json::value audited(const CustomerSummary& c) {
   return boost::json::object{{"email", c.email}, {"verified", c.verified}, {"disabled", c.disabled}};
 }
 
-long long now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 CustomerDirectory::CustomerDirectory(db::Database& db) : db_(db) {}
@@ -119,7 +115,7 @@ CustomerSummary CustomerDirectory::get(std::int64_t id) {
 
 CustomerSummary CustomerDirectory::set_disabled(std::int64_t id, bool disabled, std::string_view client) {
   const long long key = id;
-  const long long at = now_us();
+  const long long at = time::now_us();
   return db_.transact(client, [&](soci::session& sql) {
     const auto before = find(sql, key);
     if (!before) {

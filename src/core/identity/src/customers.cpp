@@ -9,6 +9,7 @@
 #include <ecom/identity/events.hpp>
 #include <ecom/identity/tokens.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <soci/soci.h>
 
@@ -115,8 +116,7 @@ std::int64_t CustomerService::now() const {
   if (options_.now_us) {
     return options_.now_us();
   }
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return time::now_us();
 }
 
 bool CustomerService::register_customer(const Registration& registration, std::string_view client) {

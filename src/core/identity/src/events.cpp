@@ -4,6 +4,7 @@
 #include <ecom/messaging/event.hpp>
 #include <ecom/messaging/outbox.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -46,9 +47,7 @@ messaging::Subscription account_events_subscription() {
               return;  // the inbox already stops redeliveries; this also stops a replayed outbox row
             }
             const long long customer_id = id->as_int64();
-            const long long recorded_at = std::chrono::duration_cast<std::chrono::microseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count();
+            const long long recorded_at = time::now_us();
             tx << kRecord, soci::use(message.id, "event_id"), soci::use(customer_id, "customer_id"),
                 soci::use(message.topic, "topic"), soci::use(message.created_at, "occurred_at"),
                 soci::use(recorded_at, "recorded_at");

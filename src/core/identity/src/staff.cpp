@@ -9,6 +9,7 @@
 #include <ecom/identity/tokens.hpp>
 #include <ecom/identity/totp.hpp>
 #include <ecom/platform/error.hpp>
+#include <ecom/platform/time.hpp>
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -160,8 +161,7 @@ struct StaffService::Impl {
     if (options.now_us) {
       return options.now_us();
     }
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return time::now_us();
   }
 
   // Whether code is the current TOTP code of the row (each step accepted once, decided by one

@@ -21,4 +21,13 @@ std::string iso8601_from_us(std::int64_t micros) {
   return iso8601(std::chrono::system_clock::time_point(std::chrono::microseconds(micros)), Fraction::microseconds);
 }
 
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::chrono::seconds seconds_until_us(std::int64_t at_us) {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::microseconds(at_us - now_us()));
+}
+
 }  // namespace ecom::time

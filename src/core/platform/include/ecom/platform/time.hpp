@@ -1,5 +1,6 @@
-// Timestamps as text: the one formatter of ISO 8601 / RFC 3339 times (UTC, "Z") for the log, the
-// APIs' JSON and the messages' headers, so every place writes a time the same way.
+// Timestamps: the clock every table's integer microseconds come from, and as text the one formatter of ISO 8601 / RFC
+// 3339 times (UTC, "Z") for the log, the APIs' JSON and the messages' headers, so every place writes a time the same
+// way.
 #pragma once
 
 #include <chrono>
@@ -17,5 +18,10 @@ enum class Fraction { milliseconds, microseconds };
 [[nodiscard]] std::string iso8601(std::chrono::system_clock::time_point t, Fraction fraction);
 // The same for integer microseconds since the Unix epoch (UTC), with six digits.
 [[nodiscard]] std::string iso8601_from_us(std::int64_t micros);
+
+// Now, as integer microseconds since the Unix epoch (UTC): how the tables store their times.
+[[nodiscard]] std::int64_t now_us();
+// Whole seconds from now until at_us (microseconds since the epoch), truncated; negative when past.
+[[nodiscard]] std::chrono::seconds seconds_until_us(std::int64_t at_us);
 
 }  // namespace ecom::time
